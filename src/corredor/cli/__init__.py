@@ -1,0 +1,1 @@
+"""The `corredor` command line."""

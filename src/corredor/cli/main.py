@@ -1,0 +1,19 @@
+"""`corredor`: one command, with a sub-command per job. Each job lives in its own module."""
+
+from __future__ import annotations
+
+import typer
+
+from corredor.cli import screening
+
+app = typer.Typer(
+    name="corredor",
+    help="Corredor: safe, legal migration pathways as data.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+screening.register(app)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,117 @@
+"""Reading policy files from disk (YAML) into the domain's `Policy` and `Catalogue`.
+
+Every problem names the file and the field, and says what was expected.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from corredor.domain.catalogue import Catalogue, CatalogueError
+from corredor.domain.policy import Policy
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.file}: {self.field}: {self.message}"
+            if self.field
+            else f"{self.file}: {self.message}"
+        )
+
+
+class PolicyFileError(ValueError):
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(problem) for problem in problems))
+
+
+def default_policy_dir() -> Path:
+    """policies/ at the root of the source tree (the package is installed in place)."""
+    return Path(__file__).resolve().parents[2] / "policies"
+
+
+def field_path(location: tuple[int | str, ...]) -> str:
+    """Pydantic's error location as a dotted path, without its union tags."""
+    shown: list[str] = []
+    for index, part in enumerate(location):
+        following = location[index + 1] if index + 1 < len(location) else None
+        # predicate unions add a tag ("clause", or "all" before the field "all"): drop it
+        if part == "clause" or (part in ("all", "any", "not") and following == part):
+            continue
+        if isinstance(part, int):
+            shown.append(f"[{part}]")
+        else:
+            shown.append(str(part))
+    return ".".join(shown).replace(".[", "[")
+
+
+def problems_of(error: ValidationError, file: str) -> list[Problem]:
+    return [
+        Problem(file=file, field=field_path(tuple(detail["loc"])), message=detail["msg"])
+        for detail in error.errors()
+    ]
+
+
+def load_policy(path: Path, root: Path | None = None) -> Policy:
+    shown = str(path.relative_to(root)) if root else str(path)
+    try:
+        data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else ""
+        raise PolicyFileError([Problem(shown, where, f"not valid YAML: {error}")]) from None
+    if not isinstance(data, dict):
+        raise PolicyFileError([Problem(shown, "", "expected a mapping of policy fields")])
+    try:
+        policy = Policy.model_validate(data)
+    except ValidationError as error:
+        raise PolicyFileError(problems_of(error, shown)) from None
+    expected_dir, expected_name = path.parent.name, path.stem
+    if policy.id != expected_dir:
+        raise PolicyFileError(
+            [Problem(shown, "id", f"expected {expected_dir!r} (the folder name)")]
+        )
+    if policy.version != expected_name:
+        raise PolicyFileError(
+            [Problem(shown, "version", f"expected {expected_name!r} (the file name)")]
+        )
+    return policy
+
+
+def policy_paths(directory: Path) -> list[Path]:
+    return sorted(directory.glob("*/*.yaml"))
+
+
+def load_catalogue(directory: Path | None = None) -> Catalogue:
+    """Every policy file under `directory`; all problems are collected before raising."""
+    root = directory or default_policy_dir()
+    if not root.is_dir():
+        raise PolicyFileError([Problem(str(root), "", "no such policy directory")])
+    policies: list[Policy] = []
+    problems: list[Problem] = []
+    for path in policy_paths(root):
+        try:
+            policies.append(load_policy(path, root))
+        except PolicyFileError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise PolicyFileError(problems)
+    if not policies:
+        raise PolicyFileError(
+            [Problem(str(root), "", "no policy files (expected ID/VERSION.yaml)")]
+        )
+    try:
+        return Catalogue(policies)
+    except CatalogueError as error:
+        raise PolicyFileError([Problem(str(root), "", str(error))]) from None
