@@ -183,7 +183,7 @@ def _compare(clause: Clause, actual: Any, as_of: date) -> bool:
         return False
     match operator:
         case "exists":
-            return (actual is not None) == operand
+            return bool((actual is not None) == operand)
         case "equals":
             return bool(actual == operand)
         case "in":
