@@ -1,0 +1,1 @@
+"""Screening tables of profiles at once: the vectorized twin of the rule engine, and its I/O."""
