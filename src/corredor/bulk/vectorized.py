@@ -145,7 +145,9 @@ def pathway_expressions(catalogue: Catalogue, as_of: date) -> list[pl.Expr]:
     for pathway in catalogue.pathway_ids():
         policy = catalogue.in_effect(pathway, as_of)
         value = (
-            pl.lit(False) if policy is None else compile_predicate(policy.predicate_at(as_of), as_of)
+            pl.lit(False)
+            if policy is None
+            else compile_predicate(policy.predicate_at(as_of), as_of)
         )
         expressions.append(outcome_expression(value).alias(pathway))
     return expressions
@@ -159,7 +161,9 @@ def screen_frame(
 ) -> pl.DataFrame:
     """Screen every row against every pathway. Columns: `keep`, then one per pathway id."""
     lazy = normalize(frame.lazy())
-    return lazy.select([*(pl.col(name) for name in keep), *pathway_expressions(catalogue, as_of)]).collect()
+    return lazy.select(
+        [*(pl.col(name) for name in keep), *pathway_expressions(catalogue, as_of)]
+    ).collect()
 
 
 def profiles_to_frame(profiles: Iterable[Profile]) -> pl.DataFrame:

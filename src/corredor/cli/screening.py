@@ -1,14 +1,212 @@
-"""Placeholder until the screening commands land."""
+"""`corredor screen`, `screen-bulk`, `screen-demo` and `policy check`."""
 
 from __future__ import annotations
 
+import json
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import polars as pl
 import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
 
 from corredor import __version__
+from corredor.bulk.tables import PASS_THROUGH, TableError, read_profiles
+from corredor.bulk.vectorized import screen_frame
+from corredor.domain.catalogue import Catalogue
+from corredor.domain.facts import Profile
+from corredor.domain.rules import Decision, Outcome
+from corredor.policy_files import PolicyFileError, field_path, load_catalogue, policy_paths
+
+console = Console()
+errors = Console(stderr=True)
+
+EXAMPLES_DIR = Path(__file__).resolve().parents[3] / "examples" / "profiles"
+_STYLE = {Outcome.ELIGIBLE: "green", Outcome.NOT_ELIGIBLE: "red", Outcome.UNKNOWN: "yellow"}
+
+PolicyDir = Annotated[
+    Path | None, typer.Option("--policies", help="Policy directory (default: policies/).")
+]
+AsOf = Annotated[
+    str | None, typer.Option("--as-of", help="Screen as of this date, YYYY-MM-DD (default: today).")
+]
+
+
+def _fail(message: str) -> typer.Exit:
+    errors.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code=2)
+
+
+def _catalogue(directory: Path | None) -> Catalogue:
+    try:
+        return load_catalogue(directory)
+    except PolicyFileError as error:
+        for problem in error.problems:
+            errors.print(f"[bold red]error:[/] {problem}", highlight=False)
+        raise typer.Exit(code=2) from None
+
+
+def _as_of(value: str | None) -> date:
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise _fail(f"--as-of: expected a date as YYYY-MM-DD, got {value!r}") from None
+
+
+def read_profile(path: Path) -> Profile:
+    """One profile from a JSON file; every problem names the file and the field."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise _fail(f"{path}: no such file") from None
+    except json.JSONDecodeError as error:
+        raise _fail(f"{path}: not valid JSON (line {error.lineno}, column {error.colno})") from None
+    if not isinstance(data, dict):
+        raise _fail(f"{path}: expected a JSON object of facts")
+    try:
+        return Profile.model_validate(data)
+    except ValidationError as error:
+        for detail in error.errors():
+            errors.print(
+                f"[bold red]error:[/] {path}: {field_path(tuple(detail['loc']))}: {detail['msg']}",
+                highlight=False,
+            )
+        raise typer.Exit(code=2) from None
+
+
+def decision_json(decision: Decision) -> dict[str, Any]:
+    return {
+        "pathway": decision.pathway,
+        "version": decision.version,
+        "outcome": decision.outcome.value,
+        "reasons": [
+            {"key": r.key, "text": r.text, "clause": r.clause, "params": r.params}
+            for r in decision.reasons
+        ],
+        "missing_facts": list(decision.missing_facts),
+    }
+
+
+def print_decisions(catalogue: Catalogue, decisions: list[Decision], title: str) -> None:
+    table = Table(title=title, show_lines=True)
+    table.add_column("Pathway", no_wrap=True)
+    table.add_column("Outcome", no_wrap=True)
+    table.add_column("Why")
+    table.add_column("Ask next")
+    for decision in decisions:
+        title_en = catalogue.versions(decision.pathway)[-1].titles["en"]
+        outcome = decision.outcome
+        table.add_row(
+            f"{decision.pathway}\n[dim]{decision.version}[/]",
+            f"[{_STYLE[outcome]}]{outcome.value}[/]",
+            "\n".join([f"[bold]{title_en}[/]", *(reason.text for reason in decision.reasons)]),
+            "\n".join(decision.missing_facts),
+        )
+    console.print(table)
+
+
+def version() -> None:
+    """Print Corredor's version."""
+    typer.echo(__version__)
+
+
+def screen(
+    profile: Annotated[Path, typer.Argument(help="A JSON file of facts about one person.")],
+    as_of: AsOf = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    policies: PolicyDir = None,
+) -> None:
+    """Which legal pathways are open to this person, and why."""
+    catalogue = _catalogue(policies)
+    person = read_profile(profile)
+    day = _as_of(as_of)
+    decisions = catalogue.screen(person, day)
+    if as_json:
+        payload = {"as_of": day.isoformat(), "results": [decision_json(d) for d in decisions]}
+        typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+    else:
+        print_decisions(catalogue, decisions, f"{profile.name}, as of {day.isoformat()}")
+
+
+def screen_bulk(
+    source: Annotated[Path, typer.Argument(help="Profiles table: .parquet or .csv.")],
+    target: Annotated[Path, typer.Argument(help="Where to write outcomes (.parquet).")],
+    as_of: AsOf = None,
+    policies: PolicyDir = None,
+    batch_rows: Annotated[int, typer.Option(min=1000, help="Rows per batch.")] = 250_000,
+) -> None:
+    """Screen a table of profiles against every pathway (one outcome column per pathway)."""
+    catalogue = _catalogue(policies)
+    day = _as_of(as_of)
+    if target.suffix.lower() != ".parquet":
+        raise _fail(f"{target}: expected a .parquet output file")
+    try:
+        frame = read_profiles(source)
+    except TableError as error:
+        raise _fail(str(error)) from None
+    keep = [name for name in PASS_THROUGH if name in frame.columns]
+    parts = []
+    with Progress(console=errors, transient=True) as progress:
+        task = progress.add_task("Screening", total=frame.height)
+        for start in range(0, frame.height, batch_rows):
+            batch = frame.slice(start, batch_rows)
+            parts.append(screen_frame(catalogue, batch, day, keep=keep))
+            progress.advance(task, batch.height)
+    result = pl.concat(parts) if parts else screen_frame(catalogue, frame, day, keep=keep)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    result.write_parquet(target)
+    counts = Table(title=f"{frame.height:,} profiles as of {day.isoformat()} -> {target}")
+    counts.add_column("Pathway")
+    for outcome in Outcome:
+        counts.add_column(outcome.value, justify="right")
+    for pathway in catalogue.pathway_ids():
+        column = result.get_column(pathway)
+        counts.add_row(
+            pathway, *(f"{int((column == outcome.value).sum()):,}" for outcome in Outcome)
+        )
+    console.print(counts)
+
+
+def screen_demo(as_of: AsOf = None) -> None:
+    """Screen the example profiles in examples/profiles/ and explain each result."""
+    catalogue = _catalogue(None)
+    day = _as_of(as_of)
+    for path in sorted(EXAMPLES_DIR.glob("*.json")):
+        print_decisions(catalogue, catalogue.screen(read_profile(path), day), path.stem)
+
+
+def check(policies: PolicyDir = None) -> None:
+    """Validate every policy file; exit non-zero naming the file and field on error."""
+    catalogue = _catalogue(policies)
+    table = Table(title="Policy files")
+    for column in ("Pathway", "Version", "In force", "Authority", "File"):
+        table.add_column(column)
+    root = policies or Path(__file__).resolve().parents[3] / "policies"
+    files = {(p.parent.name, p.stem): p.relative_to(root) for p in policy_paths(root)}
+    for policy in catalogue.all_policies():
+        until = policy.effective_until.isoformat() if policy.effective_until else "open"
+        table.add_row(
+            policy.id,
+            policy.version,
+            f"{policy.effective_from.isoformat()} – {until}",
+            ", ".join(policy.authority),
+            str(files[(policy.id, policy.version)]),
+        )
+    console.print(table)
+    console.print(f"[green]{len(catalogue.all_policies())} policy files are valid.[/]")
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("version")
-    def version() -> None:
-        """Print Corredor's version."""
-        typer.echo(__version__)
+    policy_app = typer.Typer(help="Policy files.", no_args_is_help=True)
+    app.add_typer(policy_app, name="policy")
+    app.command("version")(version)
+    app.command("screen")(screen)
+    app.command("screen-bulk")(screen_bulk)
+    app.command("screen-demo")(screen_demo)
+    policy_app.command("check")(check)
