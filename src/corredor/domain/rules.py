@@ -252,11 +252,12 @@ def evaluate(policy: Policy, facts: Mapping[str, Any], as_of: date) -> Decision:
     """Decide one policy version for one person on a date, with reasons."""
     result = evaluate_tree(policy.predicate_at(as_of), facts, as_of)
     outcome = Outcome.of(result.value)
-    reasons = [_reason(clause) for clause in decisive(result)]
+    deciding = decisive(result)
+    reasons = [_reason(clause) for clause in deciding]
     if outcome is Outcome.NOT_ELIGIBLE and policy.phases:
         reasons.extend(_later_phases(policy, facts, as_of))
     missing = (
-        tuple(dict.fromkeys(c.fact.partition(".")[0] for c in decisive(result) if c.fact))
+        tuple(dict.fromkeys(c.fact.partition(".")[0] for c in deciding if c.fact))
         if outcome is Outcome.UNKNOWN
         else ()
     )
