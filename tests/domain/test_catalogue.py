@@ -38,14 +38,35 @@ def test_every_pathway_of_the_domain_is_in_the_catalogue(catalogue: Catalogue) -
     assert set(catalogue.pathway_ids()) == PATHWAYS
 
 
+LANGUAGES = ("en", "es", "ht", "fr", "pt")  # the five languages of the public pages
+
+
+def nodes(node):
+    yield node
+    for child in children(node):
+        yield from nodes(child)
+
+
+def has_all_languages(labels) -> bool:
+    return bool(labels) and all(labels.get(language) for language in LANGUAGES)
+
+
 def test_every_policy_cites_a_source_and_explains_every_clause(catalogue: Catalogue) -> None:
     for policy in catalogue.all_policies():
         assert policy.source, policy.id
         for clause in leaves(policy.eligibility):
-            assert clause.label and clause.label.get("en") and clause.label.get("es"), (
-                policy.id,
-                clause.fact,
-            )
+            assert has_all_languages(clause.label), (policy.id, clause.fact)
+
+
+def test_every_text_a_reader_sees_is_in_five_languages(catalogue: Catalogue) -> None:
+    for policy in catalogue.all_policies():
+        texts = [policy.titles, *([policy.summary] if policy.summary else [])]
+        texts += [node.label for node in nodes(policy.eligibility) if node.label]
+        texts += [phase.title for phase in policy.phases]
+        texts += [n.label for p in policy.phases if p.cohort for n in nodes(p.cohort) if n.label]
+        texts += [step.text for step in policy.next_steps] + list(policy.evidence)
+        for text in texts:
+            assert has_all_languages(text), (policy.id, policy.version, text.get("en"))
 
 
 def test_chnv_follows_seed_002(catalogue: Catalogue) -> None:

@@ -23,7 +23,7 @@ from corredor.domain.rules import Decision, Outcome
 from corredor.policy_files import PolicyFileError, field_path, load_catalogue, policy_paths
 
 console = Console()
-errors = Console(stderr=True)
+errors = Console(stderr=True, soft_wrap=True)  # error lines stay whole, for grep and logs
 
 EXAMPLES_DIR = Path(__file__).resolve().parents[3] / "examples" / "profiles"
 _STYLE = {Outcome.ELIGIBLE: "green", Outcome.NOT_ELIGIBLE: "red", Outcome.UNKNOWN: "yellow"}

@@ -1,0 +1,405 @@
+"""The public web pages: a FastAPI router that renders Jinja2 templates, in five languages.
+
+Mount it in any FastAPI app with ``app.include_router(create_web_router())``. The pages keep no
+server state: the screener's answers travel in a signed cookie, and every form carries a CSRF
+token that must match the token cookie (double submit).
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any, Final
+
+from babel.support import NullTranslations
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from corredor.domain.catalogue import Catalogue
+from corredor.domain.facts import (
+    DOCUMENT_TYPES,
+    FACTS,
+    PETITION_STATES,
+    RELATIONS,
+    US_STATUSES,
+    VISA_CLASSES,
+    FactKind,
+)
+from corredor.policy_files import load_catalogue
+from corredor.web.i18n import (
+    LANG_COOKIE,
+    LANGUAGES,
+    Formatter,
+    choose_language,
+    translations,
+)
+from corredor.web.results import PathwayView, explain
+from corredor.web.screener import (
+    ELSEWHERE,
+    ERRORS,
+    MEXICAN_STATES,
+    ROWS,
+    VOCABULARY,
+    Answers,
+    describe_answer,
+    parse_answer,
+    questions_needed,
+)
+
+WEB_DIR: Final = Path(__file__).parent
+STATIC_FILES: Final = frozenset({"corredor.css"})
+ANSWERS_COOKIE: Final = "corredor_answers"
+CSRF_COOKIE: Final = "corredor_csrf"
+CSRF_FIELD: Final = "csrf_token"
+ANSWERS_MAX_AGE: Final = 24 * 3600  # answers are forgotten after a day
+YEAR: Final = 365 * 24 * 3600
+
+
+@cache
+def environment(code: str) -> Environment:
+    """One template environment per language, with that language's catalog installed."""
+    env = Environment(
+        loader=FileSystemLoader(WEB_DIR / "templates"),
+        autoescape=select_autoescape(("html",)),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(translations(code), newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    secret_key: str
+    secure_cookies: bool = True
+
+
+def default_settings() -> WebSettings:
+    """The secret comes from CORREDOR_WEB_SECRET; without it, one per process (answers reset
+    when the server restarts, which is safe)."""
+    secret = os.environ.get("CORREDOR_WEB_SECRET") or secrets.token_urlsafe(32)
+    return WebSettings(secret_key=secret)
+
+
+class Page:
+    """One request's language, CSRF token and cookies to set, and how to render a template."""
+
+    def __init__(self, request: Request, settings: WebSettings) -> None:
+        self.request = request
+        self.settings = settings
+        query_lang = request.query_params.get("lang")
+        self.lang = choose_language(
+            query_lang, request.cookies.get(LANG_COOKIE), request.headers.get("accept-language")
+        )
+        self.remember_lang = (
+            query_lang == self.lang and request.cookies.get(LANG_COOKIE) != query_lang
+        )
+        self.csrf = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
+        self.fmt = Formatter(self.lang)
+        self.gettext = translations(self.lang)
+
+    def _cookie(self, response: Response, name: str, value: str, max_age: int) -> None:
+        response.set_cookie(
+            name,
+            value,
+            max_age=max_age,
+            httponly=True,
+            secure=self.settings.secure_cookies,
+            samesite="lax",
+            path="/",
+        )
+
+    def finish(self, response: Response) -> Response:
+        if self.remember_lang:
+            self._cookie(response, LANG_COOKIE, self.lang, YEAR)
+        if self.request.cookies.get(CSRF_COOKIE) != self.csrf:
+            self._cookie(response, CSRF_COOKIE, self.csrf, YEAR)
+        return response
+
+    def render(self, template: str, status_code: int = 200, **context: Any) -> Response:
+        html = (
+            environment(self.lang)
+            .get_template(template)
+            .render(
+                lang=self.lang,
+                languages=LANGUAGES,
+                path=self.request.url.path,
+                csrf_field=CSRF_FIELD,
+                csrf_token=self.csrf,
+                fmt=self.fmt,
+                **context,
+            )
+        )
+        response = HTMLResponse(html, status_code=status_code)
+        response.headers["Content-Language"] = self.lang
+        return self.finish(response)
+
+    def redirect(self, url: str) -> Response:
+        return self.finish(RedirectResponse(url, status_code=303))
+
+    def save_answers(
+        self, response: Response, answers: Answers, signer: URLSafeTimedSerializer
+    ) -> None:
+        self._cookie(
+            response, ANSWERS_COOKIE, str(signer.dumps(answers.to_json())), ANSWERS_MAX_AGE
+        )
+
+
+@dataclass(frozen=True)
+class _Pages:
+    """What every page handler shares: the rules, the settings, the answer signer, the date."""
+
+    catalogue: Catalogue
+    settings: WebSettings
+    signer: URLSafeTimedSerializer
+    today: Callable[[], date]
+
+    def load_answers(self, request: Request) -> Answers:
+        raw = request.cookies.get(ANSWERS_COOKIE)
+        if not raw:
+            return Answers()
+        try:
+            return Answers.from_json(self.signer.loads(raw, max_age=ANSWERS_MAX_AGE))
+        except BadSignature:
+            return Answers()
+
+    async def checked_form(self, page: Page) -> Mapping[str, Any]:
+        """The submitted form, if its CSRF token matches the cookie's (double submit)."""
+        form = await page.request.form()
+        sent = form.get(CSRF_FIELD)
+        cookie = page.request.cookies.get(CSRF_COOKIE)
+        if not isinstance(sent, str) or not cookie or not hmac.compare_digest(sent, cookie):
+            raise HTTPException(status_code=403, detail="CSRF token missing or wrong")
+        return {key: _form_value(form.getlist(key)) for key in form}
+
+
+def create_web_router(
+    catalogue: Catalogue | None = None,
+    settings: WebSettings | None = None,
+    today: Callable[[], date] = date.today,
+) -> APIRouter:
+    """The public pages. `today` decides which policy versions are in force (tests pin it)."""
+    chosen = settings or default_settings()
+    ctx = _Pages(
+        catalogue=catalogue or load_catalogue(),
+        settings=chosen,
+        signer=URLSafeTimedSerializer(chosen.secret_key, salt="corredor.screener.answers"),
+        today=today,
+    )
+    router = APIRouter(include_in_schema=False)
+    _add_home_and_question_pages(router, ctx)
+    _add_result_pages(router, ctx)
+    return router
+
+
+def _add_home_and_question_pages(router: APIRouter, ctx: _Pages) -> None:
+    @router.get("/static/{name}")
+    def static(name: str) -> FileResponse:
+        if name not in STATIC_FILES:
+            raise HTTPException(status_code=404)
+        return FileResponse(WEB_DIR / "static" / name, headers={"Cache-Control": "max-age=86400"})
+
+    @router.get("/", response_class=HTMLResponse)
+    def home(request: Request) -> Response:
+        page = Page(request, ctx.settings)
+        return page.render("home.html", title=page.gettext.gettext("Find a safe, legal pathway"))
+
+    @router.post("/screener/start")
+    async def start(request: Request) -> Response:
+        page = Page(request, ctx.settings)
+        await ctx.checked_form(page)
+        response = page.redirect("/screener/next")
+        page.save_answers(response, Answers(), ctx.signer)
+        return response
+
+    @router.get("/screener/next")
+    def next_question(request: Request) -> Response:
+        page = Page(request, ctx.settings)
+        needed = questions_needed(ctx.catalogue, ctx.load_answers(request), ctx.today())
+        return page.redirect(f"/screener/q/{needed[0]}" if needed else "/screener/check")
+
+    @router.get("/screener/q/{fact}", response_class=HTMLResponse)
+    def question(request: Request, fact: str) -> Response:
+        page = Page(request, ctx.settings)
+        if fact not in FACTS:
+            raise HTTPException(status_code=404)
+        answers = ctx.load_answers(request)
+        values = form_from_value(fact, answers.facts[fact]) if fact in answers.facts else {}
+        return render_question(page, fact, values, {})
+
+    @router.post("/screener/q/{fact}", response_class=HTMLResponse)
+    async def answer(request: Request, fact: str) -> Response:
+        page = Page(request, ctx.settings)
+        if fact not in FACTS:
+            raise HTTPException(status_code=404)
+        form = await ctx.checked_form(page)
+        answers = ctx.load_answers(request)
+        if "skip" in form:
+            answers = answers.with_skip(fact)
+        else:
+            result = parse_answer(fact, form, country_names(page.lang), ctx.today())
+            if result.errors:
+                return render_question(page, fact, form, result.errors, status_code=400)
+            answers = (
+                answers.with_skip(fact)
+                if result.skipped
+                else answers.with_answer(fact, result.value)
+            )
+        response = page.redirect("/screener/next")
+        page.save_answers(response, answers, ctx.signer)
+        return response
+
+
+def render_question(
+    page: Page,
+    fact: str,
+    values: Mapping[str, Any],
+    errors: Mapping[str, str],
+    status_code: int = 200,
+) -> Response:
+    _ = page.gettext.gettext
+    spec = FACTS[fact]
+    question_text = _(spec.question)
+    return page.render(
+        "question.html",
+        status_code=status_code,
+        title=(_("Error") + ": " if errors else "") + question_text,
+        fact=fact,
+        kind=spec.kind.value,
+        question=question_text,
+        values=values,
+        errors={field: _(ERRORS[key]) for field, key in errors.items()},
+        countries=sorted(country_names(page.lang).items(), key=lambda item: item[1]),
+        states=MEXICAN_STATES,
+        elsewhere=ELSEWHERE,
+        rows=range(1, ROWS + 1),
+        choices=_choices(page.gettext),
+    )
+
+
+def _add_result_pages(router: APIRouter, ctx: _Pages) -> None:
+    @router.get("/screener/check", response_class=HTMLResponse)
+    def check(request: Request) -> Response:
+        page = Page(request, ctx.settings)
+        answers = ctx.load_answers(request)
+        rows = [
+            {
+                "fact": fact,
+                "question": page.gettext.gettext(FACTS[fact].question),
+                "answer": describe_answer(
+                    fact, value, page.gettext, page.fmt.country, page.fmt.date
+                ),
+            }
+            for fact, value in answers.facts.items()
+        ]
+        skipped = [
+            {"fact": fact, "question": page.gettext.gettext(FACTS[fact].question)}
+            for fact in answers.skipped
+        ]
+        return page.render(
+            "check.html",
+            title=page.gettext.gettext("Check your answers"),
+            rows=rows,
+            skipped=skipped,
+        )
+
+    @router.post("/screener/check")
+    async def confirm(request: Request) -> Response:
+        page = Page(request, ctx.settings)
+        await ctx.checked_form(page)
+        return page.redirect("/screener/results")
+
+    @router.get("/screener/results", response_class=HTMLResponse)
+    def results(request: Request) -> Response:
+        page = Page(request, ctx.settings)
+        as_of = ctx.today()
+        answers = ctx.load_answers(request)
+        decisions = ctx.catalogue.screen(answers.profile(), as_of)
+        views: list[PathwayView] = explain(
+            ctx.catalogue, decisions, page.lang, page.gettext, page.fmt
+        )
+        return page.render(
+            "results.html",
+            title=page.gettext.gettext("Your results"),
+            as_of=page.fmt.date(as_of),
+            pathways=views,
+        )
+
+
+def mount_web(app: Any, **options: Any) -> None:
+    """Add the public pages to a FastAPI app (the one line the API app needs)."""
+    app.include_router(create_web_router(**options))
+
+
+@cache
+def country_names(code: str) -> dict[str, str]:
+    """Every ISO 3166-1 country with its name in the language (CLDR, via Babel)."""
+    territories = Formatter(code).locale.territories
+    return {
+        key: str(name)
+        for key, name in territories.items()
+        if len(key) == 2 and key.isalpha() and key not in {"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB"}
+    }
+
+
+def _form_value(values: list[Any]) -> Any:
+    texts = [value for value in values if isinstance(value, str)]
+    return texts[0] if len(texts) == 1 else texts
+
+
+def _choices(gettext: NullTranslations) -> dict[str, list[tuple[str, str]]]:
+    """The options of the vocabulary selects: (value, text in the reader's language)."""
+
+    def ordered(values: frozenset[str]) -> list[tuple[str, str]]:
+        return [(key, gettext.gettext(text)) for key, text in VOCABULARY.items() if key in values]
+
+    return {
+        "documents": ordered(DOCUMENT_TYPES),
+        "relations": ordered(RELATIONS),
+        "statuses": ordered(US_STATUSES),
+        "petitions": ordered(PETITION_STATES),
+        "visas": ordered(VISA_CLASSES),
+    }
+
+
+def form_from_value(fact: str, value: Any) -> dict[str, Any]:
+    """A stored answer as the form fields of its page, so "Change" shows what was given."""
+    kind = FACTS[fact].kind
+    if kind is FactKind.BOOLEAN:
+        return {"answer": "yes" if value else "no"}
+    if kind in (FactKind.COUNTRY, FactKind.REGION):
+        return {"answer": value}
+    if kind is FactKind.DATE:
+        return _date_fields(value, "")
+    if kind is FactKind.TERMS:
+        return {"answer": list(value) or ["none"]}
+    if kind in (FactKind.HOUSEHOLD, FactKind.ENTRIES):
+        first, when = (
+            ("relation", "birth_date") if kind is FactKind.HOUSEHOLD else ("country", "date")
+        )
+        fields: dict[str, Any] = {}
+        for row, item in enumerate(value, start=1):
+            fields[f"{first}-{row}"] = item[first]
+            fields.update(_date_fields(item[when], f"-{row}"))
+        return fields
+    if value is None:
+        return {"answer": "no"}
+    return {"answer": "yes", **value}
+
+
+def _date_fields(value: str, suffix: str) -> dict[str, str]:
+    day = date.fromisoformat(value)
+    return {
+        f"day{suffix}": str(day.day),
+        f"month{suffix}": str(day.month),
+        f"year{suffix}": str(day.year),
+    }
