@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 serve: install
-	$(BIN)/corredor screen-demo
+	$(BIN)/corredor serve --demo
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from corredor.cli import screening
+from corredor.cli import platform, screening
 
 app = typer.Typer(
     name="corredor",
@@ -13,6 +13,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 screening.register(app)
+platform.register(app)
 
 
 if __name__ == "__main__":  # pragma: no cover

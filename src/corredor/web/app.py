@@ -18,11 +18,12 @@ from pathlib import Path
 from typing import Any, Final
 
 from babel.support import NullTranslations
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from corredor.api.security import PUBLIC
 from corredor.domain.catalogue import Catalogue
 from corredor.domain.facts import (
     DOCUMENT_TYPES,
@@ -195,7 +196,8 @@ def create_web_router(
         signer=URLSafeTimedSerializer(chosen.secret_key, salt="corredor.screener.answers"),
         today=today,
     )
-    router = APIRouter(include_in_schema=False)
+    # every page is public, declared like the API's public routes so the route walk sees it
+    router = APIRouter(include_in_schema=False, dependencies=[Depends(PUBLIC)])
     _add_home_and_question_pages(router, ctx)
     _add_result_pages(router, ctx)
     return router

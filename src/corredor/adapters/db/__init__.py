@@ -1,0 +1,1 @@
+"""The database adapter: SQLAlchemy 2 tables, the engine, and Alembic migrations."""

@@ -1,0 +1,31 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from corredor import __version__
+from corredor.api import errors
+from corredor.api.routers import accounts, audit, cases, reference, referrals, sharing
+from corredor.config import Settings
+from corredor.services.platform import Platform
+from corredor.web.app import create_web_router
+
+PREFIX = "/api/v1"
+
+
+def create_app(settings: Settings | None = None, platform: Platform | None = None) -> FastAPI:
+    """An app over a platform; the database must already be migrated (`corredor db upgrade`)."""
+    app = FastAPI(
+        title="Corredor platform API",
+        version=__version__,
+        description="The joint INM-CBP corridor: TVRH at the southern border, consented "
+        "disclosure, parole in Mexico City, admission and work authorization; and referrals "
+        "to every other lawful pathway. Every create or submit takes an Idempotency-Key.",
+    )
+    app.state.platform = platform or Platform.build(settings or Settings())
+    errors.install(app)
+    for module in (accounts, reference, cases, sharing, referrals, audit):
+        app.include_router(module.router, prefix=PREFIX)
+    app.include_router(create_web_router())  # the public pages
+    return app

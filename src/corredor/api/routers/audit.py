@@ -1,0 +1,36 @@
+"""The audit log, for auditors: read it, and verify its hash chain."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from corredor.api.security import platform_of, requires
+from corredor.domain.permissions import Permission
+from corredor.services import accounts
+from corredor.services.auth import Principal
+from corredor.services.platform import Platform
+from corredor.services.schemas import AuditEntryOut, VerificationOut
+
+router = APIRouter(prefix="/audit", tags=["audit"])
+PlatformDep = Annotated[Platform, Depends(platform_of)]
+
+
+@router.get("", response_model=list[AuditEntryOut])
+def entries(
+    platform: PlatformDep,
+    user: Annotated[Principal, Depends(requires(Permission.AUDIT_READ))],
+    after: Annotated[int, Query(ge=0, le=2**62)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[AuditEntryOut]:
+    with platform.db.transaction() as s:
+        return accounts.audit_entries(s, user, after, limit)
+
+
+@router.get("/verification", response_model=VerificationOut)
+def verification(
+    platform: PlatformDep, user: Annotated[Principal, Depends(requires(Permission.AUDIT_VERIFY))]
+) -> VerificationOut:
+    with platform.db.transaction() as s:
+        return accounts.verify_audit(s, user)

@@ -1,0 +1,120 @@
+"""Consents and disclosures: what INM shares with CBP, with the person's consent."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path
+
+from corredor.api.security import platform_of, requires
+from corredor.api.submit import IdempotencyKey, submit
+from corredor.domain.permissions import Permission
+from corredor.services import sharing
+from corredor.services.auth import Principal
+from corredor.services.platform import Platform
+from corredor.services.schemas import (
+    ConsentIn,
+    ConsentOut,
+    DisclosedDataOut,
+    DisclosureIn,
+    DisclosureOut,
+)
+
+router = APIRouter(tags=["consent and disclosure"])
+PlatformDep = Annotated[Platform, Depends(platform_of)]
+Id = Annotated[str, Path(min_length=1, max_length=36)]
+P = Permission
+
+
+def who(permission: Permission) -> Any:
+    return Depends(requires(permission))
+
+
+@router.get("/cases/{case_id}/consents", response_model=list[ConsentOut])
+def list_consents(
+    case_id: Id, platform: PlatformDep, user: Annotated[Principal, who(P.CONSENT_RECORD)]
+) -> list[ConsentOut]:
+    with platform.db.transaction() as s:
+        return sharing.list_consents(s, user, case_id)
+
+
+@router.post("/cases/{case_id}/consents", response_model=ConsentOut, status_code=201)
+def record_consent(
+    case_id: Id,
+    body: ConsentIn,
+    key: IdempotencyKey,
+    platform: PlatformDep,
+    user: Annotated[Principal, who(P.CONSENT_RECORD)],
+) -> object:
+    """Record the person's consent to share named fields with a recipient for a purpose."""
+    return submit(
+        platform,
+        user,
+        key,
+        f"case:{case_id}:consent",
+        body,
+        lambda s: sharing.record_consent(platform, s, user, case_id, body),
+    )
+
+
+@router.post("/consents/{consent_id}/revocation", response_model=ConsentOut)
+def revoke_consent(
+    consent_id: Id,
+    key: IdempotencyKey,
+    platform: PlatformDep,
+    user: Annotated[Principal, who(P.CONSENT_REVOKE)],
+) -> object:
+    """Revoking consent ends every disclosure resting on it: no further reads."""
+    return submit(
+        platform,
+        user,
+        key,
+        f"consent:{consent_id}:revoke",
+        None,
+        lambda s: sharing.revoke_consent(platform, s, user, consent_id),
+    )
+
+
+@router.post("/cases/{case_id}/disclosures", response_model=DisclosureOut, status_code=201)
+def create_disclosure(
+    case_id: Id,
+    body: DisclosureIn,
+    key: IdempotencyKey,
+    platform: PlatformDep,
+    user: Annotated[Principal, who(P.DISCLOSURE_CREATE)],
+) -> object:
+    """Step 2: INM discloses to CBP the consented fields CBP needs for parole."""
+    return submit(
+        platform,
+        user,
+        key,
+        f"case:{case_id}:disclosure",
+        body,
+        lambda s: sharing.create_disclosure(platform, s, user, case_id, body),
+    )
+
+
+@router.get("/disclosures/{disclosure_id}/data", response_model=DisclosedDataOut)
+def read_disclosed(
+    disclosure_id: Id, platform: PlatformDep, user: Annotated[Principal, who(P.DISCLOSURE_READ)]
+) -> DisclosedDataOut:
+    """The disclosed fields and nothing else; audited; refused once consent is revoked."""
+    with platform.db.transaction() as s:
+        return sharing.read_disclosed(platform, s, user, disclosure_id)
+
+
+@router.post("/disclosures/{disclosure_id}/revocation", response_model=DisclosureOut)
+def revoke_disclosure(
+    disclosure_id: Id,
+    key: IdempotencyKey,
+    platform: PlatformDep,
+    user: Annotated[Principal, who(P.DISCLOSURE_REVOKE)],
+) -> object:
+    return submit(
+        platform,
+        user,
+        key,
+        f"disclosure:{disclosure_id}:revoke",
+        None,
+        lambda s: sharing.revoke_disclosure(platform, s, user, disclosure_id),
+    )

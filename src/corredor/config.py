@@ -1,0 +1,75 @@
+"""Settings, read from the environment (prefix CORREDOR_) by pydantic-settings.
+
+Every default is for development on one machine: a SQLite file under ./var/ and keys that are
+published in this file. `Settings.uses_dev_secrets` says so, and `corredor serve` warns.
+Production sets CORREDOR_DATABASE_URL, CORREDOR_ENCRYPTION_KEYS (a JSON object of key id ->
+base64 32-byte key), CORREDOR_ACTIVE_KEY_ID, CORREDOR_LOOKUP_KEY and CORREDOR_TOKEN_SECRET.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from pathlib import Path
+from typing import Final
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT: Final = Path(__file__).resolve().parents[2]
+DATA_DIR: Final = ROOT / "data"
+
+# DEVELOPMENT ONLY. These are public; never run a real deployment with them.
+DEV_ENCRYPTION_KEY: Final = base64.b64encode(b"corredor-dev-only-aes-key-32byte").decode()
+DEV_LOOKUP_KEY: Final = "corredor-dev-only-lookup-key"
+DEV_TOKEN_SECRET: Final = "corredor-dev-only-token-secret-change-me"
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{Path.cwd() / 'var' / 'corredor.db'}"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CORREDOR_", extra="ignore")
+
+    database_url: str = Field(default_factory=default_database_url)
+    encryption_keys: dict[str, str] = Field(
+        default_factory=lambda: {"dev-1": DEV_ENCRYPTION_KEY},
+        description="key id -> base64 AES-256 key; old ids stay so old rows can be read",
+    )
+    active_key_id: str = "dev-1"
+    lookup_key: str = DEV_LOOKUP_KEY
+    token_secret: str = DEV_TOKEN_SECRET
+    token_minutes: int = Field(default=15, gt=0, le=24 * 60)
+    watchlist_path: Path = DATA_DIR / "watchlist.csv"
+
+    @field_validator("encryption_keys")
+    @classmethod
+    def _keys(cls, keys: dict[str, str]) -> dict[str, str]:
+        if not keys:
+            raise ValueError("at least one encryption key is needed")
+        for key_id, encoded in keys.items():
+            try:
+                raw = base64.b64decode(encoded, validate=True)
+            except binascii.Error:
+                raise ValueError(f"key {key_id!r} is not valid base64") from None
+            if len(raw) != 32:
+                raise ValueError(f"key {key_id!r} must be 32 bytes (AES-256), got {len(raw)}")
+        return keys
+
+    @model_validator(mode="after")
+    def _active_key_known(self) -> Settings:
+        if self.active_key_id not in self.encryption_keys:
+            raise ValueError(f"active_key_id {self.active_key_id!r} is not in encryption_keys")
+        return self
+
+    def key_bytes(self) -> dict[str, bytes]:
+        return {key_id: base64.b64decode(value) for key_id, value in self.encryption_keys.items()}
+
+    @property
+    def uses_dev_secrets(self) -> bool:
+        return (
+            DEV_ENCRYPTION_KEY in self.encryption_keys.values()
+            or self.lookup_key == DEV_LOOKUP_KEY
+            or self.token_secret == DEV_TOKEN_SECRET
+        )

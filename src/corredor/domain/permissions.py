@@ -1,0 +1,152 @@
+"""Who may do what: the permission vocabulary, the roles, and which role holds which permission.
+
+Permissions are `subject:action` strings (warehouse's style) so a route, an audit entry and a
+policy review all speak the same words. To add a permission, add a member to `Permission` and
+add it to the roles that hold it in `ROLE_PERMISSIONS`; nothing else needs to change.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Final
+
+
+class Permission(StrEnum):
+    REFERENCE_READ = "reference:read"
+    CASE_CREATE = "case:create"
+    CASE_LIST = "case:list"
+    CASE_READ = "case:read"  # the case with its personal data (scoped for applicants)
+    CASE_READ_STATUS = "case:read_status"  # state and timeline only, no personal data
+    CASE_WITHDRAW = "case:withdraw"
+    HOUSEHOLD_UPDATE = "household:update"
+    TVRH_ISSUE = "tvrh:issue"
+    TVRH_RENEW = "tvrh:renew"
+    TVRH_EXPIRE = "tvrh:expire"
+    CONSENT_RECORD = "consent:record"
+    CONSENT_REVOKE = "consent:revoke"
+    DISCLOSURE_CREATE = "disclosure:create"
+    DISCLOSURE_READ = "disclosure:read"
+    DISCLOSURE_REVOKE = "disclosure:revoke"
+    PAROLE_APPLY = "parole:apply"
+    VETTING_RUN = "vetting:run"
+    PAROLE_DECIDE = "parole:decide"
+    ADMISSION_RECORD = "admission:record"
+    REFERRAL_CREATE = "referral:create"
+    REFERRAL_DECIDE = "referral:decide"
+    AUDIT_READ = "audit:read"
+    AUDIT_VERIFY = "audit:verify"
+    USER_CREATE = "user:create"
+    USER_LIST = "user:list"
+
+
+class Role(StrEnum):
+    APPLICANT = "applicant"
+    INM_OFFICER = "inm_officer"
+    CBP_OFFICER = "cbp_officer"
+    CASEWORKER = "caseworker"
+    SHELTER_STAFF = "shelter_staff"
+    AUDITOR = "auditor"
+    ADMIN = "admin"
+
+
+class Agency(StrEnum):
+    INM = "INM"
+    CBP = "CBP"
+    UNHCR = "UNHCR"
+    IOM = "IOM"
+    NGO = "NGO"
+    SHELTER = "SHELTER"
+
+
+P = Permission
+
+ROLE_PERMISSIONS: Final[dict[Role, frozenset[Permission]]] = {
+    # An applicant acts on their own case only; the service layer enforces the scope.
+    Role.APPLICANT: frozenset(
+        {
+            P.REFERENCE_READ,
+            P.CASE_LIST,
+            P.CASE_READ,
+            P.CASE_READ_STATUS,
+            P.CASE_WITHDRAW,
+            P.CONSENT_RECORD,
+            P.CONSENT_REVOKE,
+            P.PAROLE_APPLY,
+        }
+    ),
+    Role.INM_OFFICER: frozenset(
+        {
+            P.REFERENCE_READ,
+            P.CASE_CREATE,
+            P.CASE_LIST,
+            P.CASE_READ,
+            P.CASE_READ_STATUS,
+            P.CASE_WITHDRAW,
+            P.HOUSEHOLD_UPDATE,
+            P.TVRH_ISSUE,
+            P.TVRH_RENEW,
+            P.TVRH_EXPIRE,
+            P.CONSENT_RECORD,
+            P.DISCLOSURE_CREATE,
+            P.DISCLOSURE_REVOKE,
+            P.REFERRAL_DECIDE,
+        }
+    ),
+    # CBP sees personal data only through a disclosure, never through the case itself.
+    Role.CBP_OFFICER: frozenset(
+        {
+            P.REFERENCE_READ,
+            P.CASE_LIST,
+            P.CASE_READ_STATUS,
+            P.DISCLOSURE_READ,
+            P.VETTING_RUN,
+            P.PAROLE_DECIDE,
+            P.ADMISSION_RECORD,
+            P.REFERRAL_DECIDE,
+        }
+    ),
+    Role.CASEWORKER: frozenset(
+        {
+            P.REFERENCE_READ,
+            P.CASE_LIST,
+            P.CASE_READ,
+            P.CASE_READ_STATUS,
+            P.CASE_WITHDRAW,
+            P.CONSENT_RECORD,
+            P.CONSENT_REVOKE,
+            P.PAROLE_APPLY,
+            P.REFERRAL_CREATE,
+        }
+    ),
+    Role.SHELTER_STAFF: frozenset({P.REFERENCE_READ, P.CASE_LIST, P.CASE_READ_STATUS}),
+    Role.AUDITOR: frozenset({P.REFERENCE_READ, P.AUDIT_READ, P.AUDIT_VERIFY}),
+    Role.ADMIN: frozenset({P.REFERENCE_READ, P.USER_CREATE, P.USER_LIST}),
+}
+
+# Roles that must belong to an agency, and the agencies they may belong to.
+ROLE_AGENCIES: Final[dict[Role, frozenset[Agency]]] = {
+    Role.INM_OFFICER: frozenset({Agency.INM}),
+    Role.CBP_OFFICER: frozenset({Agency.CBP}),
+    Role.CASEWORKER: frozenset({Agency.UNHCR, Agency.IOM, Agency.NGO}),
+    Role.SHELTER_STAFF: frozenset({Agency.SHELTER, Agency.NGO}),
+}
+
+
+def permissions_of(role: Role) -> frozenset[Permission]:
+    return ROLE_PERMISSIONS[role]
+
+
+def may(role: Role, permission: Permission) -> bool:
+    return permission in ROLE_PERMISSIONS[role]
+
+
+def check_agency(role: Role, agency: Agency | None) -> None:
+    """Refuse a role/agency pair that makes no sense (a CBP officer working for UNHCR)."""
+    allowed = ROLE_AGENCIES.get(role)
+    if allowed is None:
+        if agency is not None and role is Role.APPLICANT:
+            raise ValueError("an applicant belongs to no agency")
+        return
+    if agency not in allowed:
+        names = ", ".join(sorted(allowed))
+        raise ValueError(f"a {role} must belong to one of: {names}")

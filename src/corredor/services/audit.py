@@ -1,0 +1,131 @@
+"""The audit log: append-only and hash-chained.
+
+Each entry's hash is SHA-256 over its canonical JSON (sorted keys, UTC timestamps) including the
+previous entry's hash, so changing, removing or reordering any entry breaks the chain from
+there on. Appends lock the single `audit_head` row, which serialises writers on PostgreSQL
+(SQLite serialises writers anyway). The database also refuses UPDATE and DELETE by trigger.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from corredor.adapters.db.models import AuditEntry, AuditHead
+
+GENESIS = "0" * 64
+BATCH = 1000
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; everything here is stored in UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def entry_hash(entry: AuditEntry) -> str:
+    content = {
+        "seq": entry.seq,
+        "at": as_utc(entry.at).isoformat(timespec="microseconds"),
+        "actor_id": entry.actor_id,
+        "actor_role": entry.actor_role,
+        "on_behalf_of": entry.on_behalf_of,
+        "action": entry.action,
+        "case_id": entry.case_id,
+        "detail": entry.detail,
+        "prev_hash": entry.prev_hash,
+    }
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: str | None
+    role: str | None
+    on_behalf_of: str | None = None
+
+
+def append(
+    session: Session,
+    actor: Actor,
+    action: str,
+    *,
+    case_id: str | None = None,
+    detail: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> AuditEntry:
+    """Add one entry in the caller's transaction: it commits or rolls back with the change."""
+    head = session.execute(
+        select(AuditHead).where(AuditHead.id == 1).with_for_update()
+    ).scalar_one()
+    entry = AuditEntry(
+        seq=head.seq + 1,
+        at=as_utc(at or datetime.now(UTC)),
+        actor_id=actor.user_id,
+        actor_role=actor.role,
+        on_behalf_of=actor.on_behalf_of,
+        action=action,
+        case_id=case_id,
+        detail=detail or {},
+        prev_hash=head.hash,
+    )
+    entry.hash = entry_hash(entry)
+    session.add(entry)
+    head.seq, head.hash = entry.seq, entry.hash
+    session.flush()
+    return entry
+
+
+@dataclass(frozen=True)
+class Verification:
+    ok: bool
+    checked: int
+    first_bad_seq: int | None = None
+    problem: str | None = None
+
+
+def _entries(session: Session) -> Iterator[AuditEntry]:
+    last = 0
+    while True:
+        batch = (
+            session.execute(
+                select(AuditEntry)
+                .where(AuditEntry.seq > last)
+                .order_by(AuditEntry.seq)
+                .limit(BATCH)
+            )
+            .scalars()
+            .all()
+        )
+        if not batch:
+            return
+        yield from batch
+        last = batch[-1].seq
+
+
+def verify(session: Session) -> Verification:
+    """Walk the chain from the start; report the first entry that does not hold."""
+    previous, expected_seq, checked = GENESIS, 1, 0
+    for entry in _entries(session):
+        if entry.seq != expected_seq:
+            return Verification(False, checked, expected_seq, f"entry {expected_seq} is missing")
+        if entry.prev_hash != previous:
+            return Verification(
+                False, checked, entry.seq, "its link to the previous entry is broken"
+            )
+        if entry_hash(entry) != entry.hash:
+            return Verification(False, checked, entry.seq, "its content does not match its hash")
+        previous, expected_seq, checked = entry.hash, expected_seq + 1, checked + 1
+    head = session.get(AuditHead, 1)
+    if head is not None and (head.seq, head.hash) != (checked, previous):
+        return Verification(
+            False, checked, checked + 1, "entries after this point were removed (head mismatch)"
+        )
+    return Verification(True, checked)

@@ -1,0 +1,147 @@
+"""Every other pathway as a generic case driven by its policy file: referral in, decision out.
+
+A caseworker refers a person with their facts; an officer of the pathway's authority decides.
+The policy file says who the authority is, so a new pathway needs a file, not code.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from corredor.adapters.db.models import Case, CaseEvent
+from corredor.adapters.db.models import Decision as DecisionRow
+from corredor.domain.cases import CORRIDOR_POLICY, citation, is_eligible
+from corredor.domain.facts import Profile
+from corredor.domain.permissions import Permission, Role
+from corredor.domain.policy import Authority, Policy
+from corredor.domain.rules import evaluate
+from corredor.domain.workflow import INITIAL_STATE, Action, CaseKind, GuardContext
+from corredor.services import audit
+from corredor.services.auth import Principal
+from corredor.services.errors import Forbidden, InvalidInput
+from corredor.services.platform import (
+    SOURCE,
+    Platform,
+    actor,
+    advance,
+    encrypt_person,
+    new_id,
+    now,
+    status_out,
+    visible_case,
+)
+from corredor.services.schemas import ReferralDecisionIn, ReferralIn
+
+Answer = tuple[int, dict[str, Any]]
+
+# Which officers decide for which authority. Mexican authorities -> INM; US ones -> CBP (the
+# platform's US-side officers stand in for USCIS and State until those agencies join).
+DECIDERS: dict[Authority, Role] = {
+    Authority.INM: Role.INM_OFFICER,
+    Authority.COMAR: Role.INM_OFFICER,
+    Authority.DHS_CBP: Role.CBP_OFFICER,
+    Authority.USCIS: Role.CBP_OFFICER,
+    Authority.STATE_PRM: Role.CBP_OFFICER,
+    Authority.STATE_CONSULAR: Role.CBP_OFFICER,
+    Authority.DOL: Role.CBP_OFFICER,
+    Authority.UNHCR: Role.CBP_OFFICER,
+    Authority.IOM: Role.CBP_OFFICER,
+}
+
+
+def _policy(p: Platform, pathway: str) -> Policy:
+    if pathway == CORRIDOR_POLICY:
+        raise InvalidInput(
+            "pathway_id", "the corridor starts at an INM border point, not by referral"
+        )
+    if pathway not in p.catalogue.pathway_ids():
+        raise InvalidInput("pathway_id", f"unknown pathway {pathway}")
+    policy = p.catalogue.in_effect(pathway, p.today())
+    if policy is None:
+        raise InvalidInput("pathway_id", f"the pathway {pathway} is not in effect today")
+    return policy
+
+
+def create_referral(p: Platform, s: Session, who: Principal, body: ReferralIn) -> Answer:
+    who.require(Permission.REFERRAL_CREATE)
+    policy = _policy(p, body.pathway_id)
+    screening = evaluate(policy, body.facts.known_facts(), p.today())
+    case = Case(
+        id=new_id(),
+        kind=str(CaseKind.GENERIC),
+        pathway_id=policy.id,
+        state=str(INITIAL_STATE[CaseKind.GENERIC]),
+        applicant_user_id=body.applicant_user_id,
+        created_by=who.user_id,
+        # The profile holds birth dates and household details: stored encrypted as a whole.
+        facts={"profile_enc": p.cipher.encrypt(body.facts.model_dump_json(), "cases.profile")},
+        created_at=now(),
+        updated_at=now(),
+    )
+    s.add(case)
+    s.flush()
+    s.add(encrypt_person(p, case.id, 0, "self", body.person))
+    s.add(
+        CaseEvent(
+            case_id=case.id,
+            name="referred",
+            state=case.state,
+            actor_id=who.user_id,
+            actor_role=str(who.role),
+            data={"pathway": policy.id, "screening": str(screening.outcome)},
+            at=now(),
+        )
+    )
+    audit.append(
+        s,
+        actor(s, who),
+        f"{SOURCE}:referral:create",
+        case_id=case.id,
+        detail={"pathway": policy.id, "version": policy.version, "agency": str(who.agency)},
+    )
+    s.flush()
+    return 201, status_out(s, case).model_dump(mode="json")
+
+
+def decide_referral(
+    p: Platform, s: Session, who: Principal, case_id: str, body: ReferralDecisionIn
+) -> Answer:
+    case = visible_case(s, who, case_id, Permission.REFERRAL_DECIDE)
+    policy = _policy(p, case.pathway_id)
+    deciders = {DECIDERS[authority] for authority in policy.authority}
+    if who.role not in deciders:
+        raise Forbidden(f"{policy.id} is decided by {', '.join(sorted(deciders))}")
+    profile = Profile.model_validate(
+        json.loads(p.cipher.decrypt(case.facts["profile_enc"], "cases.profile"))
+    )
+    decision = evaluate(policy, profile.known_facts(), p.today())
+    action = Action.APPROVE_REFERRAL if body.decision == "approve" else Action.REFUSE_REFERRAL
+    advance(
+        s,
+        who,
+        case,
+        action,
+        context=GuardContext(today=p.today(), eligible=is_eligible(decision), reason=body.reason),
+        data={"policy": f"{policy.id}@{policy.version}"},
+    )
+    cited = citation(decision)
+    s.add(
+        DecisionRow(
+            id=new_id(),
+            case_id=case.id,
+            subject="referral",
+            outcome="approved" if body.decision == "approve" else "refused",
+            policy_id=cited["policy_id"],
+            policy_version=cited["policy_version"],
+            clauses=cited["clauses"],
+            reasons=cited["reasons"],
+            note=body.reason,
+            decided_by=who.user_id,
+            decided_at=now(),
+        )
+    )
+    s.flush()
+    return 200, status_out(s, case).model_dump(mode="json")

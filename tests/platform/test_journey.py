@@ -1,0 +1,101 @@
+"""Seed 000, steps 1-6, end to end through the HTTP API, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from corredor.domain.permissions import Role
+from tests.platform.conftest import Api
+from tests.platform.journey import ok, walk
+
+
+def test_a_household_goes_from_the_border_to_work_authorization(api: Api) -> None:
+    ids = walk(api, "work_authorized")
+    case = ok(api.get(f"/cases/{ids['case']}", "applicant", Role.APPLICANT))
+    assert case["state"] == "work_authorized"
+    assert case["household_size"] == 3
+    kinds = {grant["kind"]: grant for grant in case["grants"]}
+    assert set(kinds) == {"tvrh", "parole", "work_authorization"}
+    parole, work = kinds["parole"], kinds["work_authorization"]
+    assert work["details"]["basis"] == "parole"
+    assert work["details"]["parole"] == parole["number"]
+    assert work["valid_until"] == parole["valid_until"]
+    assert parole["details"]["travel_mode"] == "flight"
+    assert case["allowed_actions"] == []
+
+
+def test_decisions_cite_policy_version_and_clauses(api: Api) -> None:
+    ids = walk(api, "parole_granted")
+    case = ok(api.get(f"/cases/{ids['case']}/status", "cbp", Role.CBP_OFFICER))
+    cited = {(d["subject"], d["policy_id"]): d for d in case["decisions"]}
+    tvrh = cited[("tvrh", "mx-tvrh")]
+    assert tvrh["outcome"] == "eligible"
+    assert tvrh["policy_version"] == "2011-05-25"
+    assert "tvrh.ground.asylum-seeker" in tvrh["clauses"]
+    parole = cited[("parole", "mx-us-joint-corridor")]
+    assert parole["outcome"] == "eligible"
+    assert parole["policy_version"] == "2026-01-15"
+    assert "corridor.no-criminal-history" in parole["clauses"]
+    assert "corridor.cohort.young-child" in parole["clauses"]
+
+
+def test_the_timeline_records_who_did_each_step(api: Api) -> None:
+    ids = walk(api, "work_authorized")
+    events = ok(api.get(f"/cases/{ids['case']}/timeline", "applicant", Role.APPLICANT))
+    seen = [(e["name"], e["actor_role"]) for e in events]
+    assert seen == [
+        ("registered", "inm_officer"),
+        ("tvrh_issued", "inm_officer"),
+        ("parole_requested", "applicant"),
+        ("vetting_clear", "cbp_officer"),
+        ("parole_granted", "cbp_officer"),
+        ("admitted", "cbp_officer"),
+        ("work_authorized", "cbp_officer"),
+    ]
+
+
+def test_a_caseworker_applies_on_behalf_and_the_audit_shows_both(api: Api) -> None:
+    ids = walk(api, "disclosed")
+    answer = api.post(
+        f"/cases/{ids['case']}/parole-application",
+        "unhcr",
+        Role.CASEWORKER,
+        {"channel": "assisted_site", "site_id": "mx-cmx-assisted-site"},
+    )
+    ok(answer, 201)
+    events = ok(api.get(f"/cases/{ids['case']}/timeline", "inm", Role.INM_OFFICER))
+    applied = next(e for e in events if e["name"] == "parole_requested")
+    assert applied["actor_role"] == "caseworker"
+    assert applied["on_behalf_of"].startswith("person:")
+    entries = ok(api.get("/audit", "auditor", Role.AUDITOR, limit=1000))
+    while len(entries) == 1000:  # page on to the end of a long shared log
+        entries = ok(
+            api.get("/audit", "auditor", Role.AUDITOR, after=entries[-1]["seq"], limit=1000)
+        )
+    mine = [
+        e for e in entries if e["case_id"] == ids["case"] and e["action"].endswith("apply_parole")
+    ]
+    assert mine
+    assert mine[-1]["actor_role"] == "caseworker"
+    assert mine[-1]["on_behalf_of"] == applied["on_behalf_of"]
+
+
+def test_a_refused_tvrh_explains_why(api: Api) -> None:
+    # An adult travelling alone is not in phase 1 of the corridor (households with a child < 6).
+    me = api.user("solo", Role.APPLICANT)
+    case = ok(
+        api.post(
+            "/cases",
+            "inm",
+            Role.INM_OFFICER,
+            {
+                "border_point_id": "mx-tab-el-ceibo",
+                "ground": "tvrh.ground.violence-or-disaster",
+                "principal": {"name": "Ana Pérez", "birth_date": "1990-01-01", "nationality": "HN"},
+                "applicant_user_id": me["id"],
+            },
+        )
+    )
+    refused = ok(api.post(f"/cases/{case['id']}/tvrh", "inm", Role.INM_OFFICER), 200)
+    assert refused["state"] == "tvrh_refused"
+    corridor = next(d for d in refused["decisions"] if d["policy_id"] == "mx-us-joint-corridor")
+    assert corridor["outcome"] == "not_eligible"
+    assert "corridor.cohort.young-child" in corridor["clauses"]

@@ -1,0 +1,136 @@
+"""Every route declares who may call it, and each role is refused what it may not do."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute, iter_route_contexts
+
+from corredor.api.security import Public, Requires, SignedIn
+from corredor.domain.permissions import ROLE_PERMISSIONS, Permission, Role
+from tests.platform.conftest import Api
+from tests.platform.journey import ok, walk
+
+PUBLIC_ROUTES = {("POST", "/api/v1/auth/token"), ("GET", "/api/v1/health")}
+PUBLIC_PAGES = {"/", "/static/{name}", "/screener/"}  # the public screener's pages (prefixes)
+
+
+def declarations(route: APIRoute) -> list[object]:
+    found = []
+    stack = list(route.dependant.dependencies)
+    while stack:
+        dependency = stack.pop()
+        if isinstance(dependency.call, Requires | SignedIn | Public):
+            found.append(dependency.call)
+        stack.extend(dependency.dependencies)
+    return found
+
+
+def api_routes(app: FastAPI) -> list[tuple[str, APIRoute]]:
+    """Every API route of the app with its full path, including routes of included routers."""
+    return [
+        (context.path, context.route)
+        for context in iter_route_contexts(app.routes)
+        if isinstance(context.route, APIRoute) and context.path.startswith("/api/v1")
+    ]
+
+
+def test_every_route_declares_exactly_one_permission(api: Api) -> None:
+    routes = api_routes(api.client.app)  # type: ignore[arg-type]
+    assert len(routes) >= 25
+    for path, route in routes:
+        declared = declarations(route)
+        assert len(declared) == 1, f"{route.methods} {path} declares {declared}"
+        for method in route.methods:
+            if isinstance(declared[0], Public):
+                assert (method, path) in PUBLIC_ROUTES, f"{path} is public"
+
+
+def test_every_page_is_declared_public_and_known(api: Api) -> None:
+    pages = [
+        (context.path, context.route)
+        for context in iter_route_contexts(api.client.app.routes)  # type: ignore[attr-defined]
+        if isinstance(context.route, APIRoute) and not context.path.startswith("/api/")
+    ]
+    assert len(pages) >= 5
+    for path, route in pages:
+        declared = declarations(route)
+        assert len(declared) == 1, f"{route.methods} {path} declares {declared}"
+        assert isinstance(declared[0], Public), f"{path} must declare who may see it"
+        assert path in PUBLIC_PAGES or path.startswith("/screener/"), f"{path} is public"
+
+
+def permission_routes(app: FastAPI) -> list[tuple[str, str, Permission]]:
+    found = []
+    for path, route in api_routes(app):
+        (declared,) = declarations(route)
+        if isinstance(declared, Requires):
+            for method in route.methods:
+                found.append((method, path, declared.permission))
+    return found
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_is_refused_what_it_may_not_do(api: Api, role: Role) -> None:
+    """Unknown ids and empty bodies: a refused role gets 403 before anything else is looked at."""
+    checked = 0
+    for method, path, permission in permission_routes(api.client.app):  # type: ignore[arg-type]
+        url = path.replace("/api/v1", "")
+        for name in ("case_id", "consent_id", "disclosure_id"):
+            url = url.replace("{" + name + "}", str(uuid.uuid4()))
+        if method == "GET":
+            answer = api.get(url, f"matrix-{role}", role)
+        else:
+            answer = api.post(url, f"matrix-{role}", role, json={})
+        allowed = permission in ROLE_PERMISSIONS[role]
+        if allowed:
+            assert answer.status_code != 403, f"{role} {method} {path}: {answer.text}"
+        else:
+            assert answer.status_code == 403, f"{role} {method} {path}: {answer.status_code}"
+        assert answer.status_code < 500
+        checked += 1
+    assert checked >= 25
+
+
+def test_without_a_token_every_protected_route_says_401(api: Api) -> None:
+    for method, path, _ in permission_routes(api.client.app):  # type: ignore[arg-type]
+        url = (
+            path.replace("{case_id}", "x")
+            .replace("{consent_id}", "x")
+            .replace("{disclosure_id}", "x")
+        )
+        answer = api.client.request(method, url, json={})
+        assert answer.status_code == 401, (method, path)
+
+
+def test_an_applicant_sees_only_their_own_case(api: Api) -> None:
+    mine = walk(api, "tvrh_issued", applicant="alice")
+    theirs = walk(api, "tvrh_issued", applicant="bob")
+    assert ok(api.get(f"/cases/{mine['case']}", "alice", Role.APPLICANT))["id"] == mine["case"]
+    for path in ("", "/status", "/timeline"):
+        assert api.get(f"/cases/{theirs['case']}{path}", "alice", Role.APPLICANT).status_code == 404
+    listed = ok(api.get("/cases", "alice", Role.APPLICANT))
+    assert [c["id"] for c in listed] == [mine["case"]]
+    refused = api.post(f"/cases/{theirs['case']}/withdrawal", "alice", Role.APPLICANT, {})
+    assert refused.status_code == 404
+
+
+def test_cbp_and_shelters_never_see_personal_data_on_the_case(api: Api) -> None:
+    ids = walk(api, "tvrh_issued")
+    for name, role in (("cbp", Role.CBP_OFFICER), ("shelter", Role.SHELTER_STAFF)):
+        assert api.get(f"/cases/{ids['case']}", name, role).status_code == 403
+        status = ok(api.get(f"/cases/{ids['case']}/status", name, role))
+        assert "persons" not in status
+        assert "Marie" not in str(status)
+
+
+def test_the_workflow_and_the_routes_agree_on_permissions(api: Api) -> None:
+    declared = {(m, p): perm for m, p, perm in permission_routes(api.client.app)}  # type: ignore[arg-type]
+    assert declared[("POST", "/api/v1/cases/{case_id}/tvrh")] is Permission.TVRH_ISSUE
+    assert declared[("POST", "/api/v1/cases/{case_id}/parole-decision")] is Permission.PAROLE_DECIDE
+    assert declared[("POST", "/api/v1/cases/{case_id}/admission")] is Permission.ADMISSION_RECORD
+    assert (
+        declared[("GET", "/api/v1/disclosures/{disclosure_id}/data")] is Permission.DISCLOSURE_READ
+    )
