@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# What the test suite needs beyond Python packages, set up on a fresh machine:
+# PostgreSQL running on 127.0.0.1:5432, Debian's Chromium (never a downloaded browser) and axe-core.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! pg_isready -q -h 127.0.0.1 -p 5432; then
+  echo "starting PostgreSQL"
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n 1)" main start
+  for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+fi
+
+if ! command -v chromium >/dev/null; then
+  echo "installing Debian's chromium"
+  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
+fi
+
+if [ ! -f web-tests/node_modules/axe-core/axe.min.js ]; then
+  npm ci --prefix web-tests --no-audit --no-fund
+fi
