@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from corredor.cli import platform, screening
+from corredor.cli import allocation, platform, screening
 
 app = typer.Typer(
     name="corredor",
@@ -14,6 +14,7 @@ app = typer.Typer(
 )
 screening.register(app)
 platform.register(app)
+allocation.register(app)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,349 @@
+"""`corredor allocate-seed`, `corredor allocate` and `corredor allocate --verify RUN_RECORD`."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated
+
+import polars as pl
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import Progress, TaskID
+from rich.table import Table
+
+from corredor.allocation.engine import (
+    Code,
+    ProgressReport,
+    RequestColumns,
+    RunColumns,
+    allocate_columns,
+)
+from corredor.allocation.tables import TableError, read_capacity, read_requests, results_frame
+from corredor.allocation.tables import write_results as write_table
+from corredor.domain.allocation import AllocationRule, SiteDay, open_cohorts
+from corredor.domain.allocation_record import (
+    AssignmentRow,
+    RunRecord,
+    TierCountRecord,
+    first_mismatch,
+    results_digest,
+)
+from corredor.domain.lottery import SeedError, commitment, new_seed, seed_from_hex, seed_matches
+from corredor.policy_files import PolicyFileError, load_catalogue
+
+console = Console()
+errors = Console(stderr=True, soft_wrap=True)
+PROGRESS_FROM = 100_000  # rows; smaller runs finish before a bar is worth drawing
+TIER_NAMES = ("urgent", "long_wait", "standard")
+
+
+def _fail(message: str) -> typer.Exit:
+    errors.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code=2)
+
+
+def allocate_seed(
+    seed_file: Annotated[Path, typer.Argument(help="Where to write the new secret seed (hex).")],
+) -> None:
+    """Draw a secret seed before the window opens, and print the SHA-256 to publish."""
+    if seed_file.exists():
+        raise _fail(f"{seed_file}: already exists; a seed is drawn once per window")
+    seed = new_seed()
+    seed_file.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(seed_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+        handle.write(seed.hex() + "\n")
+    console.print(f"Publish this commitment before the window opens:\n{commitment(seed)}")
+
+
+def allocate(  # noqa: PLR0917 - a Typer command takes its options as parameters
+    requests: Annotated[
+        Path | None, typer.Argument(help="Requests table (.csv or .parquet).")
+    ] = None,
+    capacity: Annotated[
+        Path | None, typer.Option("--capacity", help="Capacity file (YAML): seats per site/day.")
+    ] = None,
+    seed_file: Annotated[
+        Path | None, typer.Option("--seed-file", help="The revealed seed (64 hex characters).")
+    ] = None,
+    committed: Annotated[
+        str | None,
+        typer.Option("--commitment", help="The SHA-256 published before the window opened."),
+    ] = None,
+    out: Annotated[
+        Path, typer.Option("--out", help="Directory for results.parquet and run.json.")
+    ] = Path("allocation-run"),
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Run date, YYYY-MM-DD (default: today).")
+    ] = None,
+    policy: Annotated[
+        str | None,
+        typer.Option("--policy", help="Pathway id whose open phases decide the cohorts served."),
+    ] = None,
+    run_id: Annotated[str | None, typer.Option("--run-id", help="Name of the run.")] = None,
+    long_wait_days: Annotated[int, typer.Option(min=1)] = AllocationRule().long_wait_days,
+    days_per_ticket: Annotated[int, typer.Option(min=1)] = AllocationRule().days_per_ticket,
+    max_tickets: Annotated[int, typer.Option(min=1, max=8)] = AllocationRule().max_tickets,
+    verify: Annotated[
+        Path | None,
+        typer.Option("--verify", help="Re-run the draw of a run record and compare."),
+    ] = None,
+) -> None:
+    """Allocate seats by the published rule (tiers, then the seeded lottery), or verify a run."""
+    if verify is not None:
+        raise typer.Exit(code=_verify(verify))
+    if requests is None or capacity is None or seed_file is None:
+        raise _fail("allocate needs REQUESTS, --capacity and --seed-file (or --verify RECORD)")
+    seed = _read_seed(seed_file)
+    if committed is not None and not seed_matches(seed, committed):
+        raise _fail(f"--commitment: SHA-256 of {seed_file} is not {committed}")
+    rule = AllocationRule(
+        long_wait_days=long_wait_days, days_per_ticket=days_per_ticket, max_tickets=max_tickets
+    )
+    day = _date(as_of)
+    policy_ref, cohorts = _cohorts(policy, day)
+    columns, seats = _inputs(requests, capacity)
+    run = _run(columns, seats=seats, seed=seed, rule=rule, day=day, cohorts=cohorts)
+    frame = results_frame(columns, run)
+    out.mkdir(parents=True, exist_ok=True)
+    results_path = out / "results.parquet"
+    write_table(frame, results_path)
+    record = RunRecord(
+        run_id=run_id or f"{day.isoformat()}-{commitment(seed)[:12]}",
+        created_at=datetime.now(UTC),
+        rule=rule,
+        run_date=day,
+        policy=policy_ref,
+        cohorts_open=sorted(cohorts) if cohorts is not None else None,
+        seed_commitment=commitment(seed),
+        seed=seed.hex(),
+        requests_file=_relative(requests, out),
+        requests_sha256=_file_sha256(requests),
+        capacity_file=_relative(capacity, out),
+        capacity_sha256=_file_sha256(capacity),
+        results_file="results.parquet",
+        results_sha256=results_digest(run.rows(columns).values()),
+        assigned_requests=int((run.status == Code.ASSIGNED).sum()),
+        counts=tier_counts(columns, run),
+        set_aside=_set_aside(run),
+    )
+    (out / "run.json").write_text(record.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    _print_counts(record, f"Run {record.run_id}: results in {results_path}")
+
+
+def _verify(path: Path) -> int:
+    """0 when the re-run gives the published result; 1 with the first difference otherwise."""
+    try:
+        record = RunRecord.model_validate_json(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise _fail(f"{path}: no such file") from None
+    except ValidationError as error:
+        detail = error.errors()[0]
+        where = ".".join(str(part) for part in detail["loc"])
+        raise _fail(f"{path}: {where}: {detail['msg']}") from None
+    base = path.parent
+    problems: list[str] = []
+    if record.seed is None:
+        raise _fail(f"{path}: seed: not revealed yet, the run cannot be re-run")
+    try:
+        seed = seed_from_hex(record.seed)
+    except SeedError as error:
+        raise _fail(f"{path}: {error}") from None
+    if not seed_matches(seed, record.seed_commitment):
+        problems.append("seed: the revealed seed does not match the committed SHA-256")
+    requests, capacity = base / record.requests_file, base / record.capacity_file
+    for name, file, expected in (
+        ("requests_sha256", requests, record.requests_sha256),
+        ("capacity_sha256", capacity, record.capacity_sha256),
+    ):
+        if file.is_file() and _file_sha256(file) != expected:
+            problems.append(f"{name}: {file} has changed since the run")
+    columns, seats = _inputs(requests, capacity)
+    cohorts = frozenset(record.cohorts_open) if record.cohorts_open is not None else None
+    run = _run(
+        columns, seats=seats, seed=seed, rule=record.rule, day=record.run_date, cohorts=cohorts
+    )
+    rerun = run.rows(columns)
+    if results_digest(rerun.values()) != record.results_sha256:
+        problems.append("results_sha256: the re-run's result has a different digest")
+    published = _published_rows(base / record.results_file)
+    if published is not None:
+        mismatch = first_mismatch(published, rerun)
+        if mismatch is not None:
+            problems.append(f"first mismatch: {mismatch}")
+    if problems:
+        for problem in problems:
+            errors.print(f"[bold red]mismatch:[/] {problem}", highlight=False)
+        return 1
+    console.print(
+        f"[green]match:[/] run {record.run_id} re-run with the revealed seed gives the published "
+        f"result ({record.assigned_requests:,} requests seated, results {record.results_sha256})"
+    )
+    return 0
+
+
+def _published_rows(path: Path) -> dict[str, AssignmentRow] | None:
+    if not path.is_file():
+        errors.print(f"[yellow]note:[/] {path}: published results not found", highlight=False)
+        return None
+    frame = pl.read_parquet(path).filter(pl.col("status") == "assigned")
+    return {
+        rid: (rid, site, day.isoformat(), pool, int(seats))
+        for rid, site, day, pool, seats in frame.select(
+            "request_id", "site", "day", "pool", "seats"
+        ).iter_rows()
+    }
+
+
+def tier_counts(columns: RequestColumns, run: RunColumns) -> list[TierCountRecord]:
+    """Counts per site and tier, for publication: no ids, no names."""
+    frame = pl.DataFrame(
+        {
+            "site": pl.Series(columns.sites, dtype=pl.String).gather(columns.site),
+            "tier": run.tier,
+            "people": columns.size,
+            "status": run.status,
+        }
+    ).filter(pl.col("status") <= Code.WAITLISTED)
+    assigned = pl.col("status") == Code.ASSIGNED
+    grouped = (
+        frame.group_by("site", "tier")
+        .agg(
+            requests=pl.len(),
+            people=pl.col("people").sum(),
+            assigned_requests=assigned.sum(),
+            assigned_people=pl.col("people").filter(assigned).sum(),
+            waitlisted_requests=(pl.col("status") == Code.WAITLISTED).sum(),
+        )
+        .sort("site", "tier")
+    )
+    return [
+        TierCountRecord(**{**row, "tier": TIER_NAMES[row["tier"]]})
+        for row in grouped.iter_rows(named=True)
+    ]
+
+
+def _set_aside(run: RunColumns) -> dict[str, int]:
+    names = {Code.NOT_OPEN: "not_open", Code.NO_CAPACITY: "no_capacity"}
+    counts = {name: int((run.status == code).sum()) for code, name in names.items()}
+    return {name: count for name, count in counts.items() if count}
+
+
+def _inputs(requests: Path, capacity: Path) -> tuple[RequestColumns, list[SiteDay]]:
+    try:
+        return read_requests(requests), read_capacity(capacity)
+    except TableError as error:
+        raise _fail(str(error)) from None
+
+
+def _run(
+    columns: RequestColumns,
+    *,
+    seats: list[SiteDay],
+    seed: bytes,
+    rule: AllocationRule,
+    day: date,
+    cohorts: frozenset[str] | None,
+) -> RunColumns:
+    with _progress(len(columns)) as report:
+        return allocate_columns(
+            columns,
+            seats,
+            seed=seed,
+            rule=rule,
+            run_date=day,
+            cohorts_open=cohorts,
+            progress=report,
+        )
+
+
+@contextmanager
+def _progress(rows: int) -> Iterator[ProgressReport | None]:
+    """A Rich progress bar on stderr for large runs: the draw, then the days filled."""
+    if rows < PROGRESS_FROM:
+        yield None
+        return
+    with Progress(console=errors, transient=True) as progress:
+        tasks: dict[str, TaskID] = {}
+
+        def report(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                label = "Drawing tickets" if stage == "draw" else "Filling days"
+                tasks[stage] = progress.add_task(label, total=total)
+            progress.update(tasks[stage], completed=done)
+
+        yield report
+
+
+def _read_seed(path: Path) -> bytes:
+    try:
+        return seed_from_hex(path.read_text(encoding="ascii"))
+    except FileNotFoundError:
+        raise _fail(f"{path}: no such file") from None
+    except (SeedError, UnicodeDecodeError) as error:
+        raise _fail(f"{path}: {error}") from None
+
+
+def _cohorts(pathway: str | None, day: date) -> tuple[str | None, frozenset[str] | None]:
+    if pathway is None:
+        return None, None
+    try:
+        catalogue = load_catalogue()
+    except PolicyFileError as error:
+        raise _fail("; ".join(str(problem) for problem in error.problems)) from None
+    policy = catalogue.in_effect(pathway, day)
+    if policy is None:
+        raise _fail(f"--policy: no version of {pathway} is in effect on {day.isoformat()}")
+    return f"{policy.id}@{policy.version}", open_cohorts(policy, day)
+
+
+def _date(value: str | None) -> date:
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise _fail(f"--as-of: expected a date as YYYY-MM-DD, got {value!r}") from None
+
+
+def _file_sha256(path: Path) -> str:
+    try:
+        with path.open("rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except FileNotFoundError:
+        raise _fail(f"{path}: no such file") from None
+
+
+def _relative(path: Path, directory: Path) -> str:
+    return os.path.relpath(path.resolve(), directory.resolve())
+
+
+def _print_counts(record: RunRecord, title: str) -> None:
+    table = Table(title=title)
+    for column in ("Site", "Tier", "Requests", "People", "Seated", "Seated people", "Waiting"):
+        table.add_column(column, justify="left" if column in ("Site", "Tier") else "right")
+    for row in record.counts:
+        table.add_row(
+            row.site,
+            row.tier,
+            f"{row.requests:,}",
+            f"{row.people:,}",
+            f"{row.assigned_requests:,}",
+            f"{row.assigned_people:,}",
+            f"{row.waitlisted_requests:,}",
+        )
+    console.print(table)
+    for reason, count in record.set_aside.items():
+        console.print(f"Set aside ({reason}): {count:,} requests")
+    console.print(f"Seed commitment {record.seed_commitment}; run record: run.json")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("allocate-seed")(allocate_seed)
+    app.command("allocate")(allocate)
