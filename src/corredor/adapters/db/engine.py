@@ -42,7 +42,8 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def upgrade(url: str, revision: str = "head") -> None:
+def upgrade(url: str, revision: str = "heads") -> None:
+    """Migrate to every head, so two branches of migrations written side by side both apply."""
     make_engine(url).dispose()  # creates the SQLite directory if needed
     command.upgrade(alembic_config(url), revision)
 
