@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from corredor.cli import allocation, platform, screening
+from corredor.cli import allocation, platform, screening, simulate
 
 app = typer.Typer(
     name="corredor",
@@ -15,6 +15,7 @@ app = typer.Typer(
 screening.register(app)
 platform.register(app)
 allocation.register(app)
+simulate.register(app)
 
 
 if __name__ == "__main__":  # pragma: no cover

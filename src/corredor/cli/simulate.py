@@ -1,0 +1,196 @@
+"""`corredor simulate SCENARIO`, `corredor simulate compare A B ...` and
+`corredor simulate validate [FLEE_DIR]` (Flee's scenarios: ARD against the observed camp data)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from corredor.policy_files import PolicyFileError, load_catalogue
+from corredor.simulator.flee_engine import averaged_relative_difference, run_flee_counts
+from corredor.simulator.flee_input import FleeInputError, read_flee
+from corredor.simulator.model import compile_scenario
+from corredor.simulator.montecarlo import Engine, dask_client, run_many, run_seeds
+from corredor.simulator.network import NetworkError, load_network
+from corredor.simulator.outputs import Series, mean_ci, totals, write_outputs
+from corredor.simulator.report import ScenarioResult, write_report
+from corredor.simulator.scenario import ScenarioError, load_scenario
+
+console = Console()
+errors = Console(stderr=True, soft_wrap=True)
+DEFAULT_OUT = Path("var/simulations")
+FLEE_DIR = Path(__file__).resolve().parents[3] / "data" / "flee" / "flee-mali2012"
+
+
+def _fail(message: str) -> typer.Exit:
+    errors.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code=2)
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    )
+
+
+def _run_scenarios(
+    names: list[str], *, runs: int, seed: int, engine: Engine, scheduler: str | None, workers: int
+) -> list[ScenarioResult]:
+    try:
+        catalogue, network = load_catalogue(), load_network()
+        scenarios = [load_scenario(name) for name in names]
+        models = [compile_scenario(s, catalogue, network, population_seed=seed) for s in scenarios]
+    except (ScenarioError, NetworkError, PolicyFileError, ValueError) as error:
+        raise _fail(str(error)) from error
+    results = []
+    with dask_client(scheduler, workers) as client, _progress() as progress:
+        for scenario, model in zip(scenarios, models, strict=True):
+            task = progress.add_task(scenario.id, total=runs)
+            series = run_many(
+                model,
+                runs,
+                seed,
+                engine=engine,
+                client=client,
+                on_done=_advance(progress, task),
+            )
+            results.append(ScenarioResult(scenario, series, seed))
+    return results
+
+
+def _advance(progress: Progress, task: TaskID) -> Callable[[int], None]:
+    def done(finished: int) -> None:
+        progress.update(task, completed=finished)
+
+    return done
+
+
+def _summary(results: list[ScenarioResult]) -> Table:
+    table = Table(title="means over runs (95% CI)")
+    table.add_column("measure")
+    for result in results:
+        table.add_column(result.scenario.id, justify="right")
+    per_run = [[totals(run) for run in r.runs] for r in results]
+    for name in (
+        "waiting_north",
+        "waiting_south",
+        "waiting_cdmx",
+        "land_port_arrivals",
+        "flights",
+        "smuggling_demand",
+        "smuggling_price",
+    ):
+        cells = []
+        for runs in per_run:
+            mean, low, high = mean_ci(np.array([t[name] for t in runs]))
+            cells.append(f"{mean:,.0f} ({low:,.0f}–{high:,.0f})")
+        table.add_row(name, *cells)
+    return table
+
+
+def simulate(  # noqa: PLR0917 - a Typer command takes its options as parameters
+    names: Annotated[
+        list[str],
+        typer.Argument(
+            help="A scenario (scenarios/<name>.yaml or a path); 'compare A B ...' for a report; "
+            "'validate [FLEE_DIR]' for the Flee validation."
+        ),
+    ],
+    runs: Annotated[int, typer.Option(min=1, help="Monte Carlo runs per scenario.")] = 10,
+    seed: Annotated[int, typer.Option(help="Seed of the sweep; every run derives from it.")] = 2023,
+    out: Annotated[Path | None, typer.Option(help="Output directory.")] = None,
+    engine: Annotated[str, typer.Option(help="count or agent.")] = "count",
+    scheduler: Annotated[
+        str | None, typer.Option(help="Dask scheduler address; default a local cluster.")
+    ] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Threads of the local cluster.")] = 2,
+) -> None:
+    """Run a scenario N times and write its daily series, or compare scenarios in a report."""
+    if engine not in ("count", "agent"):
+        raise _fail(f"--engine: {engine!r} is not one of count, agent")
+    chosen: Engine = "count" if engine == "count" else "agent"
+    if names[0] == "validate":
+        _validate(Path(names[1]) if len(names) > 1 else FLEE_DIR, runs, seed, out)
+        return
+    if names[0] == "compare":
+        if len(names) < 3:
+            raise _fail("compare needs at least two scenarios")
+        results = _run_scenarios(
+            names[1:], runs=runs, seed=seed, engine=chosen, scheduler=scheduler, workers=workers
+        )
+        directory = out or DEFAULT_OUT / "compare"
+        for result in results:
+            write_outputs(
+                directory / result.scenario.id,
+                result.runs,
+                result.scenario.start,
+                result.scenario.id,
+            )
+        report = write_report(results, directory)
+        console.print(_summary(results))
+        console.print(f"report: {report}")
+        return
+    if len(names) != 1:
+        raise _fail("give one scenario, or 'compare A B ...'")
+    results = _run_scenarios(
+        names, runs=runs, seed=seed, engine=chosen, scheduler=scheduler, workers=workers
+    )
+    result = results[0]
+    directory = out or DEFAULT_OUT / result.scenario.id
+    written = write_outputs(directory, result.runs, result.scenario.start, result.scenario.id)
+    console.print(_summary(results))
+    for path in written:
+        console.print(f"wrote {path}")
+
+
+def _validate(directory: Path, runs: int, seed: int, out: Path | None) -> None:
+    try:
+        scenario = read_flee(directory)
+    except FleeInputError as error:
+        raise _fail(str(error)) from error
+    for defect in scenario.defects:
+        console.print(f"[yellow]input defect:[/] {defect}", highlight=False)
+    plain, rescaled = [], []
+    with _progress() as progress:
+        task = progress.add_task(scenario.name, total=runs)
+        for child in run_seeds(seed, runs):
+            run = run_flee_counts(scenario, child)
+            plain.append(averaged_relative_difference(scenario, run))
+            rescaled.append(averaged_relative_difference(scenario, run, rescaled=True))
+            progress.advance(task)
+    lines = []
+    for label, values in (("ARD", plain), ("ARD rescaled", rescaled)):
+        mean, low, high = mean_ci(np.array(values))
+        lines.append(f"{label}: {mean:.3f} (95% CI {low:.3f}–{high:.3f}, {runs} runs)")
+        console.print(lines[-1])
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / f"{scenario.name}-ard.txt").write_text(
+            "\n".join([*lines, *(f"defect: {d}" for d in scenario.defects)]) + "\n",
+            encoding="utf-8",
+        )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("simulate")(simulate)
+
+
+__all__ = ["Series", "register", "simulate"]

@@ -1,0 +1,369 @@
+"""Flee's movement rules, run as head counts (count engine) and one by one (agent engine).
+
+The rules (Suleimenova et al. 2017; Flee's ruleset 2 with its settings):
+- each day, new displaced people appear: the rise of the observed refugee total (a shortfall is
+  carried as a debt), placed in conflict zones in proportion to population × conflict intensity ×
+  a decay with time since the conflict began; on day 0 the observed camp populations are placed;
+- a person not travelling leaves with the location's move chance (conflict 1.0, town 0.3,
+  camp 0.001) and picks a route with weight score / (softening + distance) × capacity factor,
+  score 5 for camps, 0.25 for conflict zones, 1 for towns; with awareness level 2 or more the
+  weight of a route is the best weight reachable through it (loops ignored);
+- a camp's capacity factor is 1 below `capacity_buffer` of its capacity, falls linearly to 0 at
+  capacity; closed links (country closures) cannot be chosen;
+- people travel `max_move_speed` km a day; whoever arrives having moved less than that in the day
+  decides again at the new place (and may go on).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from corredor.simulator.flee_input import FleeScenario
+
+
+@dataclass(frozen=True)
+class FleeRun:
+    camps: dict[str, np.ndarray]  # camp -> simulated population per day
+    agent_days: float
+
+
+@dataclass(frozen=True)
+class _Graph:
+    starts: np.ndarray
+    ends: np.ndarray
+    km: np.ndarray
+    outgoing: list[np.ndarray]  # location -> link ids
+    open_by_day: np.ndarray  # [day, link]
+
+
+def _graph(scenario: FleeScenario) -> _Graph:
+    index = scenario.index()
+    starts, ends, km = [], [], []
+    for route in scenario.routes:
+        for a, b in ((route.start, route.end), (route.end, route.start)):
+            starts.append(index[a])
+            ends.append(index[b])
+            km.append(route.km)
+    starts_a, ends_a = np.array(starts), np.array(ends)
+    countries = np.array([location.country for location in scenario.locations])
+    names = np.array([location.name for location in scenario.locations])
+    open_by_day = np.ones((scenario.days, len(starts)), dtype=bool)
+    for closure in scenario.closures:
+        labels = countries if closure.kind == "country" else names
+        a, b = labels[starts_a], labels[ends_a]
+        hit = ((a == closure.first) & (b == closure.second)) | (
+            (a == closure.second) & (b == closure.first)
+        )
+        open_by_day[closure.start_day : closure.end_day + 1, hit] = False
+    outgoing = [np.flatnonzero(starts_a == i) for i in range(len(scenario.locations))]
+    return _Graph(starts_a, ends_a, np.array(km, dtype=float), outgoing, open_by_day)
+
+
+class _Rules:
+    """Per-day location properties and route weights, shared by both engines."""
+
+    def __init__(self, scenario: FleeScenario) -> None:
+        self.scenario = scenario
+        self.settings = scenario.settings
+        self.graph = _graph(scenario)
+        kinds = [location.kind for location in scenario.locations]
+        self.is_camp = np.array([kind == "camp" for kind in kinds])
+        self.capacity = np.array(
+            [
+                location.population * float(self.settings["capacity_scaling"]) if camp else -1.0
+                for location, camp in zip(scenario.locations, self.is_camp, strict=True)
+            ]
+        )
+        self.population = np.array([location.population for location in scenario.locations])
+        conflicted = scenario.conflicts > 0
+        first = np.where(conflicted.any(axis=0), conflicted.argmax(axis=0), -1)
+        self.conflict_start = first
+        self.speed = float(self.settings["max_move_speed"])
+
+    def move_chance(self, day: int) -> np.ndarray:
+        s = self.settings
+        chance = np.full(len(self.is_camp), float(s["default_movechance"]))
+        chance[self.scenario.conflicts[day] > 0] = float(s["conflict_movechance"])
+        chance[self.is_camp] = float(s["camp_movechance"])
+        return chance
+
+    def score(self, day: int) -> np.ndarray:
+        s = self.settings
+        score = np.full(len(self.is_camp), float(s["foreign_weight"]))
+        home = self.scenario.locations[0].country
+        countries = np.array([location.country for location in self.scenario.locations])
+        score[countries == home] = 1.0
+        score[self.scenario.conflicts[day] > 0] = float(s["conflict_weight"])
+        score[self.is_camp] = float(s["camp_weight"])
+        return score
+
+    def capacity_factor(self, occupancy: np.ndarray) -> np.ndarray:
+        buffer = float(self.settings["capacity_buffer"])
+        cap = self.capacity
+        factor = np.ones_like(occupancy, dtype=float)
+        limited = cap >= 1
+        full = limited & (occupancy >= cap)
+        partial = limited & (occupancy > buffer * cap) & ~full
+        factor[full] = 0.0
+        factor[partial] = 1.0 - (occupancy[partial] - buffer * cap[partial]) / (
+            cap[partial] * (1.0 - buffer)
+        )
+        return factor
+
+    def link_weights(self, day: int, occupancy: np.ndarray) -> np.ndarray:
+        """Weight of each directed link for someone standing at its start today."""
+        g = self.graph
+        score = self.score(day) * self.capacity_factor(occupancy)
+        softening = float(self.settings["distance_softening"])
+        level = int(self.settings["awareness_level"])
+        if level <= 1:  # the common case, in one vector operation
+            return np.where(g.open_by_day[day], score[g.ends] / (softening + g.km), 0.0)
+        weights = np.zeros(len(g.km))
+        for link in range(len(g.km)):
+            if g.open_by_day[day, link]:
+                weights[link] = self._best(
+                    day,
+                    link,
+                    prior=0.0,
+                    visited={int(g.starts[link])},
+                    step=1,
+                    level=level,
+                    score=score,
+                    softening=softening,
+                )
+        return np.asarray(weights)
+
+    def _best(
+        self,
+        day: int,
+        link: int,
+        *,
+        prior: float,
+        visited: set[int],
+        step: int,
+        level: int,
+        score: np.ndarray,
+        softening: float,
+    ) -> float:
+        g = self.graph
+        end = int(g.ends[link])
+        best = score[end] / (softening + g.km[link] + prior)
+        if level > step:
+            for onward in g.outgoing[end]:
+                if g.open_by_day[day, onward] and int(g.ends[onward]) not in visited:
+                    best = max(
+                        best,
+                        self._best(
+                            day,
+                            int(onward),
+                            prior=prior + g.km[link],
+                            visited=visited | {end},
+                            step=step + 1,
+                            level=level,
+                            score=score,
+                            softening=softening,
+                        ),
+                    )
+        return float(best)
+
+    def spawn_weights(self, day: int) -> np.ndarray:
+        decay = self.settings.get("conflict_spawn_decay")
+        intensity = self.scenario.conflicts[day]
+        weights = self.population * intensity
+        if decay:
+            since = np.maximum(0, day - self.conflict_start)
+            factor = np.array(decay, dtype=float)[np.minimum(since // 30, len(decay) - 1)]
+            weights = weights * factor
+        return np.asarray(weights)
+
+    def new_people(self) -> np.ndarray:
+        """People to place each day: the rise in the observed total, with shortfalls carried."""
+        total = self.scenario.observed_total
+        counts = np.zeros(len(total), dtype=np.int64)
+        debt = 0
+        for day in range(1, len(total)):
+            rise = round(total[day]) - round(total[day - 1]) - debt
+            debt = -rise if rise < 0 else 0
+            counts[day] = max(rise, 0)
+        return counts
+
+    def day_zero(self) -> np.ndarray:
+        placed = np.zeros(len(self.is_camp), dtype=np.int64)
+        if self.settings.get("insert_day0", True):
+            index = self.scenario.index()
+            for camp, series in self.scenario.observed_camps.items():
+                placed[index[camp]] = round(series[0])
+        return placed
+
+
+def _choose(
+    counts: np.ndarray, day: int, rules: _Rules, occupancy: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """Split each location's movers over its outgoing links; returns movers per link."""
+    weights = rules.link_weights(day, occupancy)
+    per_link = np.zeros(len(weights), dtype=np.int64)
+    for location, movers in enumerate(counts):
+        links = rules.graph.outgoing[location]
+        if movers == 0 or links.size == 0:
+            continue  # the caller keeps them in place
+        w = weights[links]
+        p = w / w.sum() if w.sum() > 0 else np.full(links.size, 1 / links.size)
+        per_link[links] += rng.multinomial(int(movers), p)
+    return per_link
+
+
+def run_flee_counts(scenario: FleeScenario, seed: int) -> FleeRun:  # noqa: PLR0915 - one day's steps
+    rng = np.random.default_rng(seed)
+    rules = _Rules(scenario)
+    g = rules.graph
+    n_loc, speed = len(scenario.locations), rules.speed
+    km = np.rint(g.km).astype(int)
+    # days a link takes beyond the first, and the distance moved on the arrival day
+    extra_days = np.floor(km / speed).astype(int)
+    arrival_km = np.where(extra_days > 0, km - speed * extra_days, km).astype(int)
+    horizon = int(extra_days.max()) + 2
+    on_links = np.zeros((horizon, len(km)), dtype=np.int64)  # [days from now, link]
+    at = rules.day_zero()
+    new_people = rules.new_people()
+    camps = np.flatnonzero(rules.is_camp)
+    history = np.zeros((scenario.days, camps.size))
+    agent_days = 0.0
+    budget = int(speed)
+
+    for day in range(scenario.days):
+        spawn = rules.spawn_weights(day)
+        if new_people[day] and spawn.sum() > 0:
+            at += rng.multinomial(int(new_people[day]), spawn / spawn.sum())
+        chance = rules.move_chance(day)
+        has_links = np.array([links.size > 0 for links in g.outgoing])
+        movers = rng.binomial(at, chance * has_links)
+        at -= movers
+        pool = np.zeros((n_loc, budget), dtype=np.int64)  # arrived today, km moved so far
+
+        first_move = _choose(movers, day, rules, at, rng)
+        for link in np.flatnonzero(first_move):
+            if extra_days[link] > 0:
+                on_links[extra_days[link], link] += first_move[link]
+            else:  # a first hop shorter than a day's travel always leaves budget for another
+                pool[g.ends[link], km[link]] += first_move[link]
+        arriving = on_links[0].copy()
+        on_links[:-1] = on_links[1:]
+        on_links[-1] = 0
+        np.add.at(pool, (g.ends, arrival_km), arriving)
+        while pool.any():
+            going = rng.binomial(pool, chance[:, None])
+            at += (pool - going).sum(axis=1)
+            pool = np.zeros_like(pool)
+            weights = rules.link_weights(day, at)
+            for place in np.flatnonzero(going.any(axis=1)):
+                links = g.outgoing[place]
+                if links.size == 0:
+                    at[place] += going[place].sum()
+                    continue
+                w = weights[links]
+                p = w / w.sum() if w.sum() > 0 else np.full(links.size, 1 / links.size)
+                bins = np.flatnonzero(going[place])
+                split = rng.multinomial(going[place, bins], p)  # [bin, link]
+                long_links = extra_days[links] > 0
+                on_links[extra_days[links[long_links]], links[long_links]] += split[
+                    :, long_links
+                ].sum(axis=0)
+                short = links[~long_links]
+                moved = bins[:, None] + km[short][None, :]
+                counts = split[:, ~long_links]
+                ends = np.broadcast_to(g.ends[short][None, :], moved.shape)
+                onward = moved < budget
+                np.add.at(pool, (ends[onward], moved[onward]), counts[onward])
+                np.add.at(at, ends[~onward], counts[~onward])
+        history[day] = at[camps]
+        agent_days += at.sum() + on_links.sum()
+    names = [scenario.locations[i].name for i in camps]
+    return FleeRun({name: history[:, k] for k, name in enumerate(names)}, agent_days)
+
+
+def run_flee_agents(scenario: FleeScenario, seed: int) -> FleeRun:  # noqa: PLR0915 - one day's steps
+    """One row per person: location, link (-1 when not travelling), progress on the link."""
+    rng = np.random.default_rng(seed)
+    rules = _Rules(scenario)
+    g = rules.graph
+    speed = rules.speed
+    km = np.rint(g.km)
+    start_counts = rules.day_zero()
+    location = np.repeat(np.arange(len(start_counts)), start_counts)
+    link = np.full(location.size, -1)
+    progress = np.zeros(location.size)
+    new_people = rules.new_people()
+    camps = np.flatnonzero(rules.is_camp)
+    history = np.zeros((scenario.days, camps.size))
+    agent_days = 0.0
+
+    def pick(who: np.ndarray, day: int) -> None:
+        """`who` decide to move: each picks a link by the day's weights (or stays)."""
+        occupancy = np.bincount(location[link < 0], minlength=len(start_counts)).astype(float)
+        weights = rules.link_weights(day, occupancy)
+        for place in np.unique(location[who]):
+            here = who[location[who] == place]
+            links = g.outgoing[place]
+            if links.size == 0:
+                continue
+            w = weights[links]
+            p = w / w.sum() if w.sum() > 0 else np.full(links.size, 1 / links.size)
+            link[here] = links[rng.choice(links.size, here.size, p=p)]
+            progress[here] = 0.0
+
+    for day in range(scenario.days):
+        spawn = rules.spawn_weights(day)
+        if new_people[day] and spawn.sum() > 0:
+            places = np.repeat(
+                np.arange(spawn.size), rng.multinomial(int(new_people[day]), spawn / spawn.sum())
+            )
+            location = np.concatenate([location, places])
+            link = np.concatenate([link, np.full(places.size, -1)])
+            progress = np.concatenate([progress, np.zeros(places.size)])
+        chance = rules.move_chance(day)
+        idle = np.flatnonzero(link < 0)
+        pick(idle[rng.random(idle.size) < chance[location[idle]]], day)
+        moved = np.zeros(location.size)
+        active = np.flatnonzero(link >= 0)
+        while active.size:
+            progress[active] += speed
+            moved[active] += speed
+            done = active[progress[active] > km[link[active]]]
+            moved[done] += km[link[done]] - progress[done]
+            location[done] = g.ends[link[done]]
+            link[done] = -1
+            progress[done] = 0.0
+            again = done[moved[done] < speed]
+            going = again[rng.random(again.size) < chance[location[again]]]
+            pick(going, day)
+            active = going[link[going] >= 0]
+        settled = link < 0
+        history[day] = np.bincount(location[settled], minlength=len(start_counts))[camps]
+        agent_days += location.size
+    names = [scenario.locations[i].name for i in camps]
+    return FleeRun({name: history[:, k] for k, name in enumerate(names)}, agent_days)
+
+
+def averaged_relative_difference(
+    scenario: FleeScenario, run: FleeRun, rescaled: bool = False
+) -> float:
+    """Flee's validation error: per day Σ|sim − obs| / Σobs over camps with data, averaged."""
+    names = [name for name in scenario.observed_camps if name in run.camps]
+    simulated = np.column_stack([run.camps[name] for name in names])
+    observed = np.column_stack([scenario.observed_camps[name] for name in names])
+    total_observed = observed.sum(axis=1)
+    if rescaled:
+        total_simulated = simulated.sum(axis=1)
+        scale = np.divide(
+            total_observed,
+            total_simulated,
+            out=np.ones_like(total_observed),
+            where=total_simulated > 0,
+        )
+        simulated = simulated * scale[:, None]
+    days = total_observed > 0
+    errors = np.abs(simulated - observed).sum(axis=1)[days] / total_observed[days]
+    return float(errors.mean()) if errors.size else math.nan

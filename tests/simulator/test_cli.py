@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from corredor.cli.main import app
+from corredor.simulator.scenario import default_scenario_dir
+from tests.simulator.conftest import SMALL
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def two_scenarios(tmp_path: Path) -> tuple[Path, Path]:
+    base = default_scenario_dir() / "joint-corridor-families-first.yaml"
+    small = tmp_path / "small-corridor.yaml"
+    small.write_text(SMALL.format(base=base))
+    wider = tmp_path / "small-wider.yaml"
+    wider.write_text(
+        f"extends: {small}\nid: small-wider\n"
+        "capacities:\n  parole_interviews_per_day: {value: 40, assumption: test}\n"
+    )
+    return small, wider
+
+
+def test_simulate_writes_daily_series_for_every_run(
+    tmp_path: Path, two_scenarios: tuple[Path, Path]
+) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app, ["simulate", str(two_scenarios[0]), "--runs", "2", "--seed", "1", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    frame = pl.read_parquet(out / "series.parquet")
+    assert frame.height == 2 * 120 and set(frame["run"]) == {0, 1}
+    assert "smuggling_price" in frame.columns
+    totals = pl.read_csv(out / "totals.csv")
+    assert set(totals["series"]) >= {"waiting_north", "smuggling_demand", "flights"}
+    daily = pl.read_csv(out / "daily.csv")
+    assert daily.height == 120 and "waiting_north_p95" in daily.columns
+
+
+def test_compare_writes_a_report_with_plots(
+    tmp_path: Path, two_scenarios: tuple[Path, Path]
+) -> None:
+    out = tmp_path / "cmp"
+    result = runner.invoke(
+        app,
+        [
+            "simulate",
+            "compare",
+            str(two_scenarios[0]),
+            str(two_scenarios[1]),
+            "--runs",
+            "2",
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    page = (out / "report.html").read_text()
+    assert "small-corridor" in page and "small-wider" in page
+    assert "<strong>assumption</strong>" in page and "source:" in page
+    for png in ("waiting_north.png", "smuggling_price.png", "cbp_workload.png"):
+        assert (out / png).stat().st_size > 5000
+        assert f"src='{png}'" in page
+    assert (out / "small-wider" / "series.parquet").is_file()
+
+
+def test_unknown_scenario_is_an_error_naming_the_known_ones() -> None:
+    result = runner.invoke(app, ["simulate", "atlantis"])
+    assert result.exit_code == 2
+    assert "status-quo-2023" in result.output
+
+
+def test_validate_reports_ard_and_defects(tmp_path: Path) -> None:
+    mali = Path(__file__).resolve().parents[2] / "data" / "flee" / "flee-mali2012"
+    result = runner.invoke(
+        app, ["simulate", "validate", str(mali), "--runs", "1", "--out", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "ARD:" in result.output and "ARD rescaled:" in result.output
+    assert (tmp_path / "flee-mali2012-ard.txt").read_text().startswith("ARD: 0.")
