@@ -6,7 +6,16 @@ from fastapi import FastAPI
 
 from corredor import __version__
 from corredor.api import errors
-from corredor.api.routers import accounts, audit, cases, reference, referrals, sharing
+from corredor.api.routers import (
+    accounts,
+    allocation,
+    audit,
+    cases,
+    documents,
+    reference,
+    referrals,
+    sharing,
+)
 from corredor.config import Settings
 from corredor.services.platform import Platform
 from corredor.web.app import create_web_router
@@ -25,7 +34,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     )
     app.state.platform = platform or Platform.build(settings or Settings())
     errors.install(app)
-    for module in (accounts, reference, cases, sharing, referrals, audit):
+    for module in (accounts, reference, cases, sharing, referrals, audit, allocation, documents):
         app.include_router(module.router, prefix=PREFIX)
     app.include_router(create_web_router())  # the public pages
     return app

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import Progress, TaskID
 from rich.table import Table
+from sqlalchemy.engine import make_url
 
 from corredor.allocation.engine import (
     Code,
@@ -26,6 +27,7 @@ from corredor.allocation.engine import (
 )
 from corredor.allocation.tables import TableError, read_capacity, read_requests, results_frame
 from corredor.allocation.tables import write_results as write_table
+from corredor.config import Settings
 from corredor.domain.allocation import AllocationRule, SiteDay, open_cohorts
 from corredor.domain.allocation_record import (
     AssignmentRow,
@@ -36,6 +38,9 @@ from corredor.domain.allocation_record import (
 )
 from corredor.domain.lottery import SeedError, commitment, new_seed, seed_from_hex, seed_matches
 from corredor.policy_files import PolicyFileError, load_catalogue
+from corredor.services.allocation_views import verify_run
+from corredor.services.database import Database
+from corredor.services.errors import NotFound
 
 console = Console()
 errors = Console(stderr=True, soft_wrap=True)
@@ -91,13 +96,26 @@ def allocate(  # noqa: PLR0917 - a Typer command takes its options as parameters
     days_per_ticket: Annotated[int, typer.Option(min=1)] = AllocationRule().days_per_ticket,
     max_tickets: Annotated[int, typer.Option(min=1, max=8)] = AllocationRule().max_tickets,
     verify: Annotated[
-        Path | None,
-        typer.Option("--verify", help="Re-run the draw of a run record and compare."),
+        str | None,
+        typer.Option(
+            "--verify",
+            help="Re-run a draw and compare: a run record file (run.json), or the id of a run "
+            "stored in the database.",
+        ),
+    ] = None,
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            "--database-url", help="For --verify RUN_ID (default: CORREDOR_DATABASE_URL)."
+        ),
     ] = None,
 ) -> None:
     """Allocate seats by the published rule (tiers, then the seeded lottery), or verify a run."""
     if verify is not None:
-        raise typer.Exit(code=_verify(verify))
+        record_file = Path(verify)
+        if record_file.suffix == ".json" or record_file.is_file():
+            raise typer.Exit(code=_verify(record_file))
+        raise typer.Exit(code=_verify_stored(verify, database_url))
     if requests is None or capacity is None or seed_file is None:
         raise _fail("allocate needs REQUESTS, --capacity and --seed-file (or --verify RECORD)")
     seed = _read_seed(seed_file)
@@ -184,6 +202,28 @@ def _verify(path: Path) -> int:
     console.print(
         f"[green]match:[/] run {record.run_id} re-run with the revealed seed gives the published "
         f"result ({record.assigned_requests:,} requests seated, results {record.results_sha256})"
+    )
+    return 0
+
+
+def _verify_stored(run_id: str, database_url: str | None) -> int:
+    """0 when a run stored in the database re-runs to its published result; 1 otherwise."""
+    url = database_url or Settings().database_url
+    database = Database(url)
+    try:
+        with database.transaction() as session:
+            report = verify_run(session, run_id)
+    except NotFound:
+        raise _fail(f"--verify: no run {run_id} in {make_url(url).render_as_string()}") from None
+    finally:
+        database.dispose()
+    if not report.match:
+        for problem in report.problems:
+            errors.print(f"[bold red]mismatch:[/] {problem}", highlight=False)
+        return 1
+    console.print(
+        f"[green]match:[/] run {run_id} re-run with the revealed seed gives the published "
+        f"result ({report.assigned_requests:,} requests seated, results {report.results_sha256})"
     )
     return 0
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from corredor.cli import allocation, platform, screening, simulate
+from corredor.cli import allocation, documents, platform, screening, simulate
 
 app = typer.Typer(
     name="corredor",
@@ -16,6 +16,7 @@ screening.register(app)
 platform.register(app)
 allocation.register(app)
 simulate.register(app)
+documents.register(app)
 
 
 if __name__ == "__main__":  # pragma: no cover

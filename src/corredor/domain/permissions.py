@@ -37,6 +37,20 @@ class Permission(StrEnum):
     AUDIT_VERIFY = "audit:verify"
     USER_CREATE = "user:create"
     USER_LIST = "user:list"
+    DOCUMENT_READ = "document:read"  # own documents for applicants; with the case otherwise
+    DOCUMENT_REVOKE = "document:revoke"  # by the issuing agency only
+    DOCUMENT_VERIFY_TRAVEL = "document:verify_travel"  # airline, port of entry, checkpoint
+    DOCUMENT_VERIFY_WORK = "document:verify_work"  # employer: yes/no, no profile
+    CAPACITY_UPDATE = "capacity:update"
+    ALLOCATION_WINDOW = "allocation:window"
+    ALLOCATION_RUN = "allocation:run"
+    ALLOCATION_REQUEST = "allocation:request"
+    ALLOCATION_READ_OWN_POSITION = "allocation:read_own_position"
+    BOOKING_CONFIRM = "booking:confirm"
+    BOOKING_CANCEL = "booking:cancel"
+    BOOKING_RESCHEDULE = "booking:reschedule"
+    BOOKING_NO_SHOW = "booking:no_show"
+    BOOKING_CHECK_IN = "booking:check_in"
 
 
 class Role(StrEnum):
@@ -47,6 +61,8 @@ class Role(StrEnum):
     SHELTER_STAFF = "shelter_staff"
     AUDITOR = "auditor"
     ADMIN = "admin"
+    AIRLINE_AGENT = "airline_agent"  # checks travel documents at boarding: yes/no only
+    EMPLOYER = "employer"  # checks work authorization: yes/no only
 
 
 class Agency(StrEnum):
@@ -60,6 +76,17 @@ class Agency(StrEnum):
 
 P = Permission
 
+# What the officers who run a site's appointments (INM at its points, CBP at its sites) may do.
+ALLOCATION_OFFICER: Final = (
+    P.CAPACITY_UPDATE,
+    P.ALLOCATION_WINDOW,
+    P.ALLOCATION_RUN,
+    P.ALLOCATION_READ_OWN_POSITION,
+    P.BOOKING_CANCEL,
+    P.BOOKING_NO_SHOW,
+    P.BOOKING_CHECK_IN,
+)
+
 ROLE_PERMISSIONS: Final[dict[Role, frozenset[Permission]]] = {
     # An applicant acts on their own case only; the service layer enforces the scope.
     Role.APPLICANT: frozenset(
@@ -72,6 +99,12 @@ ROLE_PERMISSIONS: Final[dict[Role, frozenset[Permission]]] = {
             P.CONSENT_RECORD,
             P.CONSENT_REVOKE,
             P.PAROLE_APPLY,
+            P.DOCUMENT_READ,
+            P.ALLOCATION_REQUEST,
+            P.ALLOCATION_READ_OWN_POSITION,
+            P.BOOKING_CONFIRM,
+            P.BOOKING_CANCEL,
+            P.BOOKING_RESCHEDULE,
         }
     ),
     Role.INM_OFFICER: frozenset(
@@ -89,7 +122,12 @@ ROLE_PERMISSIONS: Final[dict[Role, frozenset[Permission]]] = {
             P.CONSENT_RECORD,
             P.DISCLOSURE_CREATE,
             P.DISCLOSURE_REVOKE,
+            P.DOCUMENT_READ,
+            P.DOCUMENT_REVOKE,
+            P.DOCUMENT_VERIFY_TRAVEL,
             P.REFERRAL_DECIDE,
+            *ALLOCATION_OFFICER,
+            P.ALLOCATION_REQUEST,
         }
     ),
     # CBP sees personal data only through a disclosure, never through the case itself.
@@ -102,7 +140,10 @@ ROLE_PERMISSIONS: Final[dict[Role, frozenset[Permission]]] = {
             P.VETTING_RUN,
             P.PAROLE_DECIDE,
             P.ADMISSION_RECORD,
+            P.DOCUMENT_REVOKE,
+            P.DOCUMENT_VERIFY_TRAVEL,
             P.REFERRAL_DECIDE,
+            *ALLOCATION_OFFICER,
         }
     ),
     Role.CASEWORKER: frozenset(
@@ -116,11 +157,19 @@ ROLE_PERMISSIONS: Final[dict[Role, frozenset[Permission]]] = {
             P.CONSENT_REVOKE,
             P.PAROLE_APPLY,
             P.REFERRAL_CREATE,
+            P.DOCUMENT_READ,
+            P.ALLOCATION_REQUEST,
+            P.ALLOCATION_READ_OWN_POSITION,
+            P.BOOKING_CONFIRM,
+            P.BOOKING_CANCEL,
+            P.BOOKING_RESCHEDULE,
         }
     ),
     Role.SHELTER_STAFF: frozenset({P.REFERENCE_READ, P.CASE_LIST, P.CASE_READ_STATUS}),
     Role.AUDITOR: frozenset({P.REFERENCE_READ, P.AUDIT_READ, P.AUDIT_VERIFY}),
     Role.ADMIN: frozenset({P.REFERENCE_READ, P.USER_CREATE, P.USER_LIST}),
+    Role.AIRLINE_AGENT: frozenset({P.DOCUMENT_VERIFY_TRAVEL}),
+    Role.EMPLOYER: frozenset({P.DOCUMENT_VERIFY_WORK}),
 }
 
 # Roles that must belong to an agency, and the agencies they may belong to.

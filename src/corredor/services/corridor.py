@@ -26,13 +26,14 @@ from corredor.domain.cases import (
     is_eligible,
     tvrh_validity,
 )
+from corredor.domain.credentials import DocumentType
 from corredor.domain.facts import DOCUMENT_TYPES, HouseholdMember
 from corredor.domain.permissions import Permission, Role
 from corredor.domain.policy import Policy
 from corredor.domain.rules import Decision, Outcome, evaluate
 from corredor.domain.vetting import VettingOutcome, VettingSubject
 from corredor.domain.workflow import Action, CaseKind, CaseState, GuardContext, is_terminal
-from corredor.services import audit
+from corredor.services import audit, documents
 from corredor.services.auth import Principal
 from corredor.services.errors import Conflict, InvalidInput, NotFound
 from corredor.services.platform import (
@@ -64,6 +65,7 @@ from corredor.services.schemas import (
 )
 
 Answer = tuple[int, dict[str, Any]]
+TVRH_DOCUMENTS = frozenset({DocumentType.TVRH})
 WORK_AUTHORIZATION_CATEGORY = "(c)(11)"  # parolee employment category; parole is the proof
 
 
@@ -285,6 +287,7 @@ def decide_tvrh(p: Platform, s: Session, who: Principal, case_id: str) -> Answer
         context=GuardContext(today=p.today(), eligible=True),
         data={"tvrh": grant.number, "valid_until": valid_until.isoformat()},
     )
+    documents.issue_latest(p, s, who, case.id, GrantKind.TVRH)
     return 201, status_out(s, case).model_dump(mode="json")
 
 
@@ -327,6 +330,7 @@ def renew_tvrh(p: Platform, s: Session, who: Principal, case_id: str) -> Answer:
         )
     )
     s.flush()
+    documents.issue_latest(p, s, who, case.id, GrantKind.TVRH)
     return 201, status_out(s, case).model_dump(mode="json")
 
 
@@ -335,6 +339,7 @@ def expire_tvrh(p: Platform, s: Session, who: Principal, case_id: str) -> Answer
     card = current_tvrh(s, case.id)
     context = GuardContext(today=p.today(), tvrh_valid_until=card.valid_until if card else None)
     advance(s, who, case, Action.EXPIRE_TVRH, context=context)
+    documents.revoke_case_documents(s, who, case.id, "TVRH expired", TVRH_DOCUMENTS)
     return 200, status_out(s, case).model_dump(mode="json")
 
 
@@ -495,6 +500,7 @@ def decide_parole(
         )
     )
     s.flush()
+    documents.issue_latest(p, s, who, case.id, GrantKind.PAROLE)
     return 201, status_out(s, case).model_dump(mode="json")
 
 
@@ -552,6 +558,7 @@ def record_admission(
         )
     )
     s.flush()
+    documents.issue_latest(p, s, who, case.id, GrantKind.WORK_AUTHORIZATION)
     return 201, status_out(s, case).model_dump(mode="json")
 
 
@@ -565,6 +572,7 @@ def withdraw(p: Platform, s: Session, who: Principal, case_id: str, body: Reason
         context=GuardContext(today=p.today(), reason=body.reason),
         data={"reason": body.reason or ""},
     )
+    documents.revoke_case_documents(s, who, case.id, "case withdrawn")
     return 200, status_out(s, case).model_dump(mode="json")
 
 

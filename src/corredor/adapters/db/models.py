@@ -191,3 +191,7 @@ class IdempotencyRecord(Base):
     status_code: Mapped[int] = mapped_column(Integer)
     body: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+# Tables of other areas, imported here so Alembic's metadata (Base.metadata) includes them.
+from corredor.adapters.db import allocation_models, document_models  # noqa: E402, F401

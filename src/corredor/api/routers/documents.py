@@ -1,0 +1,195 @@
+"""Signed documents: the holder's documents (JSON, QR, card), revocation, the public key bundle
+and status lists for offline verifiers, and the yes/no checks for airlines and employers."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import JSONResponse, Response
+
+from corredor.api import ratelimit
+from corredor.api.security import PUBLIC, platform_of, requires
+from corredor.api.submit import IdempotencyKey, submit
+from corredor.credentials import render
+from corredor.domain.credentials import TRAVEL_CHECK, WORK_CHECK, DocumentType
+from corredor.domain.permissions import Permission
+from corredor.services import documents, issuer_keys
+from corredor.services.auth import Principal
+from corredor.services.document_schemas import CheckIn, CheckOut, DocumentOut, RevocationIn
+from corredor.services.platform import Platform
+
+router = APIRouter(tags=["documents"])
+PlatformDep = Annotated[Platform, Depends(platform_of)]
+Id = Annotated[str, Path(min_length=1, max_length=36)]
+P = Permission
+# Verifiers may cache the bundle and the lists for five minutes, then revalidate by ETag.
+CACHE_CONTROL = "public, max-age=300, must-revalidate"
+
+
+def who(permission: Permission) -> Any:
+    return Depends(requires(permission))
+
+
+@router.get("/documents/mine", response_model=list[DocumentOut])
+def my_documents(
+    platform: PlatformDep, user: Annotated[Principal, who(P.DOCUMENT_READ)]
+) -> list[DocumentOut]:
+    """The signed-in applicant's documents, with the signed token each QR code carries."""
+    with platform.db.transaction() as s:
+        return documents.my_documents(platform, s, user)
+
+
+@router.get("/cases/{case_id}/documents", response_model=list[DocumentOut])
+def case_documents(
+    case_id: Id, platform: PlatformDep, user: Annotated[Principal, who(P.DOCUMENT_READ)]
+) -> list[DocumentOut]:
+    """Every document issued on the case (reading them is audited)."""
+    with platform.db.transaction() as s:
+        return documents.case_documents(platform, s, user, case_id)
+
+
+@router.get("/documents/{document_id}", response_model=DocumentOut)
+def get_document(
+    document_id: Id, platform: PlatformDep, user: Annotated[Principal, who(P.DOCUMENT_READ)]
+) -> DocumentOut:
+    """The document as JSON: its claims in plain words and the signed token."""
+    with platform.db.transaction() as s:
+        return documents.document_out(platform, s, user, document_id)
+
+
+@router.get("/documents/{document_id}/qr", response_class=Response)
+def get_qr(
+    document_id: Id,
+    platform: PlatformDep,
+    user: Annotated[Principal, who(P.DOCUMENT_READ)],
+    format: Literal["svg", "png"] = "svg",
+) -> Response:
+    """The QR code alone (SVG or PNG); it holds the whole signed document."""
+    with platform.db.transaction() as s:
+        _, token, _ = documents.one_document(platform, s, user, document_id)
+    if format == "png":
+        return Response(render.qr_png(token), media_type="image/png")
+    return Response(render.qr_svg(token), media_type="image/svg+xml")
+
+
+@router.get("/documents/{document_id}/card", response_class=Response)
+def get_card(
+    document_id: Id,
+    platform: PlatformDep,
+    user: Annotated[Principal, who(P.DOCUMENT_READ)],
+    format: Literal["svg", "png", "pdf"] = "svg",
+) -> Response:
+    """A printable card, bank-card size, in SVG, PNG (300 dpi) or PDF."""
+    with platform.db.transaction() as s:
+        credential, token, row = documents.one_document(platform, s, user, document_id)
+    name = f"{row.number}.{format}"
+    headers = {"Content-Disposition": f'inline; filename="{name}"'}
+    if format == "png":
+        return Response(render.card_png(credential, token), 200, headers, "image/png")
+    if format == "pdf":
+        return Response(render.card_pdf(credential, token), 200, headers, "application/pdf")
+    return Response(render.card_svg(credential, token), 200, headers, "image/svg+xml")
+
+
+@router.post("/documents/{document_id}/revocation", response_model=DocumentOut)
+def revoke_document(
+    document_id: Id,
+    body: RevocationIn,
+    key: IdempotencyKey,
+    platform: PlatformDep,
+    user: Annotated[Principal, who(P.DOCUMENT_REVOKE)],
+) -> object:
+    """The issuing agency revokes a document; it fails offline once verifiers refresh the list."""
+    return submit(
+        platform,
+        user,
+        key,
+        f"document:{document_id}:revoke",
+        body,
+        lambda s: (
+            200,
+            documents.revoke_document(platform, s, user, document_id, body.reason).model_dump(
+                mode="json"
+            ),
+        ),
+    )
+
+
+def _cacheable(request: Request, content: dict[str, object]) -> Response:
+    body = json.dumps(content, separators=(",", ":"), sort_keys=True).encode("utf-8")
+    etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+    headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL}
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type="application/json", headers=headers)
+
+
+@router.get("/credentials/keys", dependencies=[Depends(PUBLIC)])
+def key_bundle(request: Request, platform: PlatformDep) -> Response:
+    """Every agency's public keys with their state: what an offline verifier trusts."""
+    with platform.db.transaction() as s:
+        content = issuer_keys.key_bundle(s)
+    return _cacheable(request, content)
+
+
+@router.get("/credentials/status", dependencies=[Depends(PUBLIC)])
+def status_lists(request: Request, platform: PlatformDep) -> Response:
+    """Each agency's signed revocation list (compressed bitstring); refresh at least daily."""
+    with platform.db.transaction() as s:
+        content = issuer_keys.status_lists(platform, s)
+    return _cacheable(request, content)
+
+
+def _check(
+    request: Request,
+    platform: Platform,
+    user: Principal,
+    body: CheckIn,
+    *,
+    permission: Permission,
+    accepted: frozenset[DocumentType],
+) -> CheckOut | JSONResponse:
+    refused = ratelimit.refusal(request, user.user_id)
+    if refused is not None:
+        return refused
+    with platform.db.transaction() as s:
+        return documents.check(platform, s, user, body, permission=permission, accepted=accepted)
+
+
+@router.post(
+    "/verifications/travel",
+    response_model=CheckOut,
+    responses={429: {"description": "Too many checks; see Retry-After"}},
+)
+def check_travel(
+    request: Request,
+    body: CheckIn,
+    platform: PlatformDep,
+    user: Annotated[Principal, who(P.DOCUMENT_VERIFY_TRAVEL)],
+) -> CheckOut | JSONResponse:
+    """Airline or port of entry: is this travel authorization (or TVRH) valid today? Yes or no,
+    with its validity dates, and nothing about the person. Rate-limited and audited."""
+    return _check(
+        request, platform, user, body, permission=P.DOCUMENT_VERIFY_TRAVEL, accepted=TRAVEL_CHECK
+    )
+
+
+@router.post(
+    "/verifications/employment",
+    response_model=CheckOut,
+    responses={429: {"description": "Too many checks; see Retry-After"}},
+)
+def check_employment(
+    request: Request,
+    body: CheckIn,
+    platform: PlatformDep,
+    user: Annotated[Principal, who(P.DOCUMENT_VERIFY_WORK)],
+) -> CheckOut | JSONResponse:
+    """Employer: may this person work today (work authorization, or a TVRH in Mexico)? Yes or
+    no, with the validity dates, and nothing else. Rate-limited and audited."""
+    return _check(
+        request, platform, user, body, permission=P.DOCUMENT_VERIFY_WORK, accepted=WORK_CHECK
+    )

@@ -1,0 +1,264 @@
+"""Signed documents as data: what a credential says, when it holds, and why one is refused.
+
+Three documents travel with a person along the corridor (seed 000): the TVRH card INM issues at
+the southern border, the advance-parole travel authorization CBP gives for the journey to a
+designated port of entry or a flight to a named airport, and the work authorization parole
+brings on admission. A credential carries only what a verifier needs to match it to the person
+in front of them and to know it holds today: type, number, issuer, holder's name and birth
+date, validity, and for travel the mode and the port. Signing and encoding live in
+`corredor.credentials`; this module is the vocabulary and the rules, with no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Any, Final
+
+from corredor.domain.cases import GrantKind, TravelMode
+
+
+class DocumentType(StrEnum):
+    TVRH = "tvrh"
+    TRAVEL = "travel"  # advance parole: the travel authorization to enter the United States
+    WORK = "work"  # employment authorization that parole brings, category (c)(11)
+
+
+# Which agency signs which document; a key of another agency is the wrong key.
+ISSUER: Final[dict[DocumentType, str]] = {
+    DocumentType.TVRH: "INM",
+    DocumentType.TRAVEL: "CBP",
+    DocumentType.WORK: "CBP",
+}
+FROM_GRANT: Final[dict[GrantKind, DocumentType]] = {
+    GrantKind.TVRH: DocumentType.TVRH,
+    GrantKind.PAROLE: DocumentType.TRAVEL,
+    GrantKind.WORK_AUTHORIZATION: DocumentType.WORK,
+}
+TITLE: Final[dict[DocumentType, str]] = {
+    DocumentType.TVRH: "Tarjeta de Visitante por Razones Humanitarias",
+    DocumentType.TRAVEL: "Advance Parole - Travel Authorization",
+    DocumentType.WORK: "Employment Authorization (parole)",
+}
+
+# What each yes/no check accepts. The TVRH authorizes travel inside Mexico and work there.
+TRAVEL_CHECK: Final = frozenset({DocumentType.TRAVEL, DocumentType.TVRH})
+WORK_CHECK: Final = frozenset({DocumentType.WORK, DocumentType.TVRH})
+
+
+class Rejection(StrEnum):
+    """Every way a presented document fails, each with its own reason."""
+
+    NOT_A_CREDENTIAL = "not_a_credential"
+    TRUNCATED = "truncated"
+    BAD_SIGNATURE = "bad_signature"
+    WRONG_KEY = "wrong_key"
+    UNKNOWN_KEY = "unknown_key"
+    KEY_REVOKED = "key_revoked"
+    KEY_RETIRED = "key_retired"
+    NOT_YET_VALID = "not_yet_valid"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+    STATUS_UNKNOWN = "status_unknown"
+    STATUS_LIST_STALE = "status_list_stale"
+    WRONG_DOCUMENT = "wrong_document_type"
+
+
+EXPLANATION: Final[dict[Rejection, str]] = {
+    Rejection.NOT_A_CREDENTIAL: "this is not a Corredor document (unreadable or not signed data)",
+    Rejection.TRUNCATED: "the document is cut short: part of the code or signature is missing",
+    Rejection.BAD_SIGNATURE: "the signature does not match: the document was altered or forged",
+    Rejection.WRONG_KEY: "the document was not signed by the key or agency it names",
+    Rejection.UNKNOWN_KEY: "the signing key is not in the key bundle (forged, or refresh the keys)",
+    Rejection.KEY_REVOKED: "the signing key was revoked as compromised; the holder needs a new "
+    "document",
+    Rejection.KEY_RETIRED: "the signing key was retired and does not vouch for this document",
+    Rejection.NOT_YET_VALID: "the document is not valid yet",
+    Rejection.EXPIRED: "the document has expired",
+    Rejection.REVOKED: "the issuing agency has revoked this document",
+    Rejection.STATUS_UNKNOWN: "the status list has no entry for this document (refresh it)",
+    Rejection.STATUS_LIST_STALE: "the status list is out of date; refresh it before verifying",
+    Rejection.WRONG_DOCUMENT: "this kind of document does not answer this check",
+}
+
+
+class KeyState(StrEnum):
+    ACTIVE = "active"  # signs new documents
+    RETIRED = "retired"  # signs nothing more; vouches for what it signed until that expires
+    REVOKED = "revoked"  # compromised: vouches for nothing
+
+
+@dataclass(frozen=True, slots=True)
+class IssuerKey:
+    """A public signing key as a verifier knows it (no key material: that is the adapter's)."""
+
+    kid: str
+    issuer: str
+    state: KeyState
+    activated_on: date
+    retired_on: date | None = None
+    # A retired key vouches only for documents valid no later than this: documents it signed
+    # before retirement. A document claiming longer validity was signed after retirement.
+    trusted_until: date | None = None
+    revoked_on: date | None = None
+
+
+class MalformedClaims(ValueError):
+    """The signed payload is not a credential: names the claim at fault."""
+
+    def __init__(self, claim: str, message: str) -> None:
+        super().__init__(f"{claim}: {message}")
+        self.claim = claim
+
+
+@dataclass(frozen=True, slots=True)
+class Credential:
+    type: DocumentType
+    number: str
+    issuer: str
+    holder_name: str
+    holder_birth_date: date
+    valid_from: date
+    valid_until: date
+    status_index: int
+    travel_mode: TravelMode | None = None
+    port: str | None = None  # designated land port of entry, or the flight's destination airport
+    category: str | None = None  # the employment authorization category
+
+    def __post_init__(self) -> None:
+        if self.valid_until < self.valid_from:
+            raise MalformedClaims("vu", "the validity ends before it starts")
+        if self.status_index < 0:
+            raise MalformedClaims("sli", "the status index is negative")
+        if self.type is DocumentType.TRAVEL and (self.travel_mode is None or not self.port):
+            raise MalformedClaims("tm", "a travel authorization names its travel mode and port")
+        if self.type is DocumentType.WORK and not self.category:
+            raise MalformedClaims("cat", "a work authorization names its category")
+
+
+def to_claims(credential: Credential) -> dict[str, Any]:
+    """Short claim names keep the payload, and so the QR code, small enough to scan easily."""
+    claims: dict[str, Any] = {
+        "typ": str(credential.type),
+        "num": credential.number,
+        "iss": credential.issuer,
+        "nam": credential.holder_name,
+        "dob": credential.holder_birth_date.isoformat(),
+        "vf": credential.valid_from.isoformat(),
+        "vu": credential.valid_until.isoformat(),
+        "sli": credential.status_index,
+    }
+    if credential.travel_mode is not None:
+        claims["tm"] = str(credential.travel_mode)
+    if credential.port is not None:
+        claims["poe"] = credential.port
+    if credential.category is not None:
+        claims["cat"] = credential.category
+    return claims
+
+
+def _text(claims: Mapping[str, Any], name: str, *, required: bool = True) -> str | None:
+    value = claims.get(name)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise MalformedClaims(name, "missing or not text")
+    return value
+
+
+def _date(claims: Mapping[str, Any], name: str) -> date:
+    value = claims[name]  # from_claims has checked it is non-empty text
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise MalformedClaims(name, f"not a date: {value!r}") from None
+
+
+REQUIRED_TEXT: Final = ("typ", "num", "iss", "nam", "dob", "vf", "vu")
+
+
+def from_claims(claims: Mapping[str, Any]) -> Credential:
+    """The credential a signed payload describes, or MalformedClaims naming the claim."""
+    for name in REQUIRED_TEXT:  # one pass over the required claims: this runs per verification
+        value = claims.get(name)
+        if value.__class__ is not str or not value:
+            _text(claims, name)  # raises, naming the claim
+    try:
+        document_type = DocumentType(claims["typ"])
+    except ValueError:
+        raise MalformedClaims("typ", f"unknown document type {claims['typ']!r}") from None
+    index = claims.get("sli")
+    if index.__class__ is not int:
+        raise MalformedClaims("sli", "missing or not an integer")
+    mode = _text(claims, "tm", required=False)
+    try:
+        travel_mode = TravelMode(mode) if mode is not None else None
+    except ValueError:
+        raise MalformedClaims("tm", f"unknown travel mode {mode!r}") from None
+    return Credential(
+        type=document_type,
+        number=claims["num"],
+        issuer=claims["iss"],
+        holder_name=claims["nam"],
+        holder_birth_date=_date(claims, "dob"),
+        valid_from=_date(claims, "vf"),
+        valid_until=_date(claims, "vu"),
+        status_index=index,
+        travel_mode=travel_mode,
+        port=_text(claims, "poe", required=False),
+        category=_text(claims, "cat", required=False),
+    )
+
+
+def key_state_rejection(key: IssuerKey) -> Rejection | None:
+    """Checked before the signature: a compromised key's signatures prove nothing."""
+    return Rejection.KEY_REVOKED if key.state is KeyState.REVOKED else None
+
+
+def key_fit_rejection(key: IssuerKey, credential: Credential) -> Rejection | None:
+    """Checked after the signature: the key must belong to the issuer and still vouch."""
+    if key.issuer != credential.issuer or ISSUER[credential.type] != credential.issuer:
+        return Rejection.WRONG_KEY
+    if key.state is KeyState.RETIRED and (
+        key.trusted_until is None or credential.valid_until > key.trusted_until
+    ):
+        return Rejection.KEY_RETIRED
+    return None
+
+
+def validity_rejection(credential: Credential, today: date) -> Rejection | None:
+    if today < credential.valid_from:
+        return Rejection.NOT_YET_VALID
+    if today > credential.valid_until:
+        return Rejection.EXPIRED
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """A verification's answer: valid, or the one reason it is not."""
+
+    reason: Rejection | None
+    credential: Credential | None = None
+    detail: str = ""
+
+    @property
+    def valid(self) -> bool:
+        return self.reason is None
+
+    @property
+    def explanation(self) -> str:
+        if self.reason is None:
+            return "valid"
+        text = EXPLANATION[self.reason]
+        return f"{text} ({self.detail})" if self.detail else text
+
+
+def accept(credential: Credential) -> Verdict:
+    return Verdict(reason=None, credential=credential)
+
+
+def reject(reason: Rejection, detail: str = "", credential: Credential | None = None) -> Verdict:
+    return Verdict(reason=reason, credential=credential, detail=detail)

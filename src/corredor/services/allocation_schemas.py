@@ -1,0 +1,217 @@
+"""What goes in and comes out of the fair-capacity use cases (and so the API's contract)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from corredor.domain.allocation import AllocationRule
+from corredor.domain.facts import Profile
+
+SiteId = Field(min_length=1, max_length=80)
+MAX_DAYS = 366
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CapacityIn(_In):
+    """Seats per day at a site, from `from_day` to `until` (inclusive); replaces those days."""
+
+    site_id: str = SiteId
+    from_day: date = Field(alias="from")
+    until: date | None = Field(default=None, description="inclusive; omit for one day")
+    seats: int = Field(ge=0, le=100_000)
+    quotas: dict[str, int] = Field(
+        default={}, max_length=20, description="cohort (policy phase id) -> seats reserved a day"
+    )
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CapacityIn:
+        last = self.until or self.from_day
+        if last < self.from_day:
+            raise ValueError("until: must not be before from")
+        if (last - self.from_day).days >= MAX_DAYS:
+            raise ValueError(f"until: at most {MAX_DAYS} days at once")
+        if any(seats < 0 for seats in self.quotas.values()):
+            raise ValueError("quotas: seats must not be negative")
+        if sum(self.quotas.values()) > self.seats:
+            raise ValueError("quotas: more seats reserved than the day has")
+        return self
+
+    @property
+    def last_day(self) -> date:
+        return self.until or self.from_day
+
+
+class CapacityDayOut(BaseModel):
+    site_id: str
+    day: date
+    seats: int
+    quotas: dict[str, int]
+    seats_taken: int
+
+
+class WindowIn(_In):
+    site_ids: list[str] = Field(min_length=1, max_length=20)
+    first_day: date = Field(description="first appointment day the window's run fills")
+    last_day: date
+    closes_at: datetime = Field(description="when registration ends (the run may close it early)")
+    opens_at: datetime | None = Field(default=None, description="default: now")
+    policy_id: str | None = Field(
+        default=None, max_length=80, description="staged pathway whose open phases set the cohorts"
+    )
+    seed_commitment: str | None = Field(
+        default=None,
+        pattern=r"^[0-9a-f]{64}$",
+        description="SHA-256 of a seed you keep; omit and the platform draws and keeps one",
+    )
+    rule: AllocationRule = AllocationRule()
+
+    @model_validator(mode="after")
+    def _days(self) -> WindowIn:
+        if self.last_day < self.first_day:
+            raise ValueError("last_day: must not be before first_day")
+        if (self.last_day - self.first_day).days >= MAX_DAYS:
+            raise ValueError(f"last_day: a window fills at most {MAX_DAYS} days")
+        if len(set(self.site_ids)) != len(self.site_ids):
+            raise ValueError("site_ids: a site is listed twice")
+        return self
+
+
+class WindowOut(BaseModel):
+    """Public: what anyone may check, including the commitment published before opening."""
+
+    id: str
+    state: str
+    site_ids: list[str]
+    first_day: date
+    last_day: date
+    opens_at: datetime
+    closes_at: datetime
+    policy_id: str | None
+    rule: AllocationRule
+    seed_commitment: str
+    seed: str | None = Field(description="hex, once revealed after the run")
+    run_id: str | None
+
+
+class RunIn(_In):
+    seed: str | None = Field(
+        default=None,
+        pattern=r"^[0-9a-fA-F]{64}$",
+        description="the seed behind a commitment given at opening (not needed otherwise)",
+    )
+
+
+class RequestIn(_In):
+    window_id: str = Field(min_length=1, max_length=36)
+    site_id: str = SiteId
+    people: list[str] = Field(
+        min_length=1,
+        max_length=20,
+        description="one reference per person (a platform person id or a document number); "
+        "stored only as a keyed hash",
+    )
+    facts: Profile | None = Field(
+        default=None, description="household facts deciding the cohort; not stored"
+    )
+    urgent: bool = Field(default=False, description="a medical or protection need (caseworkers)")
+    case_id: str | None = Field(default=None, max_length=36)
+    applicant_user_id: str | None = Field(default=None, max_length=36)
+
+    @model_validator(mode="after")
+    def _people(self) -> RequestIn:
+        cleaned = ["".join(ref.split()).upper() for ref in self.people]
+        if any(not ref or len(ref) > 80 for ref in cleaned):
+            raise ValueError("people: each reference has 1 to 80 characters")
+        if len(set(cleaned)) != len(cleaned):
+            raise ValueError("people: a person is listed twice")
+        return self
+
+
+class AppointmentOut(BaseModel):
+    site_id: str
+    day: date
+    pool: str
+    seats: list[int]
+
+
+class RequestOut(BaseModel):
+    id: str
+    window_id: str
+    site_id: str
+    size: int
+    cohort: str | None
+    urgent: bool
+    waiting_since: date
+    status: str
+    allowed_actions: list[str]
+    appointment: AppointmentOut | None
+
+
+class PositionOut(BaseModel):
+    """ "Your tier, your draw number": what a person may see about their own request."""
+
+    request_id: str
+    status: str
+    tier: str | None
+    tier_label: dict[str, str] | None
+    tickets: int | None
+    draw_number: int | None
+    draw_key: str | None = Field(description="hex; check it against the revealed seed")
+    waitlist_position: int | None
+    appointment: AppointmentOut | None
+    seed_commitment: str
+    seed: str | None
+
+
+class RescheduleIn(_In):
+    day: date
+
+
+class BookingOut(BaseModel):
+    request: RequestOut
+    promoted: int = Field(description="requests given the seats this change freed")
+
+
+class TierCountOut(BaseModel):
+    site_id: str
+    tier: str
+    requests: int
+    people: int
+    assigned_requests: int
+    assigned_people: int
+    waitlisted_requests: int
+
+
+class RunResultsOut(BaseModel):
+    """Published: counts per site and tier; no names, no ids of requests."""
+
+    run_id: str
+    window_id: str
+    run_date: date
+    rule: dict[str, Any]
+    policy: str | None
+    cohorts_open: list[str] | None
+    seed_commitment: str
+    seed: str | None
+    requests_sha256: str
+    results_sha256: str
+    assigned_requests: int
+    counts: list[TierCountOut]
+    set_aside: dict[str, int]
+    now: dict[str, int] = Field(description="requests per status today, after changes")
+
+
+class VerificationReport(BaseModel):
+    run_id: str
+    match: bool
+    problems: list[str]
+    assigned_requests: int
+    results_sha256: str

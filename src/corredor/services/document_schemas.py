@@ -1,0 +1,54 @@
+"""What the document endpoints take and answer."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DocumentOut(BaseModel):
+    """A document as its holder (or the holder's caseworker or INM) sees it."""
+
+    id: str
+    case_id: str
+    type: str
+    title: str
+    number: str
+    issuer: str
+    holder_name: str
+    holder_birth_date: date
+    valid_from: date
+    valid_until: date
+    travel_mode: str | None
+    port: str | None
+    category: str | None
+    key_id: str
+    revoked: bool
+    issued_at: datetime
+    credential: str = Field(description="The signed token: the QR code's content")
+
+
+class RevocationIn(_In):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class CheckIn(_In):
+    """Either the scanned QR content, or the document number with the holder's birth date."""
+
+    credential: str | None = Field(default=None, min_length=1, max_length=4000)
+    number: str | None = Field(default=None, min_length=1, max_length=48)
+    birth_date: date | None = None
+
+
+class CheckOut(BaseModel):
+    """Yes or no, and the validity dates: nothing about the person."""
+
+    valid: bool
+    document_type: str | None = None
+    valid_from: date | None = None
+    valid_until: date | None = None

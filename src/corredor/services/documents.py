@@ -1,0 +1,356 @@
+"""Signed documents along the case workflow, and the yes/no checks verifiers call.
+
+Issuance follows the workflow: the TVRH grant issues a TVRH card to each member of the
+household, the parole grant a travel authorization, admission a work authorization. Withdrawal
+revokes a case's documents, the TVRH's expiry its cards. Every issuance, revocation, read and
+check is in the audit log; a check answers valid or not with the validity dates, nothing more.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from corredor.adapters.db.document_models import DocumentRow
+from corredor.adapters.db.models import Case, Grant
+from corredor.credentials import jws
+from corredor.credentials.verifier import Verifier
+from corredor.domain.cases import GrantKind, TravelMode
+from corredor.domain.credentials import (
+    FROM_GRANT,
+    ISSUER,
+    TITLE,
+    Credential,
+    DocumentType,
+    from_claims,
+    to_claims,
+)
+from corredor.domain.permissions import Permission, Role
+from corredor.services import audit, issuer_keys
+from corredor.services.auth import Principal
+from corredor.services.document_schemas import CheckIn, CheckOut, DocumentOut
+from corredor.services.errors import Conflict, Forbidden, InvalidInput, NotFound
+from corredor.services.platform import (
+    SOURCE,
+    Platform,
+    actor,
+    decrypt_person,
+    new_id,
+    now,
+    persons_of,
+    visible_case,
+)
+
+TOKEN_COLUMN = "documents.token"
+
+
+def _holder_hash(p: Platform, number: str, birth_date: date) -> str:
+    return p.lookup.digest(f"{number}|{birth_date.isoformat()}")
+
+
+def _terms(grant: Grant) -> dict[str, Any]:
+    if grant.kind == GrantKind.PAROLE:
+        mode = grant.details.get("travel_mode")
+        return {"travel_mode": TravelMode(mode) if mode else None, "port": grant.details["port_id"]}
+    if grant.kind == GrantKind.WORK_AUTHORIZATION:
+        return {"category": grant.details.get("category")}
+    return {}
+
+
+def _store(p: Platform, s: Session, row: DocumentRow, credential: Credential, key_id: str) -> None:
+    key = issuer_keys.get_key(s, key_id)
+    token = jws.sign(issuer_keys.private_key(p, key), key.kid, to_claims(credential))
+    row.key_id = key.kid
+    row.token_enc = p.cipher.encrypt(token, TOKEN_COLUMN)
+
+
+def issue_for_grant(p: Platform, s: Session, who: Principal, grant: Grant) -> list[DocumentRow]:
+    """One signed document per member of the household, for a grant just made."""
+    document_type = FROM_GRANT[GrantKind(grant.kind)]
+    issuer = ISSUER[document_type]
+    key = issuer_keys.signing_key(p, s, issuer)
+    rows = []
+    for person in persons_of(s, grant.case_id):
+        holder = decrypt_person(p, person)
+        credential = Credential(
+            type=document_type,
+            number=f"{grant.number}-{person.position + 1}",
+            issuer=issuer,
+            holder_name=holder.name,
+            holder_birth_date=holder.birth_date,
+            valid_from=grant.valid_from,
+            valid_until=grant.valid_until,
+            status_index=issuer_keys.next_status_index(s, issuer),
+            **_terms(grant),
+        )
+        row = DocumentRow(
+            id=new_id(),
+            case_id=grant.case_id,
+            grant_id=grant.id,
+            person_id=person.id,
+            kind=str(document_type),
+            number=credential.number,
+            issuer=issuer,
+            status_index=credential.status_index,
+            holder_hash=_holder_hash(p, credential.number, holder.birth_date),
+            valid_from=credential.valid_from,
+            valid_until=credential.valid_until,
+            issued_at=now(),
+        )
+        _store(p, s, row, credential, key.kid)
+        s.add(row)
+        rows.append(row)
+    case = s.get(Case, grant.case_id)
+    audit.append(
+        s,
+        actor(s, who, case),
+        f"{SOURCE}:document:issue",
+        case_id=grant.case_id,
+        detail={"type": str(document_type), "numbers": [r.number for r in rows], "key": key.kid},
+    )
+    s.flush()
+    return rows
+
+
+def _revoke(rows: list[DocumentRow], reason: str) -> list[str]:
+    revoked = []
+    for row in rows:
+        if row.revoked_at is None:
+            row.revoked_at, row.revocation_reason = now(), reason
+            revoked.append(row.number)
+    return revoked
+
+
+def revoke_case_documents(
+    s: Session,
+    who: Principal,
+    case_id: str,
+    reason: str,
+    types: frozenset[DocumentType] | None = None,
+) -> list[str]:
+    """Called by the workflow when a case's status ends (withdrawal, TVRH expiry)."""
+    rows = s.execute(select(DocumentRow).where(DocumentRow.case_id == case_id)).scalars().all()
+    chosen = [r for r in rows if types is None or DocumentType(r.kind) in types]
+    revoked = _revoke(chosen, reason)
+    if revoked:
+        audit.append(
+            s,
+            actor(s, who, s.get(Case, case_id)),
+            f"{SOURCE}:document:revoke",
+            case_id=case_id,
+            detail={"numbers": revoked, "reason": reason},
+        )
+    s.flush()
+    return revoked
+
+
+def _row(s: Session, document_id: str) -> DocumentRow:
+    row = s.get(DocumentRow, document_id)
+    if row is None:
+        raise NotFound(f"no document {document_id}")
+    return row
+
+
+def revoke_document(
+    p: Platform, s: Session, who: Principal, document_id: str, reason: str
+) -> DocumentOut:
+    """An officer of the issuing agency revokes one document (e.g. a lost or misused card)."""
+    who.require(Permission.DOCUMENT_REVOKE)
+    row = _row(s, document_id)
+    if who.agency is None or str(who.agency) != row.issuer:
+        raise Forbidden(f"only {row.issuer} revokes {row.issuer} documents")
+    if row.revoked_at is not None:
+        raise Conflict(f"document {row.number} is already revoked", state="revoked")
+    revoke_case_documents(s, who, row.case_id, reason, frozenset({DocumentType(row.kind)}))
+    return _out(p, row)
+
+
+def revoke_key(p: Platform, s: Session, kid: str, reason: str) -> list[str]:
+    """A compromised key vouches for nothing: revoke it and re-sign its live documents under
+    the agency's active key (a new one if the compromised key was the active one). Holders
+    then need their new card; the numbers of the re-signed documents are returned."""
+    row = issuer_keys.mark_revoked(p, s, kid, reason)
+    replacement = issuer_keys.signing_key(p, s, row.issuer)
+    live = s.execute(
+        select(DocumentRow).where(
+            DocumentRow.key_id == kid,
+            DocumentRow.revoked_at.is_(None),
+            DocumentRow.valid_until >= p.today(),
+        )
+    ).scalars()
+    reissued = []
+    for document in live:
+        credential = from_claims(jws.parse(_token(p, document)).claims)
+        _store(p, s, document, credential, replacement.kid)
+        reissued.append(document.number)
+    audit.append(
+        s,
+        audit.Actor(user_id=None, role="key_custodian"),
+        f"{SOURCE}:issuer_key:revoke",
+        detail={"kid": kid, "reason": reason, "resigned": len(reissued), "by": replacement.kid},
+    )
+    s.flush()
+    return reissued
+
+
+# ---- reading ----
+
+
+def _token(p: Platform, row: DocumentRow) -> str:
+    return p.cipher.decrypt(row.token_enc, TOKEN_COLUMN)
+
+
+def credential_of(p: Platform, row: DocumentRow) -> tuple[Credential, str]:
+    token = _token(p, row)
+    return from_claims(jws.parse(token).claims), token
+
+
+def _out(p: Platform, row: DocumentRow) -> DocumentOut:
+    credential, token = credential_of(p, row)
+    return DocumentOut(
+        id=row.id,
+        case_id=row.case_id,
+        type=row.kind,
+        title=TITLE[credential.type],
+        number=row.number,
+        issuer=row.issuer,
+        holder_name=credential.holder_name,
+        holder_birth_date=credential.holder_birth_date,
+        valid_from=credential.valid_from,
+        valid_until=credential.valid_until,
+        travel_mode=credential.travel_mode and str(credential.travel_mode),
+        port=credential.port,
+        category=credential.category,
+        key_id=row.key_id,
+        revoked=row.revoked_at is not None,
+        issued_at=audit.as_utc(row.issued_at),
+        credential=token,
+    )
+
+
+def _audit_read(s: Session, who: Principal, case: Case, rows: list[DocumentRow]) -> None:
+    audit.append(
+        s,
+        actor(s, who, case),
+        f"{SOURCE}:document:read",
+        case_id=case.id,
+        detail={"documents": [r.number for r in rows]},
+    )
+
+
+def case_documents(p: Platform, s: Session, who: Principal, case_id: str) -> list[DocumentOut]:
+    case = visible_case(s, who, case_id, Permission.DOCUMENT_READ)
+    rows = list(
+        s.execute(
+            select(DocumentRow)
+            .where(DocumentRow.case_id == case.id)
+            .order_by(DocumentRow.issued_at, DocumentRow.number)
+        ).scalars()
+    )
+    _audit_read(s, who, case, rows)
+    return [_out(p, row) for row in rows]
+
+
+def my_documents(p: Platform, s: Session, who: Principal) -> list[DocumentOut]:
+    """An applicant's documents across their cases (other roles hold none of their own)."""
+    who.require(Permission.DOCUMENT_READ)
+    if who.role is not Role.APPLICANT:
+        return []
+    cases = s.execute(select(Case).where(Case.applicant_user_id == who.user_id)).scalars()
+    return [document for case in cases for document in case_documents(p, s, who, case.id)]
+
+
+def one_document(
+    p: Platform, s: Session, who: Principal, document_id: str
+) -> tuple[Credential, str, DocumentRow]:
+    row = _row(s, document_id)
+    case = visible_case(s, who, row.case_id, Permission.DOCUMENT_READ)
+    _audit_read(s, who, case, [row])
+    credential, token = credential_of(p, row)
+    return credential, token, row
+
+
+def document_out(p: Platform, s: Session, who: Principal, document_id: str) -> DocumentOut:
+    return _out(p, one_document(p, s, who, document_id)[2])
+
+
+# ---- the yes/no checks ----
+
+
+def _find(p: Platform, s: Session, body: CheckIn) -> DocumentRow | None:
+    """The document presented, if it is genuine and ours; None says 'no' and nothing else."""
+    if body.credential is not None:
+        if body.number is not None or body.birth_date is not None:
+            raise InvalidInput("credential", "send the credential alone, or number and birth_date")
+        verdict = Verifier(issuer_keys.key_ring(s)).authentic(body.credential)
+        if verdict.credential is None or not verdict.valid:
+            return None
+        number = verdict.credential.number
+        query = select(DocumentRow).where(DocumentRow.number == number)
+        row = s.execute(query).scalar_one_or_none()
+        # The row's key must be the one that signed it: a re-signed document's old card fails.
+        return row if row is not None and row.key_id == jws.parse(body.credential).kid else None
+    if body.number is None or body.birth_date is None:
+        field = "number" if body.number is None else "birth_date"
+        raise InvalidInput(field, "send the credential (QR content), or number and birth_date")
+    row = s.execute(
+        select(DocumentRow).where(DocumentRow.number == body.number)
+    ).scalar_one_or_none()
+    if row is None or row.holder_hash != _holder_hash(p, body.number, body.birth_date):
+        return None
+    return row
+
+
+def check(
+    p: Platform,
+    s: Session,
+    who: Principal,
+    body: CheckIn,
+    *,
+    permission: Permission,
+    accepted: frozenset[DocumentType],
+) -> CheckOut:
+    who.require(permission)
+    row = _find(p, s, body)
+    answer = CheckOut(valid=False)
+    if row is not None:
+        kind = DocumentType(row.kind)
+        holds = (
+            kind in accepted
+            and row.revoked_at is None
+            and row.valid_from <= p.today() <= row.valid_until
+        )
+        answer = CheckOut(
+            valid=holds,
+            document_type=str(kind),
+            valid_from=row.valid_from,
+            valid_until=row.valid_until,
+        )
+    audit.append(
+        s,
+        actor(s, who),
+        f"{SOURCE}:document:{permission.split(':')[1]}",
+        case_id=row.case_id if row is not None else None,
+        detail={
+            "document": row.number if row is not None else None,
+            "via": "credential" if body.credential is not None else "number",
+            "valid": answer.valid,
+        },
+    )
+    return answer
+
+
+def issue_latest(
+    p: Platform, s: Session, who: Principal, case_id: str, kind: GrantKind
+) -> list[DocumentRow]:
+    """The workflow's hook: sign the documents of the grant of this kind just made."""
+    grant = s.execute(
+        select(Grant)
+        .where(Grant.case_id == case_id, Grant.kind == str(kind))
+        .order_by(Grant.granted_at.desc(), Grant.valid_until.desc())
+        .limit(1)
+    ).scalar_one()
+    return issue_for_grant(p, s, who, grant)
