@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     token_secret: str = DEV_TOKEN_SECRET
     token_minutes: int = Field(default=15, gt=0, le=24 * 60)
     watchlist_path: Path = DATA_DIR / "watchlist.csv"
+    demo: bool = Field(default=False, description="demo data: the home page lists demo accounts")
 
     @field_validator("encryption_keys")
     @classmethod

@@ -10,11 +10,42 @@ from fastapi.routing import APIRoute, iter_route_contexts
 
 from corredor.api.security import Public, Requires, SignedIn
 from corredor.domain.permissions import ROLE_PERMISSIONS, Permission, Role
+from corredor.web.session import PageRequires, PageSignedIn
 from tests.platform.conftest import Api
 from tests.platform.journey import ok, walk
 
-PUBLIC_ROUTES = {("POST", "/api/v1/auth/token"), ("GET", "/api/v1/health")}
-PUBLIC_PAGES = {"/", "/static/{name}", "/screener/"}  # the public screener's pages (prefixes)
+PUBLIC_ROUTES = {
+    ("POST", "/api/v1/auth/token"),
+    ("GET", "/api/v1/health"),
+    # Fair capacity: what is published (capacity, windows and their seed commitments, results).
+    ("GET", "/api/v1/allocation/capacity"),
+    ("GET", "/api/v1/allocation/windows"),
+    ("GET", "/api/v1/allocation/windows/{window_id}"),
+    ("GET", "/api/v1/allocation/runs/{run_id}/results"),
+    # Signed documents: what offline verifiers download (public keys, signed status lists).
+    ("GET", "/api/v1/credentials/keys"),
+    ("GET", "/api/v1/credentials/status"),
+}
+PATH_IDS = (
+    "case_id",
+    "consent_id",
+    "disclosure_id",
+    "window_id",
+    "request_id",
+    "run_id",
+    "document_id",
+)
+PUBLIC_PAGES = {
+    "/",
+    "/static/{name}",
+    "/screener/",
+    "/sign-in",
+    "/sign-out",
+    # anyone may check a document and read the published allocation results
+    "/verify",
+    "/allocation/results",
+    "/allocation/results/{run_id}",
+}
 
 
 def declarations(route: APIRoute) -> list[object]:
@@ -22,7 +53,7 @@ def declarations(route: APIRoute) -> list[object]:
     stack = list(route.dependant.dependencies)
     while stack:
         dependency = stack.pop()
-        if isinstance(dependency.call, Requires | SignedIn | Public):
+        if isinstance(dependency.call, Requires | SignedIn | Public | PageRequires | PageSignedIn):
             found.append(dependency.call)
         stack.extend(dependency.dependencies)
     return found
@@ -48,18 +79,20 @@ def test_every_route_declares_exactly_one_permission(api: Api) -> None:
                 assert (method, path) in PUBLIC_ROUTES, f"{path} is public"
 
 
-def test_every_page_is_declared_public_and_known(api: Api) -> None:
+def test_every_page_declares_who_may_see_it(api: Api) -> None:
     pages = [
         (context.path, context.route)
         for context in iter_route_contexts(api.client.app.routes)  # type: ignore[attr-defined]
         if isinstance(context.route, APIRoute) and not context.path.startswith("/api/")
     ]
-    assert len(pages) >= 5
+    assert len(pages) >= 25
     for path, route in pages:
         declared = declarations(route)
         assert len(declared) == 1, f"{route.methods} {path} declares {declared}"
-        assert isinstance(declared[0], Public), f"{path} must declare who may see it"
-        assert path in PUBLIC_PAGES or path.startswith("/screener/"), f"{path} is public"
+        if isinstance(declared[0], Public):
+            assert path in PUBLIC_PAGES or path.startswith("/screener/"), f"{path} is public"
+        else:  # signed-in pages use the session cookie, never the API's bearer token
+            assert isinstance(declared[0], PageRequires | PageSignedIn), path
 
 
 def permission_routes(app: FastAPI) -> list[tuple[str, str, Permission]]:
@@ -78,7 +111,7 @@ def test_each_role_is_refused_what_it_may_not_do(api: Api, role: Role) -> None:
     checked = 0
     for method, path, permission in permission_routes(api.client.app):  # type: ignore[arg-type]
         url = path.replace("/api/v1", "")
-        for name in ("case_id", "consent_id", "disclosure_id"):
+        for name in PATH_IDS:
             url = url.replace("{" + name + "}", str(uuid.uuid4()))
         if method == "GET":
             answer = api.get(url, f"matrix-{role}", role)
@@ -96,11 +129,9 @@ def test_each_role_is_refused_what_it_may_not_do(api: Api, role: Role) -> None:
 
 def test_without_a_token_every_protected_route_says_401(api: Api) -> None:
     for method, path, _ in permission_routes(api.client.app):  # type: ignore[arg-type]
-        url = (
-            path.replace("{case_id}", "x")
-            .replace("{consent_id}", "x")
-            .replace("{disclosure_id}", "x")
-        )
+        url = path
+        for name in PATH_IDS:
+            url = url.replace("{" + name + "}", "x")
         answer = api.client.request(method, url, json={})
         assert answer.status_code == 401, (method, path)
 
@@ -134,3 +165,29 @@ def test_the_workflow_and_the_routes_agree_on_permissions(api: Api) -> None:
     assert (
         declared[("GET", "/api/v1/disclosures/{disclosure_id}/data")] is Permission.DISCLOSURE_READ
     )
+
+
+def test_the_allocation_routes_declare_their_permissions(api: Api) -> None:
+    declared = {(m, p): perm for m, p, perm in permission_routes(api.client.app)}  # type: ignore[arg-type]
+    base, P = "/api/v1/allocation", Permission
+    expected = {
+        ("POST", f"{base}/capacity"): Permission.CAPACITY_UPDATE,
+        ("POST", f"{base}/windows"): Permission.ALLOCATION_WINDOW,
+        ("POST", f"{base}/windows/{{window_id}}/run"): Permission.ALLOCATION_RUN,
+        ("POST", f"{base}/windows/{{window_id}}/seed-reveal"): Permission.ALLOCATION_RUN,
+        ("POST", f"{base}/requests"): Permission.ALLOCATION_REQUEST,
+        ("GET", f"{base}/requests/{{request_id}}/position"): P.ALLOCATION_READ_OWN_POSITION,
+        ("POST", f"{base}/requests/{{request_id}}/confirmation"): Permission.BOOKING_CONFIRM,
+        ("POST", f"{base}/requests/{{request_id}}/cancellation"): Permission.BOOKING_CANCEL,
+        ("POST", f"{base}/requests/{{request_id}}/reschedule"): Permission.BOOKING_RESCHEDULE,
+        ("POST", f"{base}/requests/{{request_id}}/no-show"): Permission.BOOKING_NO_SHOW,
+        ("POST", f"{base}/requests/{{request_id}}/check-in"): Permission.BOOKING_CHECK_IN,
+    }
+    assert {route: declared.get(route) for route in expected} == expected
+    # Who runs appointments and who asks for them.
+    assert Permission.ALLOCATION_RUN in ROLE_PERMISSIONS[Role.INM_OFFICER]
+    assert Permission.ALLOCATION_RUN in ROLE_PERMISSIONS[Role.CBP_OFFICER]
+    assert Permission.ALLOCATION_RUN not in ROLE_PERMISSIONS[Role.CASEWORKER]
+    assert Permission.BOOKING_NO_SHOW not in ROLE_PERMISSIONS[Role.APPLICANT]
+    assert Permission.ALLOCATION_REQUEST in ROLE_PERMISSIONS[Role.APPLICANT]
+    assert Permission.ALLOCATION_REQUEST not in ROLE_PERMISSIONS[Role.SHELTER_STAFF]

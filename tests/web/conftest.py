@@ -25,3 +25,13 @@ def web_app(catalogue: Catalogue, secure_cookies: bool = True) -> FastAPI:
 def client(catalogue: Catalogue) -> TestClient:
     # https, because the cookies are Secure and a client does not send them over http
     return TestClient(web_app(catalogue), base_url="https://testserver", follow_redirects=False)
+
+
+# The signed-in pages run over the platform: reuse its fixtures (SQLite and PostgreSQL).
+from tests.platform.conftest import (  # noqa: E402
+    database_url,
+    databases,
+    session_platform,
+)
+
+__all__ = ["database_url", "databases", "session_platform", "web_app"]

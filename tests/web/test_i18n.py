@@ -12,10 +12,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from corredor.domain.facts import FACTS
-from corredor.web.catalogs import extract
+from corredor.web.catalogs import extract, extract_staff
 from corredor.web.i18n import (
     LANGUAGE_CODES,
     LANGUAGES,
+    STAFF_DOMAIN,
+    STAFF_LANGUAGES,
     Formatter,
     catalog_path,
     choose_language,
@@ -38,9 +40,38 @@ def test_every_public_string_is_translated(code: str) -> None:
     assert untranslated == [], f"{code}: untranslated {untranslated}"
 
 
-@pytest.mark.parametrize("code", LANGUAGE_CODES)
-def test_translations_keep_their_placeholders(code: str) -> None:
-    with catalog_path(code).open("rb") as source:
+@pytest.mark.parametrize("code", STAFF_LANGUAGES)
+def test_every_staff_string_is_translated_in_spanish_and_english(code: str) -> None:
+    """Pages only officers and caseworkers see (templates/staff/, web/staff/): es and en."""
+    with catalog_path(code, STAFF_DOMAIN).open("rb") as source:
+        catalog = read_po(source, locale=code)
+    needed = {message.id for message in extract_staff() if message.id}
+    assert len(needed) > 50
+    untranslated = sorted(
+        message_id
+        for message_id in needed
+        if message_id not in catalog or not catalog[message_id].string or catalog[message_id].fuzzy
+    )
+    assert untranslated == [], f"{code}: untranslated staff messages {untranslated}"
+
+
+def test_a_message_lives_in_one_domain_only() -> None:
+    public = {message.id for message in extract() if message.id}
+    staff = {message.id for message in extract_staff() if message.id}
+    assert public & staff == set()
+    # the applicant's pages are public: their strings must be complete in all five languages
+    assert "Who has seen your data" in public
+    assert "Apply for parole to the United States" in public
+    assert "Run vetting" in staff
+
+
+@pytest.mark.parametrize(
+    ("code", "domain"),
+    [(code, "messages") for code in LANGUAGE_CODES]
+    + [(code, STAFF_DOMAIN) for code in STAFF_LANGUAGES],
+)
+def test_translations_keep_their_placeholders(code: str, domain: str) -> None:
+    with catalog_path(code, domain).open("rb") as source:
         catalog = read_po(source, locale=code)
     for message in catalog:
         if message.id:

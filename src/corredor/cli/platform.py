@@ -19,26 +19,15 @@ from rich.console import Console
 from corredor.adapters.db.engine import upgrade
 from corredor.api.app import create_app
 from corredor.config import Settings
-from corredor.domain.permissions import Agency, Role
 from corredor.services import audit
 from corredor.services.accounts import add_user
 from corredor.services.database import Database
 from corredor.services.errors import Conflict
 from corredor.services.platform import Platform
 from corredor.services.schemas import UserIn
+from corredor.web.demo import DEMO_PASSWORD, DEMO_USERS
 
 console = Console()
-DEMO_PASSWORD = "corredor-demo"
-DEMO_USERS: list[tuple[str, Role, Agency | None]] = [
-    ("marie", Role.APPLICANT, None),
-    ("inm.hidalgo", Role.INM_OFFICER, Agency.INM),
-    ("cbp.cdmx", Role.CBP_OFFICER, Agency.CBP),
-    ("acnur.cdmx", Role.CASEWORKER, Agency.UNHCR),
-    ("oim.cdmx", Role.CASEWORKER, Agency.IOM),
-    ("albergue.tapachula", Role.SHELTER_STAFF, Agency.SHELTER),
-    ("auditor", Role.AUDITOR, None),
-    ("admin", Role.ADMIN, None),
-]
 
 db_app = typer.Typer(help="The database: migrations.", no_args_is_help=True)
 audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
@@ -93,7 +82,7 @@ def serve(
     ] = False,
 ) -> None:
     """Serve the platform API (migrating the database first)."""
-    settings = Settings()
+    settings = Settings(demo=True) if demo else Settings()  # the home page lists demo accounts
     upgrade(settings.database_url)
     if settings.uses_dev_secrets:
         console.print("[yellow]warning:[/] development keys in use (see corredor.config)")
@@ -103,6 +92,7 @@ def serve(
         with running(platform, "127.0.0.1", free_port("127.0.0.1")) as base:
             walk_family(base, quiet=True, until="parole_requested")
     console.print(f"Corredor on http://{host}:{port}/  (pathway screener)")
+    console.print(f"Sign in on http://{host}:{port}/sign-in  (applicants, officers, caseworkers)")
     console.print(f"API on http://{host}:{port}/api/v1  (docs: http://{host}:{port}/docs)")
     console.print(f"Database: {settings.database_url}")
     if demo:

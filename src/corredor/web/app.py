@@ -7,21 +7,15 @@ token that must match the token cookie (double submit).
 
 from __future__ import annotations
 
-import hmac
-import os
-import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
-from pathlib import Path
 from typing import Any, Final
 
 from babel.support import NullTranslations
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from corredor.api.security import PUBLIC
 from corredor.domain.catalogue import Catalogue
@@ -35,13 +29,20 @@ from corredor.domain.facts import (
     FactKind,
 )
 from corredor.policy_files import load_catalogue
-from corredor.web.i18n import (
-    LANG_COOKIE,
-    LANGUAGES,
-    Formatter,
-    choose_language,
-    translations,
+from corredor.web import labels
+from corredor.web.account import add_account_pages
+from corredor.web.allocation_results import add_allocation_result_pages
+from corredor.web.cases import add_case_pages
+from corredor.web.demo import DEMO_PASSWORD, DEMO_USERS
+from corredor.web.i18n import country_names
+from corredor.web.page import (
+    WEB_DIR,
+    Page,
+    WebSettings,
+    checked_form,
+    default_settings,
 )
+from corredor.web.parole import add_parole_pages
 from corredor.web.results import PathwayView, explain
 from corredor.web.screener import (
     ELSEWHERE,
@@ -54,105 +55,22 @@ from corredor.web.screener import (
     parse_answer,
     questions_needed,
 )
+from corredor.web.session import page_route_class
+from corredor.web.staff.assist import add_assist_pages
+from corredor.web.staff.cbp import add_cbp_pages
+from corredor.web.staff.desk import add_desk_pages
+from corredor.web.staff.policies import add_policy_pages
+from corredor.web.verify import add_verify_pages
 
-WEB_DIR: Final = Path(__file__).parent
 STATIC_FILES: Final = frozenset({"corredor.css"})
 ANSWERS_COOKIE: Final = "corredor_answers"
-CSRF_COOKIE: Final = "corredor_csrf"
-CSRF_FIELD: Final = "csrf_token"
 ANSWERS_MAX_AGE: Final = 24 * 3600  # answers are forgotten after a day
-YEAR: Final = 365 * 24 * 3600
 
 
-@cache
-def environment(code: str) -> Environment:
-    """One template environment per language, with that language's catalog installed."""
-    env = Environment(
-        loader=FileSystemLoader(WEB_DIR / "templates"),
-        autoescape=select_autoescape(("html",)),
-        extensions=["jinja2.ext.i18n"],
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.install_gettext_translations(translations(code), newstyle=True)  # type: ignore[attr-defined]
-    return env
-
-
-@dataclass(frozen=True)
-class WebSettings:
-    secret_key: str
-    secure_cookies: bool = True
-
-
-def default_settings() -> WebSettings:
-    """The secret comes from CORREDOR_WEB_SECRET; without it, one per process (answers reset
-    when the server restarts, which is safe)."""
-    secret = os.environ.get("CORREDOR_WEB_SECRET") or secrets.token_urlsafe(32)
-    return WebSettings(secret_key=secret)
-
-
-class Page:
-    """One request's language, CSRF token and cookies to set, and how to render a template."""
-
-    def __init__(self, request: Request, settings: WebSettings) -> None:
-        self.request = request
-        self.settings = settings
-        query_lang = request.query_params.get("lang")
-        self.lang = choose_language(
-            query_lang, request.cookies.get(LANG_COOKIE), request.headers.get("accept-language")
-        )
-        self.remember_lang = (
-            query_lang == self.lang and request.cookies.get(LANG_COOKIE) != query_lang
-        )
-        self.csrf = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
-        self.fmt = Formatter(self.lang)
-        self.gettext = translations(self.lang)
-
-    def _cookie(self, response: Response, name: str, value: str, max_age: int) -> None:
-        response.set_cookie(
-            name,
-            value,
-            max_age=max_age,
-            httponly=True,
-            secure=self.settings.secure_cookies,
-            samesite="lax",
-            path="/",
-        )
-
-    def finish(self, response: Response) -> Response:
-        if self.remember_lang:
-            self._cookie(response, LANG_COOKIE, self.lang, YEAR)
-        if self.request.cookies.get(CSRF_COOKIE) != self.csrf:
-            self._cookie(response, CSRF_COOKIE, self.csrf, YEAR)
-        return response
-
-    def render(self, template: str, status_code: int = 200, **context: Any) -> Response:
-        html = (
-            environment(self.lang)
-            .get_template(template)
-            .render(
-                lang=self.lang,
-                languages=LANGUAGES,
-                path=self.request.url.path,
-                csrf_field=CSRF_FIELD,
-                csrf_token=self.csrf,
-                fmt=self.fmt,
-                **context,
-            )
-        )
-        response = HTMLResponse(html, status_code=status_code)
-        response.headers["Content-Language"] = self.lang
-        return self.finish(response)
-
-    def redirect(self, url: str) -> Response:
-        return self.finish(RedirectResponse(url, status_code=303))
-
-    def save_answers(
-        self, response: Response, answers: Answers, signer: URLSafeTimedSerializer
-    ) -> None:
-        self._cookie(
-            response, ANSWERS_COOKIE, str(signer.dumps(answers.to_json())), ANSWERS_MAX_AGE
-        )
+def save_answers(
+    page: Page, response: Response, answers: Answers, signer: URLSafeTimedSerializer
+) -> None:
+    page.cookie(response, ANSWERS_COOKIE, str(signer.dumps(answers.to_json())), ANSWERS_MAX_AGE)
 
 
 @dataclass(frozen=True)
@@ -174,13 +92,7 @@ class _Pages:
             return Answers()
 
     async def checked_form(self, page: Page) -> Mapping[str, Any]:
-        """The submitted form, if its CSRF token matches the cookie's (double submit)."""
-        form = await page.request.form()
-        sent = form.get(CSRF_FIELD)
-        cookie = page.request.cookies.get(CSRF_COOKIE)
-        if not isinstance(sent, str) or not cookie or not hmac.compare_digest(sent, cookie):
-            raise HTTPException(status_code=403, detail="CSRF token missing or wrong")
-        return {key: _form_value(form.getlist(key)) for key in form}
+        return await checked_form(page.request)
 
 
 def create_web_router(
@@ -196,10 +108,25 @@ def create_web_router(
         signer=URLSafeTimedSerializer(chosen.secret_key, salt="corredor.screener.answers"),
         today=today,
     )
-    # every page is public, declared like the API's public routes so the route walk sees it
-    router = APIRouter(include_in_schema=False, dependencies=[Depends(PUBLIC)])
+    route_class = page_route_class(chosen)
+    # the screener's pages are public, declared like the API's public routes
+    router = APIRouter(
+        include_in_schema=False, dependencies=[Depends(PUBLIC)], route_class=route_class
+    )
     _add_home_and_question_pages(router, ctx)
     _add_result_pages(router, ctx)
+    # the other pages each declare who may open them (a permission, signed in, or public)
+    pages = APIRouter(include_in_schema=False, route_class=route_class)
+    add_account_pages(pages, chosen)
+    add_case_pages(pages, chosen)
+    add_parole_pages(pages, chosen)
+    add_desk_pages(pages, chosen)
+    add_cbp_pages(pages, chosen)
+    add_assist_pages(pages, chosen)
+    add_policy_pages(pages, chosen)
+    add_verify_pages(pages, chosen)
+    add_allocation_result_pages(pages, chosen)
+    router.include_router(pages)
     return router
 
 
@@ -213,14 +140,19 @@ def _add_home_and_question_pages(router: APIRouter, ctx: _Pages) -> None:
     @router.get("/", response_class=HTMLResponse)
     def home(request: Request) -> Response:
         page = Page(request, ctx.settings)
-        return page.render("home.html", title=page.gettext.gettext("Find a safe, legal pathway"))
+        return page.render(
+            "home.html",
+            title=page.gettext.gettext("Find a safe, legal pathway"),
+            demo_accounts=demo_accounts(request, page),
+            demo_password=DEMO_PASSWORD,
+        )
 
     @router.post("/screener/start")
     async def start(request: Request) -> Response:
         page = Page(request, ctx.settings)
         await ctx.checked_form(page)
         response = page.redirect("/screener/next")
-        page.save_answers(response, Answers(), ctx.signer)
+        save_answers(page, response, Answers(), ctx.signer)
         return response
 
     @router.get("/screener/next")
@@ -257,8 +189,21 @@ def _add_home_and_question_pages(router: APIRouter, ctx: _Pages) -> None:
                 else answers.with_answer(fact, result.value)
             )
         response = page.redirect("/screener/next")
-        page.save_answers(response, answers, ctx.signer)
+        save_answers(page, response, answers, ctx.signer)
         return response
+
+
+def demo_accounts(request: Request, page: Page) -> list[tuple[str, str]]:
+    """The demo accounts, when the app runs with demo data (`corredor serve --demo`)."""
+    platform = getattr(request.app.state, "platform", None)
+    if platform is None or not platform.settings.demo:
+        return []
+    g = page.gettext
+    names = {**labels.ROLES, "applicant": labels.APPLICANT}
+    return [
+        (username, labels.named(names, role, g) + (f" ({agency})" if agency else ""))
+        for username, role, agency in DEMO_USERS
+    ]
 
 
 def render_question(
@@ -340,22 +285,6 @@ def _add_result_pages(router: APIRouter, ctx: _Pages) -> None:
 def mount_web(app: Any, **options: Any) -> None:
     """Add the public pages to a FastAPI app (the one line the API app needs)."""
     app.include_router(create_web_router(**options))
-
-
-@cache
-def country_names(code: str) -> dict[str, str]:
-    """Every ISO 3166-1 country with its name in the language (CLDR, via Babel)."""
-    territories = Formatter(code).locale.territories
-    return {
-        key: str(name)
-        for key, name in territories.items()
-        if len(key) == 2 and key.isalpha() and key not in {"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB"}
-    }
-
-
-def _form_value(values: list[Any]) -> Any:
-    texts = [value for value in values if isinstance(value, str)]
-    return texts[0] if len(texts) == 1 else texts
 
 
 def _choices(gettext: NullTranslations) -> dict[str, list[tuple[str, str]]]:

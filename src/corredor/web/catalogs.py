@@ -2,8 +2,13 @@
 
 ``python -m corredor.web.catalogs`` extracts every message from the templates and the web code
 (plus the fact questions of the domain, whose English text is the msgid) and merges them into
-the five `.po` files: new messages arrive empty, so the completeness test fails until they are
+the `.po` files: new messages arrive empty, so the completeness test fails until they are
 translated.
+
+Where a message is written decides its domain: `templates/staff/` and the `staff/` package hold
+the pages only officers and caseworkers see (domain `staff`, Spanish and English at least);
+everything else is public (domain `messages`, all five languages). A staff page may use a public
+message; it is then translated once, in the public catalog.
 """
 
 from __future__ import annotations
@@ -16,32 +21,61 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
 from corredor.domain.facts import FACTS
-from corredor.web.i18n import LANGUAGE_CODES, catalog_path
+from corredor.web.i18n import (
+    LANGUAGE_CODES,
+    PUBLIC_DOMAIN,
+    STAFF_DOMAIN,
+    STAFF_LANGUAGES,
+    catalog_path,
+)
 
 WEB_DIR: Final = Path(__file__).parent
-METHODS: Final = [("templates/**.html", "jinja2"), ("*.py", "python")]
-OPTIONS: Final = {"templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+PUBLIC_METHODS: Final = [
+    ("templates/staff/**.html", "ignore"),
+    ("templates/**.html", "jinja2"),
+    ("*.py", "python"),
+]
+STAFF_METHODS: Final = [("templates/staff/**.html", "jinja2"), ("staff/**.py", "python")]
+OPTIONS: Final = {
+    "templates/**.html": {"extensions": "jinja2.ext.i18n"},
+    "templates/staff/**.html": {"extensions": "jinja2.ext.i18n"},
+}
 
 
-def extract() -> Catalog:
-    """Every msgid the public pages can show."""
+def _collect(methods: list[tuple[str, str]], skip: frozenset[str] = frozenset()) -> Catalog:
     template = Catalog(project="corredor", msgid_bugs_address=None)
     for filename, lineno, message, comments, context in extract_from_dir(
-        WEB_DIR, method_map=METHODS, options_map=OPTIONS
+        WEB_DIR, method_map=methods, options_map=OPTIONS
     ):
-        if isinstance(message, str):
+        if isinstance(message, str) and message not in skip:
             template.add(
                 message, locations=[(filename, lineno)], auto_comments=comments, context=context
             )
+    return template
+
+
+def extract() -> Catalog:
+    """Every msgid the public and applicant pages can show."""
+    template = _collect(PUBLIC_METHODS)
     for spec in FACTS.values():
         template.add(spec.question, locations=[("corredor/domain/facts.py", 0)])
     return template
 
 
+def extract_staff() -> Catalog:
+    """Every msgid only staff pages show (public messages stay in the public catalog)."""
+    public = frozenset(message.id for message in extract() if isinstance(message.id, str))
+    return _collect(STAFF_METHODS, skip=public)
+
+
 def update() -> None:
-    template = extract()
-    for code in LANGUAGE_CODES:
-        path = catalog_path(code)
+    _merge(extract(), PUBLIC_DOMAIN, LANGUAGE_CODES)
+    _merge(extract_staff(), STAFF_DOMAIN, STAFF_LANGUAGES)
+
+
+def _merge(template: Catalog, domain: str, languages: tuple[str, ...]) -> None:
+    for code in languages:
+        path = catalog_path(code, domain)
         if path.exists():
             with path.open("rb") as source:
                 catalog = read_po(source, locale=code)

@@ -1,21 +1,25 @@
 """Languages of the public pages: which one a request gets, its catalog, and locale formatting.
 
-Catalogs are Babel `.po` files under `locales/<lang>/LC_MESSAGES/messages.po`. They are compiled
+Catalogs are Babel `.po` files under `locales/<lang>/LC_MESSAGES/<domain>.po`. They are compiled
 in memory when first used, so a clean clone needs no build step and no binary `.mo` is committed.
+Two domains: `messages` (everything a member of the public or an applicant can see; complete in
+all five languages) and `staff` (pages only officers and caseworkers see; Spanish and English at
+least). A page gets both, merged; a staff message missing in a language shows its English msgid.
 """
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Final
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.core import negotiate_locale
-from babel.dates import format_date
+from babel.dates import format_date, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -23,6 +27,8 @@ from babel.support import Translations
 
 LOCALES_DIR: Final = Path(__file__).parent / "locales"
 DEFAULT_LANGUAGE: Final = "es"
+# Times on the pages are Mexico City time, where the corridor's people and desks mostly are.
+DISPLAY_ZONE: Final = ZoneInfo("America/Mexico_City")
 LANG_COOKIE: Final = "corredor_lang"
 
 
@@ -42,19 +48,32 @@ LANGUAGES: Final[tuple[Language, ...]] = (
 LANGUAGE_CODES: Final = tuple(language.code for language in LANGUAGES)
 
 
-def catalog_path(code: str) -> Path:
-    return LOCALES_DIR / code / "LC_MESSAGES" / "messages.po"
+PUBLIC_DOMAIN: Final = "messages"
+STAFF_DOMAIN: Final = "staff"
+STAFF_LANGUAGES: Final = ("es", "en")  # the staff catalog must be complete in these
 
 
-@cache
-def translations(code: str) -> Translations:
-    """The compiled catalog of one language (fuzzy entries are left out, as msgfmt does)."""
-    with catalog_path(code).open("rb") as source:
+def catalog_path(code: str, domain: str = PUBLIC_DOMAIN) -> Path:
+    return LOCALES_DIR / code / "LC_MESSAGES" / f"{domain}.po"
+
+
+def _compiled(code: str, domain: str) -> Translations:
+    """One domain's catalog, compiled (fuzzy entries are left out, as msgfmt does)."""
+    with catalog_path(code, domain).open("rb") as source:
         catalog = read_po(source, locale=code)
     compiled = io.BytesIO()
     write_mo(compiled, catalog, use_fuzzy=False)
     compiled.seek(0)
-    return Translations(compiled, domain="messages")
+    return Translations(compiled, domain=domain)
+
+
+@cache
+def translations(code: str) -> Translations:
+    """Every message of one language: the public catalog, with the staff catalog merged in."""
+    merged = _compiled(code, PUBLIC_DOMAIN)
+    if catalog_path(code, STAFF_DOMAIN).exists():
+        merged.merge(_compiled(code, STAFF_DOMAIN))
+    return merged
 
 
 def parse_accept_language(header: str) -> list[str]:
@@ -103,8 +122,25 @@ class Formatter:
     def date(self, day: date) -> str:
         return format_date(day, format="long", locale=self.locale)
 
+    def datetime(self, moment: datetime) -> str:
+        """Date and time to the minute, in Mexico City time (marked CDMX)."""
+        local = moment.astimezone(DISPLAY_ZONE)
+        day = format_date(local, format="medium", locale=self.locale)
+        return f"{day} {format_time(local, format='short', locale=self.locale)} (CDMX)"
+
     def number(self, value: float) -> str:
         return format_decimal(value, locale=self.locale)
 
     def country(self, code: str) -> str:
         return str(self.locale.territories.get(code, code))
+
+
+@cache
+def country_names(code: str) -> dict[str, str]:
+    """Every ISO 3166-1 country with its name in the language (CLDR, via Babel)."""
+    territories = Formatter(code).locale.territories
+    return {
+        key: str(name)
+        for key, name in territories.items()
+        if len(key) == 2 and key.isalpha() and key not in {"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB"}
+    }

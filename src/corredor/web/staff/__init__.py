@@ -1,0 +1,1 @@
+"""Pages only officers and caseworkers use (catalog domain `staff`: Spanish and English)."""

@@ -1,0 +1,98 @@
+"""Building blocks for the public verifier and allocation results tests: a real document issued
+through the corridor's use cases, a tampered copy, and a real allocation run."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
+from corredor.credentials import jws
+from corredor.domain.permissions import Agency, Role
+from corredor.services import allocation, allocation_run, corridor, documents
+from corredor.services.allocation_schemas import CapacityIn, RequestIn, RunIn, WindowIn
+from corredor.services.auth import Principal
+from corredor.services.platform import Platform
+from corredor.services.schemas import HouseholdIn, MemberIn, PersonIn
+from tests.web.signed_in import make_account
+
+ALLOCATION_SITE = "mx-tab-el-ceibo"  # a border point no other web test books
+
+
+def officer(platform: Platform) -> Principal:
+    username, user_id = make_account(platform, Role.INM_OFFICER)
+    return Principal(user_id, username, Role.INM_OFFICER, Agency.INM)
+
+
+def issued_tvrh_card(platform: Platform) -> tuple[str, str]:
+    """A household registered and given its TVRH: (case id, the first member's QR content)."""
+    inm = officer(platform)
+    household = HouseholdIn(
+        border_point_id="mx-chp-talisman",
+        ground="tvrh.ground.asylum-seeker",
+        principal=PersonIn(
+            name="Jean Baptiste",
+            birth_date=date(1988, 5, 4),
+            nationality="HT",
+            document_number=f"HT-V{uuid.uuid4().hex[:8].upper()}",
+        ),
+        members=[
+            MemberIn(
+                name="Rose Baptiste",
+                birth_date=date(date.today().year - 3, 1, 9),
+                nationality="HT",
+                relation="child",
+            )
+        ],
+        documents=["passport"],
+    )
+    with platform.db.transaction() as s:
+        _, case = corridor.register_household(platform, s, inm, household)
+        corridor.decide_tvrh(platform, s, inm, case["id"])
+    with platform.db.transaction() as s:
+        cards = documents.case_documents(platform, s, inm, case["id"])
+    return str(case["id"]), cards[0].credential
+
+
+def tampered(token: str) -> str:
+    """The same card with its validity stretched by a forger: the signature no longer holds."""
+    header, payload, signature = token.split(".")
+    claims = json.loads(jws.b64decode(payload))
+    claims["vu"] = "2099-12-31"
+    return f"{header}.{jws.b64encode(jws.canonical_json(claims))}.{signature}"
+
+
+def allocation_run_made(platform: Platform, days_ahead: int) -> str:
+    """A window at one site, 7 requests (1-3 people, one urgent) for 4 seats, run and revealed."""
+    inm = officer(platform)
+    first = date.today() + timedelta(days=days_ahead)
+    with platform.db.transaction() as s:
+        allocation.set_capacity(
+            platform, s, inm, CapacityIn(site_id=ALLOCATION_SITE, from_day=first, seats=4)
+        )
+        _, window = allocation.open_window(
+            platform,
+            s,
+            inm,
+            WindowIn(
+                site_ids=[ALLOCATION_SITE],
+                first_day=first,
+                last_day=first,
+                closes_at=datetime.now(UTC) + timedelta(hours=1),
+            ),
+        )
+    for n in range(7):
+        people = [uuid.uuid4().hex for _ in range(1 + n % 3)]
+        with platform.db.transaction() as s:
+            allocation.register(
+                platform,
+                s,
+                inm,
+                RequestIn(
+                    window_id=window["id"], site_id=ALLOCATION_SITE, people=people, urgent=n == 2
+                ),
+            )
+    with platform.db.transaction() as s:
+        _, ran = allocation_run.run_window(platform, s, inm, window["id"], RunIn())
+        allocation_run.reveal_seed(platform, s, inm, window["id"])
+    return str(ran["run_id"])
