@@ -220,6 +220,21 @@ def test_unknown_and_other_peoples_cases_are_a_translated_404(platform: Platform
     assert stranger.get(f"/cases/{case}/parole/q/nope").status_code == 404
 
 
+def test_an_address_no_route_matches_is_a_page_but_json_under_the_api(
+    app_client: TestClient,
+) -> None:
+    page = app_client.get("/no-such-page", params={"lang": "pt"})
+    assert page.status_code == 404
+    assert page.headers["content-type"].startswith("text/html")
+    assert '<html lang="pt">' in page.text
+    assert "Página não encontrada" in page.text
+    api = app_client.get("/api/v1/no-such-route")
+    assert api.status_code == 404
+    assert api.json() == {"detail": "Not Found"}
+    wrong_method = app_client.delete("/api/v1/health")
+    assert wrong_method.status_code == 405  # other HTTP errors keep FastAPI's answer
+
+
 def test_forms_refuse_a_missing_or_wrong_csrf_token(platform: Platform) -> None:
     inm = visitor(platform, Role.INM_OFFICER)
     form = household_form()

@@ -19,6 +19,8 @@ from corredor.api.routers import (
 from corredor.config import Settings
 from corredor.services.platform import Platform
 from corredor.web.app import create_web_router
+from corredor.web.page import default_settings
+from corredor.web.session import install_page_not_found
 
 PREFIX = "/api/v1"
 
@@ -36,5 +38,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     errors.install(app)
     for module in (accounts, reference, cases, sharing, referrals, audit, allocation, documents):
         app.include_router(module.router, prefix=PREFIX)
-    app.include_router(create_web_router())  # the public pages
+    web_settings = default_settings()
+    app.include_router(create_web_router(settings=web_settings))  # the pages
+    install_page_not_found(app, web_settings)
     return app

@@ -17,9 +17,11 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import HTTPException, Request
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import Response
 from fastapi.routing import APIRoute
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from corredor.api.security import platform_of
 from corredor.domain.permissions import Permission
@@ -142,3 +144,14 @@ def page_route_class(settings: WebSettings) -> type[APIRoute]:
             return shown_as_pages
 
     return PageRoute
+
+
+def install_page_not_found(app: FastAPI, settings: WebSettings) -> None:
+    """An address no route matches: a 404 page in the reader's language, except under /api/,
+    where clients expect the API's JSON."""
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _not_found(request: Request, error: StarletteHTTPException) -> Response:
+        if error.status_code == 404 and not request.url.path.startswith("/api/"):
+            return error_page(Page(request, settings), 404)
+        return await http_exception_handler(request, error)
