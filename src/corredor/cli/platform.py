@@ -15,8 +15,10 @@ import httpx
 import typer
 import uvicorn
 from rich.console import Console
+from sqlalchemy import select
 
 from corredor.adapters.db.engine import upgrade
+from corredor.adapters.db.models import Case, User
 from corredor.api.app import create_app
 from corredor.config import Settings
 from corredor.services import audit
@@ -45,6 +47,25 @@ def seed_demo_users(platform: Platform) -> None:
                     )
             except Conflict:
                 continue
+
+
+def prepare_demo(platform: Platform) -> None:
+    """Demo accounts and one sample case; run again (a restart), it adds nothing."""
+    seed_demo_users(platform)
+    if not demo_applicant_has_a_case(platform):
+        with running(platform, "127.0.0.1", free_port("127.0.0.1")) as base:
+            walk_family(base, quiet=True, until="parole_requested")
+
+
+def demo_applicant_has_a_case(platform: Platform) -> bool:
+    applicant = "marie"  # the applicant walk_family signs in as
+    with platform.db.transaction() as session:
+        found = session.scalar(
+            select(Case.id)
+            .join(User, User.id == Case.applicant_user_id)
+            .where(User.username == applicant)
+        )
+    return found is not None
 
 
 def free_port(host: str) -> int:
@@ -88,9 +109,7 @@ def serve(
         console.print("[yellow]warning:[/] development keys in use (see corredor.config)")
     platform = Platform.build(settings)
     if demo:
-        seed_demo_users(platform)
-        with running(platform, "127.0.0.1", free_port("127.0.0.1")) as base:
-            walk_family(base, quiet=True, until="parole_requested")
+        prepare_demo(platform)
     console.print(f"Corredor on http://{host}:{port}/  (pathway screener)")
     console.print(f"Sign in on http://{host}:{port}/sign-in  (applicants, officers, caseworkers)")
     console.print(f"API on http://{host}:{port}/api/v1  (docs: http://{host}:{port}/docs)")

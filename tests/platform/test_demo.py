@@ -1,0 +1,29 @@
+"""`corredor serve --demo`: demo accounts and one sample case, and a restart adds nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from corredor.adapters.db.engine import upgrade
+from corredor.adapters.db.models import Case, User
+from corredor.cli.platform import prepare_demo
+from corredor.web.demo import DEMO_USERS
+from tests.platform.conftest import build_platform
+
+
+def test_the_demo_is_seeded_once_however_often_the_server_starts(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    upgrade(url)
+    platform = build_platform(url)
+    for _ in range(2):  # a first start, then a restart
+        prepare_demo(platform)
+        with platform.db.transaction() as session:
+            cases = session.scalar(select(func.count()).select_from(Case))
+            names = set(session.scalars(select(User.username)))
+        assert cases == 1
+        assert {name for name, _, _ in DEMO_USERS} <= names
+    with platform.db.transaction() as session:
+        case = session.scalars(select(Case)).one()
+    assert case.state == "parole_requested"
