@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from corredor.cli import allocation, documents, platform, screening, simulate
+from corredor.cli import allocation, documents, platform, screening, simulate, tvrh
 
 app = typer.Typer(
     name="corredor",
@@ -17,6 +17,7 @@ platform.register(app)
 allocation.register(app)
 simulate.register(app)
 documents.register(app)
+tvrh.register(app)
 
 
 if __name__ == "__main__":  # pragma: no cover

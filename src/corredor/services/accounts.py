@@ -11,7 +11,7 @@ from corredor.adapters.db.models import AuditEntry, User
 from corredor.domain.permissions import Agency, Permission, Role, check_agency
 from corredor.services import audit
 from corredor.services.auth import DUMMY_HASH, Principal, hash_password, password_matches
-from corredor.services.errors import Conflict, InvalidInput, Unauthenticated
+from corredor.services.errors import Conflict, InvalidInput, NotFound, Unauthenticated
 from corredor.services.platform import SOURCE, Platform, actor, new_id, now
 from corredor.services.schemas import (
     AuditEntryOut,
@@ -72,16 +72,28 @@ def list_users(s: Session, who: Principal) -> list[UserOut]:
     return [_user_out(u) for u in s.execute(select(User).order_by(User.username)).scalars()]
 
 
-def login(p: Platform, s: Session, body: LoginIn) -> TokenOut:
-    user = s.execute(select(User).where(User.username == body.username)).scalar_one_or_none()
-    if not password_matches(user.password_hash if user else DUMMY_HASH, body.password) or not user:
-        raise Unauthenticated("unknown username or wrong password")
-    principal = Principal(
+def principal_named(s: Session, username: str) -> Principal:
+    """The account a command-line job acts as, so its actions are audited under a person."""
+    user = s.execute(select(User).where(User.username == username)).scalar_one_or_none()
+    if user is None:
+        raise NotFound(f"no account named {username!r}")
+    return _principal(user)
+
+
+def _principal(user: User) -> Principal:
+    return Principal(
         user_id=user.id,
         username=user.username,
         role=Role(user.role),
         agency=Agency(user.agency) if user.agency else None,
     )
+
+
+def login(p: Platform, s: Session, body: LoginIn) -> TokenOut:
+    user = s.execute(select(User).where(User.username == body.username)).scalar_one_or_none()
+    if not password_matches(user.password_hash if user else DUMMY_HASH, body.password) or not user:
+        raise Unauthenticated("unknown username or wrong password")
+    principal = _principal(user)
     token = p.tokens.issue(principal)
     audit.append(s, actor(s, principal), f"{SOURCE}:session:sign_in")
     return TokenOut(access_token=token.value, expires_at=token.expires_at, role=principal.role)

@@ -650,6 +650,7 @@ def vetting_detail(p: Platform, s: Session, who: Principal, case_id: str) -> dic
 
 def expire_lapsed(p: Platform, s: Session, who: Principal) -> list[str]:
     """Expire every TVRH whose validity ended (run daily by an INM officer or a scheduler)."""
+    who.require(Permission.TVRH_EXPIRE)
     expired = []
     for case in s.execute(select(Case).where(Case.state == str(CaseState.TVRH_ISSUED))).scalars():
         card = current_tvrh(s, case.id)
