@@ -200,7 +200,8 @@ def main() -> None:
         "",
         f"`.venv/bin/python benchmarks/simulator.py --seeds {args.seeds} --runs {args.runs} --write` "
         f"on {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"NumPy {np.__version__}.",
+        f"NumPy {np.__version__}, load average {os.getloadavg()[0]:.2f} at the start "
+        "(figures on a shared machine need the load beside them).",
         "",
     ]
     flee_section(args.seeds, lines)

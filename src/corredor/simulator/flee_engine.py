@@ -82,6 +82,9 @@ class _Rules:
         first = np.where(conflicted.any(axis=0), conflicted.argmax(axis=0), -1)
         self.conflict_start = first
         self.speed = float(self.settings["max_move_speed"])
+        home = scenario.locations[0].country
+        self.in_home_country = np.array([loc.country == home for loc in scenario.locations])
+        self._score_day, self._score = -1, np.zeros(0)
 
     def move_chance(self, day: int) -> np.ndarray:
         s = self.settings
@@ -91,11 +94,15 @@ class _Rules:
         return chance
 
     def score(self, day: int) -> np.ndarray:
+        """A location's attractiveness on a day (asked many times a day: kept for the day)."""
+        if self._score_day != day:
+            self._score, self._score_day = self._score_on(day), day
+        return self._score
+
+    def _score_on(self, day: int) -> np.ndarray:
         s = self.settings
         score = np.full(len(self.is_camp), float(s["foreign_weight"]))
-        home = self.scenario.locations[0].country
-        countries = np.array([location.country for location in self.scenario.locations])
-        score[countries == home] = 1.0
+        score[self.in_home_country] = 1.0
         score[self.scenario.conflicts[day] > 0] = float(s["conflict_weight"])
         score[self.is_camp] = float(s["camp_weight"])
         return score
@@ -205,14 +212,42 @@ def _choose(
     """Split each location's movers over its outgoing links; returns movers per link."""
     weights = rules.link_weights(day, occupancy)
     per_link = np.zeros(len(weights), dtype=np.int64)
-    for location, movers in enumerate(counts):
+    for location in np.flatnonzero(counts):  # in order, so a seed draws the same numbers
         links = rules.graph.outgoing[location]
-        if movers == 0 or links.size == 0:
+        if links.size == 0:
             continue  # the caller keeps them in place
         w = weights[links]
-        p = w / w.sum() if w.sum() > 0 else np.full(links.size, 1 / links.size)
-        per_link[links] += rng.multinomial(int(movers), p)
+        total = w.sum()
+        p = w / total if total > 0 else np.full(links.size, 1 / links.size)
+        per_link[links] += rng.multinomial(int(counts[location]), p)
     return per_link
+
+
+@dataclass(frozen=True, slots=True)
+class _Hops:
+    """A place's outgoing links split once: those longer than a day's travel, and the rest."""
+
+    is_long: np.ndarray  # mask over the place's links
+    is_short: np.ndarray
+    long: np.ndarray  # link ids
+    long_days: np.ndarray  # days on the link beyond the first
+    short_km: np.ndarray
+    short_ends: np.ndarray  # where each short link arrives
+
+    @classmethod
+    def of(
+        cls, links: np.ndarray, extra_days: np.ndarray, km: np.ndarray, ends: np.ndarray
+    ) -> _Hops:
+        is_long = extra_days[links] > 0
+        short = links[~is_long]
+        return cls(
+            is_long=is_long,
+            is_short=~is_long,
+            long=links[is_long],
+            long_days=extra_days[links[is_long]],
+            short_km=km[short],
+            short_ends=ends[short],
+        )
 
 
 def run_flee_counts(scenario: FleeScenario, seed: int) -> FleeRun:  # noqa: PLR0915 - one day's steps
@@ -232,13 +267,14 @@ def run_flee_counts(scenario: FleeScenario, seed: int) -> FleeRun:  # noqa: PLR0
     history = np.zeros((scenario.days, camps.size))
     agent_days = 0.0
     budget = int(speed)
+    has_links = np.array([links.size > 0 for links in g.outgoing])
+    by_place = [_Hops.of(links, extra_days, km, g.ends) for links in g.outgoing]
 
     for day in range(scenario.days):
         spawn = rules.spawn_weights(day)
         if new_people[day] and spawn.sum() > 0:
             at += rng.multinomial(int(new_people[day]), spawn / spawn.sum())
         chance = rules.move_chance(day)
-        has_links = np.array([links.size > 0 for links in g.outgoing])
         movers = rng.binomial(at, chance * has_links)
         at -= movers
         pool = np.zeros((n_loc, budget), dtype=np.int64)  # arrived today, km moved so far
@@ -264,20 +300,20 @@ def run_flee_counts(scenario: FleeScenario, seed: int) -> FleeRun:  # noqa: PLR0
                     at[place] += going[place].sum()
                     continue
                 w = weights[links]
-                p = w / w.sum() if w.sum() > 0 else np.full(links.size, 1 / links.size)
+                total = w.sum()
+                p = w / total if total > 0 else np.full(links.size, 1 / links.size)
                 bins = np.flatnonzero(going[place])
                 split = rng.multinomial(going[place, bins], p)  # [bin, link]
-                long_links = extra_days[links] > 0
-                on_links[extra_days[links[long_links]], links[long_links]] += split[
-                    :, long_links
-                ].sum(axis=0)
-                short = links[~long_links]
-                moved = bins[:, None] + km[short][None, :]
-                counts = split[:, ~long_links]
-                ends = np.broadcast_to(g.ends[short][None, :], moved.shape)
+                hops = by_place[place]
+                on_links[hops.long_days, hops.long] += split[:, hops.is_long].sum(axis=0)
+                moved = bins[:, None] + hops.short_km[None, :]
+                counts = split[:, hops.is_short]
                 onward = moved < budget
-                np.add.at(pool, (ends[onward], moved[onward]), counts[onward])
-                np.add.at(at, ends[~onward], counts[~onward])
+                # the end of each (bin, link) cell is its link's end: index by column
+                _, onward_links = np.nonzero(onward)
+                _, stopping_links = np.nonzero(~onward)
+                np.add.at(pool, (hops.short_ends[onward_links], moved[onward]), counts[onward])
+                np.add.at(at, hops.short_ends[stopping_links], counts[~onward])
         history[day] = at[camps]
         agent_days += at.sum() + on_links.sum()
     names = [scenario.locations[i].name for i in camps]
