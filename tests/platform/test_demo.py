@@ -1,4 +1,5 @@
-"""`corredor serve --demo`: demo accounts and one sample case, and a restart adds nothing."""
+"""`corredor serve --demo`: demo accounts, one sample case and an open request window, and a
+restart adds nothing."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from corredor.adapters.db.allocation_models import AllocationWindow, CapacityDay
 from corredor.adapters.db.engine import upgrade
 from corredor.adapters.db.models import Case, User
 from corredor.cli.platform import prepare_demo
@@ -22,7 +24,11 @@ def test_the_demo_is_seeded_once_however_often_the_server_starts(tmp_path: Path)
         with platform.db.transaction() as session:
             cases = session.scalar(select(func.count()).select_from(Case))
             names = set(session.scalars(select(User.username)))
+            windows = list(session.scalars(select(AllocationWindow)))
+            seats = session.scalar(select(func.sum(CapacityDay.seats)))
         assert cases == 1
+        assert [window.state for window in windows] == ["open"]
+        assert seats == 14 * 40
         assert {name for name, _, _ in DEMO_USERS} <= names
     with platform.db.transaction() as session:
         case = session.scalars(select(Case)).one()

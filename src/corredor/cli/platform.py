@@ -8,7 +8,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 
 import httpx
@@ -50,11 +50,55 @@ def seed_demo_users(platform: Platform) -> None:
 
 
 def prepare_demo(platform: Platform) -> None:
-    """Demo accounts and one sample case; run again (a restart), it adds nothing."""
+    """Demo accounts, one sample case and an open request window; run again (a restart), it
+    adds only what is missing."""
     seed_demo_users(platform)
-    if not demo_applicant_has_a_case(platform):
-        with running(platform, "127.0.0.1", free_port("127.0.0.1")) as base:
+    has_case = demo_applicant_has_a_case(platform)
+    with running(platform, "127.0.0.1", free_port("127.0.0.1")) as base:
+        if not has_case:
             walk_family(base, quiet=True, until="parole_requested")
+        open_demo_window(base)
+
+
+DEMO_SITE = "mx-cmx-assisted-site"  # CBP's assisted site in Mexico City
+
+
+def open_demo_window(base: str) -> None:
+    """Unless a window is open: 40 seats a day at the Mexico City site for two weeks from next
+    week, and a request window that closes in seven days (so the appointment pages have one)."""
+    with httpx.Client(base_url=base, timeout=30) as client:
+        w = Walk(client, quiet=True)
+        if any(
+            window["state"] == "open"
+            for window in w.call("cbp.cdmx", "GET", "/allocation/windows", "")
+        ):
+            return
+        first = date.today() + timedelta(days=8)
+        last = first + timedelta(days=13)
+        w.call(
+            "cbp.cdmx",
+            "POST",
+            "/allocation/capacity",
+            "sets 40 seats a day at the assisted site",
+            {
+                "site_id": DEMO_SITE,
+                "from": first.isoformat(),
+                "until": last.isoformat(),
+                "seats": 40,
+            },
+        )
+        w.call(
+            "cbp.cdmx",
+            "POST",
+            "/allocation/windows",
+            "opens a request window",
+            {
+                "site_ids": [DEMO_SITE],
+                "first_day": first.isoformat(),
+                "last_day": last.isoformat(),
+                "closes_at": (datetime.now(UTC) + timedelta(days=7)).isoformat(),
+            },
+        )
 
 
 def demo_applicant_has_a_case(platform: Platform) -> bool:
