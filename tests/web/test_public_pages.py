@@ -31,7 +31,7 @@ from tests.web.public_kit import (
 )
 from tests.web.signed_in import csrf_of, error_links
 
-_window_offsets = itertools.count(400, 3)  # days ahead no other window at the site uses
+_window_offsets = itertools.count(400, 3)  # days ahead no other window at the site uses (< 1000)
 
 
 @pytest.fixture

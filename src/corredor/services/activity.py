@@ -37,6 +37,8 @@ _READS: dict[str, Purpose] = {
     f"{SOURCE}:disclosure:read": Purpose.PAROLE,
     f"{SOURCE}:disclosure:read_for_vetting": Purpose.VETTING,
     f"{SOURCE}:vetting:read": Purpose.VETTING,
+    # a document holds the holder's name and birth date (the holder reading their own too)
+    f"{SOURCE}:document:read": Purpose.CASE_WORK,
 }
 
 

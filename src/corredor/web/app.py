@@ -32,8 +32,10 @@ from corredor.policy_files import load_catalogue
 from corredor.web import labels
 from corredor.web.account import add_account_pages
 from corredor.web.allocation_results import add_allocation_result_pages
+from corredor.web.appointments import add_appointment_pages
 from corredor.web.cases import add_case_pages
 from corredor.web.demo import DEMO_PASSWORD, DEMO_USERS
+from corredor.web.documents_pages import add_document_pages
 from corredor.web.i18n import country_names
 from corredor.web.page import (
     WEB_DIR,
@@ -56,6 +58,7 @@ from corredor.web.screener import (
     questions_needed,
 )
 from corredor.web.session import page_route_class
+from corredor.web.staff.allocation import add_staff_allocation_pages
 from corredor.web.staff.assist import add_assist_pages
 from corredor.web.staff.cbp import add_cbp_pages
 from corredor.web.staff.desk import add_desk_pages
@@ -126,6 +129,9 @@ def create_web_router(
     add_policy_pages(pages, chosen)
     add_verify_pages(pages, chosen)
     add_allocation_result_pages(pages, chosen)
+    add_document_pages(pages, chosen)
+    add_appointment_pages(pages, chosen)
+    add_staff_allocation_pages(pages, chosen)
     router.include_router(pages)
     return router
 

@@ -1,0 +1,235 @@
+"""The answers of an appointment request while it is being asked: which questions, what each
+page's form means, and where the answers wait until the submit.
+
+The questions are what `RequestIn` needs and no more: the window and site, the people who will
+come (a document number each, kept only as a keyed hash by the service), the household's
+relations and dates of birth only when the window serves a staged pathway (they decide the
+group, and are not stored), and an urgent need only from those who may record one (caseworkers
+and INM officers; `allocation.RECORDS_URGENCY`).
+
+The answers travel in a cookie that is encrypted (AES-GCM, the platform's key) and signed with an
+expiry, bound to the signed-in account: document numbers are never readable in it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Final
+
+from fastapi import Request
+from fastapi.responses import Response
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from corredor.api.security import platform_of
+from corredor.domain.facts import FACTS
+from corredor.domain.predicates import facts_used
+from corredor.services import allocation
+from corredor.services.allocation_schemas import WindowOut
+from corredor.services.auth import Principal
+from corredor.services.crypto import DecryptionError
+from corredor.services.errors import InvalidInput
+from corredor.services.platform import Platform, now
+from corredor.web.forms import text
+from corredor.web.i18n import country_names
+from corredor.web.page import Page, WebSettings
+from corredor.web.screener import ERRORS, N_, parse_answer
+
+COOKIE: Final = "corredor_appointment"
+MAX_AGE: Final = 2 * 3600
+DRAFT_COLUMN: Final = "web.appointment_draft"  # bound into the cookie's encryption
+PEOPLE_ROWS: Final = 6
+MAX_REFERENCE: Final = 80
+
+QUESTIONS: Final[dict[str, str]] = {
+    "place": N_("Where would you like your appointment?"),
+    "people": N_("Who will come to the appointment?"),
+    "household": FACTS["household"].question,
+    "urgent": N_("Does someone in this request have an urgent medical or protection need?"),
+}
+MESSAGES: Final[dict[str, str]] = {
+    "place": N_("Choose where you would like your appointment"),
+    "people": N_("Write the document number of at least one person: yours first"),
+    "too_long": N_("A document number has at most 80 characters"),
+    "twice": N_("This document number is already in the list"),
+    "urgent": ERRORS["choose_yes_no"],
+    "closed": N_(
+        "Requests for this window are closed. Choose another place, or come back when a new "
+        "window opens."
+    ),
+    "active": N_(
+        "Someone in this request already has an active request. A person can have only one "
+        "at a time: see it under Your appointment, or cancel it before asking again."
+    ),
+    "household": N_("Tell us who travels with you, so the right group is chosen"),
+    "not_urgent": N_("Only a caseworker or an INM officer can record an urgent need"),
+    "resent": N_("This form was already sent. Check your answers and send them again."),
+}
+
+
+@dataclass
+class Draft:
+    """The answers so far: place "window|site", people, household members, urgent."""
+
+    answers: dict[str, Any] = field(default_factory=dict)
+
+
+def _signer(settings: WebSettings) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(settings.secret_key, salt="corredor.appointment.request")
+
+
+def load_draft(request: Request, settings: WebSettings, who: Principal) -> Draft:
+    raw = request.cookies.get(COOKIE)
+    if not raw:
+        return Draft()
+    try:
+        stored = _signer(settings).loads(raw, max_age=MAX_AGE)
+        if not isinstance(stored, dict) or stored.get("user") != who.user_id:
+            return Draft()
+        plain = platform_of(request).cipher.decrypt(str(stored.get("sealed")), DRAFT_COLUMN)
+        answers = json.loads(plain)
+    except (BadSignature, DecryptionError, ValueError):
+        return Draft()
+    return Draft(answers if isinstance(answers, dict) else {})
+
+
+def save_draft(page: Page, response: Response, settings: WebSettings, draft: Draft) -> Response:
+    assert page.who is not None
+    sealed = platform_of(page.request).cipher.encrypt(json.dumps(draft.answers), DRAFT_COLUMN)
+    value = _signer(settings).dumps({"user": page.who.user_id, "sealed": sealed})
+    page.cookie(response, COOKIE, str(value), MAX_AGE)
+    return response
+
+
+# ---- which windows, which questions ----
+
+
+def known_windows(p: Platform) -> list[WindowOut]:
+    """Windows open, or whose days have not all passed (`allocation.current_windows`)."""
+    with p.db.transaction() as s:
+        return allocation.current_windows(p, s)
+
+
+def taking_requests(windows: list[WindowOut]) -> list[WindowOut]:
+    """The windows taking requests at this moment; the service checks it again at the submit."""
+    moment = now()
+    return [w for w in windows if w.state == "open" and w.opens_at <= moment < w.closes_at]
+
+
+def place_value(window: WindowOut, site_id: str) -> str:
+    return f"{window.id}|{site_id}"
+
+
+def chosen_place(draft: Draft, windows: list[WindowOut]) -> tuple[WindowOut, str] | None:
+    window_id, _, site_id = str(draft.answers.get("place", "")).partition("|")
+    window = next((w for w in windows if w.id == window_id), None)
+    return (window, site_id) if window is not None and site_id in window.site_ids else None
+
+
+def needs_household(p: Platform, window: WindowOut) -> bool:
+    """True when the window serves a staged pathway whose groups are told by the household."""
+    try:
+        policy = allocation.staged_policy(p, window.policy_id, p.today())
+    except InvalidInput:
+        return False
+    used: set[str] = set()
+    for phase in policy.phases if policy else []:
+        if phase.cohort is not None:
+            used |= facts_used(phase.cohort)
+    return "household" in used
+
+
+def questions_for(p: Platform, who: Principal, draft: Draft, windows: list[WindowOut]) -> list[str]:
+    asked = ["place", "people"]
+    place = chosen_place(draft, windows)
+    if place is not None and needs_household(p, place[0]):
+        asked.append("household")
+    if who.role in allocation.RECORDS_URGENCY:
+        asked.append("urgent")
+    return asked
+
+
+def next_question(asked: list[str], draft: Draft, windows: list[WindowOut]) -> str | None:
+    """The first question without an answer (a place no longer known is no answer)."""
+    for question in asked:
+        if question not in draft.answers:
+            return question
+        if question == "place" and chosen_place(draft, windows) is None:
+            return question
+    return None
+
+
+# ---- reading one page's answer ----
+
+
+@dataclass
+class Parsed:
+    value: Any = None
+    errors: dict[str, str] = field(default_factory=dict)  # field id -> msgid
+
+
+def parse_place(form: Mapping[str, Any], windows: list[WindowOut]) -> Parsed:
+    given = text(form, "place")
+    offered = {place_value(w, site) for w in windows for site in w.site_ids}
+    return Parsed(given) if given in offered else Parsed(errors={"place": MESSAGES["place"]})
+
+
+def parse_people(form: Mapping[str, Any]) -> Parsed:
+    people: list[str] = []
+    errors: dict[str, str] = {}
+    for row in range(1, PEOPLE_ROWS + 1):
+        reference = "".join(text(form, f"person-{row}").split()).upper()
+        if not reference:
+            continue
+        if len(reference) > MAX_REFERENCE:
+            errors[f"person-{row}"] = MESSAGES["too_long"]
+        elif reference in people:
+            errors[f"person-{row}"] = MESSAGES["twice"]
+        else:
+            people.append(reference)
+    if not people and not errors:
+        errors["person-1"] = MESSAGES["people"]
+    return Parsed(errors=errors) if errors else Parsed(people)
+
+
+def parse_urgent(form: Mapping[str, Any]) -> Parsed:
+    given = text(form, "urgent")
+    return (
+        Parsed(given) if given in ("yes", "no") else Parsed(errors={"urgent": MESSAGES["urgent"]})
+    )
+
+
+def parse(
+    question: str, form: Mapping[str, Any], windows: list[WindowOut], page: Page, today: date
+) -> Parsed:
+    if question == "place":
+        return parse_place(form, windows)
+    if question == "people":
+        return parse_people(form)
+    if question == "household":
+        result = parse_answer("household", form, country_names(page.lang), today)
+        return Parsed(result.value, {key: ERRORS[error] for key, error in result.errors.items()})
+    return parse_urgent(form)
+
+
+def form_values(question: str, draft: Draft) -> dict[str, Any]:
+    """A stored answer as its page's fields, so "Change" shows what was given."""
+    answer = draft.answers.get(question)
+    if answer is None:
+        return {}
+    if question == "people":
+        return {f"person-{row}": ref for row, ref in enumerate(answer, start=1)}
+    if question == "household":
+        values: dict[str, Any] = {}
+        for row, member in enumerate(answer, start=1):
+            born = date.fromisoformat(member["birth_date"])
+            values |= {
+                f"relation-{row}": member["relation"],
+                f"day-{row}": str(born.day),
+                f"month-{row}": str(born.month),
+                f"year-{row}": str(born.year),
+            }
+        return values
+    return {question: answer}

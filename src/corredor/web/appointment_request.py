@@ -1,0 +1,281 @@
+"""Asking for an appointment: one question per page, check your answers, then register.
+
+The submit calls `allocation.register`, as `POST /api/v1/allocation/requests` does, through the
+same idempotency store (the form's key), so a form sent twice registers once; whether the window
+is still open and whether a person already has an active request is the service's to decide, and
+its answer is shown on the question that can put it right. The questions and the cookie the
+answers wait in are in `appointment_answers`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any, Final
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+
+from corredor.api.security import platform_of
+from corredor.domain.facts import RELATIONS, Profile
+from corredor.domain.permissions import Permission
+from corredor.services import allocation
+from corredor.services.allocation_schemas import RequestIn, WindowOut
+from corredor.services.auth import Principal
+from corredor.services.errors import Conflict, InvalidInput, NotFound
+from corredor.services.idempotency import HEADER
+from corredor.services.platform import Platform
+from corredor.web.appointment_answers import (
+    COOKIE,
+    MESSAGES,
+    PEOPLE_ROWS,
+    QUESTIONS,
+    Draft,
+    chosen_place,
+    form_values,
+    known_windows,
+    load_draft,
+    next_question,
+    parse,
+    place_value,
+    questions_for,
+    save_draft,
+    taking_requests,
+)
+from corredor.web.appointment_views import WindowView, window_view
+from corredor.web.forms import KEY_FIELD, submit_once
+from corredor.web.page import Page, WebSettings, checked_form
+from corredor.web.screener import ROWS, VOCABULARY, describe_answer
+from corredor.web.session import page_requires, signed_in_page
+
+START: Final = "/appointments/new"
+Asker = Annotated[Principal, Depends(page_requires(Permission.ALLOCATION_REQUEST))]
+# A field the service names -> the question that asked for it
+SERVICE_FIELDS: Final[dict[str, str]] = {
+    "window_id": "place",
+    "site_id": "place",
+    "policy_id": "place",
+    "people": "people",
+    "facts": "household",
+    "urgent": "urgent",
+}
+
+
+# ---- rendering ----
+
+
+@dataclass(frozen=True)
+class PlaceOption:
+    value: str
+    site: str
+    kind: str
+    window: WindowView
+
+
+def place_options(page: Page, windows: list[WindowOut]) -> list[PlaceOption]:
+    options = []
+    for window in windows:
+        view = window_view(page, window)
+        for site_id, site in zip(window.site_ids, view.sites, strict=True):
+            options.append(PlaceOption(place_value(window, site_id), site.name, site.kind, view))
+    return options
+
+
+def render_question(
+    page: Page,
+    question: str,
+    windows: list[WindowOut],
+    values: Mapping[str, Any],
+    errors: dict[str, str],
+    *,
+    status_code: int = 200,
+) -> Response:
+    g = page.gettext
+    asked = g.gettext(QUESTIONS[question])
+    return page.render(
+        "account/appointment_question.html",
+        status_code=status_code,
+        title=(g.gettext("Error") + ": " if errors else "") + asked,
+        question=question,
+        question_text=asked,
+        options=place_options(page, windows) if question == "place" else [],
+        people_rows=range(1, PEOPLE_ROWS + 1),
+        household_rows=range(1, ROWS + 1),
+        relations=[
+            (key, g.gettext(words)) for key, words in VOCABULARY.items() if key in RELATIONS
+        ],
+        values=values,
+        errors={key: g.gettext(message) for key, message in errors.items()},
+    )
+
+
+def answer_lines(page: Page, question: str, draft: Draft, windows: list[WindowOut]) -> list[str]:
+    g = page.gettext
+    if question == "place":
+        place = chosen_place(draft, windows)
+        if place is None:
+            return []
+        option = next(
+            o for o in place_options(page, [place[0]]) if o.value == draft.answers[question]
+        )
+        days = g.gettext("Appointment days: %(first)s to %(last)s") % {
+            "first": option.window.first_day,
+            "last": option.window.last_day,
+        }
+        return [option.site, days]
+    if question == "people":
+        return list(draft.answers["people"])
+    if question == "household":
+        return describe_answer(
+            "household", draft.answers["household"], g, page.fmt.country, page.fmt.date
+        )
+    return [g.gettext("Yes") if draft.answers[question] == "yes" else g.gettext("No")]
+
+
+def render_check(
+    page: Page,
+    asked: list[str],
+    draft: Draft,
+    windows: list[WindowOut],
+    errors: dict[str, str],
+    *,
+    status_code: int = 200,
+) -> Response:
+    g = page.gettext
+    assert page.who is not None
+    rows = [
+        (key, g.gettext(QUESTIONS[key]), answer_lines(page, key, draft, windows)) for key in asked
+    ]
+    place = chosen_place(draft, windows)
+    return page.render(
+        "account/appointment_check.html",
+        status_code=status_code,
+        title=(g.gettext("Error") + ": " if errors else "")
+        + g.gettext("Check your answers before you ask"),
+        rows=rows,
+        window=window_view(page, place[0]) if place else None,
+        records_urgency=page.who.role in allocation.RECORDS_URGENCY,
+        errors={key: g.gettext(message) for key, message in errors.items()},
+    )
+
+
+# ---- the submit ----
+
+
+def request_body(draft: Draft, place: tuple[WindowOut, str]) -> RequestIn:
+    household = draft.answers.get("household")
+    return RequestIn(
+        window_id=place[0].id,
+        site_id=place[1],
+        people=list(draft.answers["people"]),
+        facts=Profile.model_validate({"household": household}) if household is not None else None,
+        urgent=draft.answers.get("urgent") == "yes",
+    )
+
+
+def service_error(error: Exception, asked: list[str]) -> dict[str, str]:
+    """What went wrong at the submit, on the question that can put it right."""
+    if isinstance(error, Conflict):
+        key, message = ("people", "active") if error.allowed == ["cancel"] else ("place", "closed")
+    elif isinstance(error, InvalidInput) and error.field == HEADER:
+        key, message = "place", "resent"
+    elif isinstance(error, InvalidInput):
+        key = SERVICE_FIELDS.get(error.field, "place")
+        message = {"people": "people", "household": "household", "urgent": "not_urgent"}.get(
+            key, "closed"
+        )
+    else:  # NotFound: the window is gone
+        key, message = "place", "closed"
+    return {key if key in asked else "place": MESSAGES[message]}
+
+
+def add_request_pages(router: APIRouter, settings: WebSettings) -> None:
+    def flow(request: Request, who: Principal) -> tuple[Page, Platform, list[WindowOut], Draft]:
+        page = signed_in_page(request, settings, who)
+        p = platform_of(request)
+        return page, p, known_windows(p), load_draft(request, settings, who)
+
+    @router.get(START)
+    def start(request: Request, who: Asker) -> Response:
+        page, p, windows, draft = flow(request, who)
+        if not taking_requests(windows):
+            return page.redirect("/appointments")
+        following = next_question(questions_for(p, who, draft, windows), draft, windows)
+        return page.redirect(f"{START}/q/{following}" if following else f"{START}/check")
+
+    @router.get(START + "/q/{question}", response_class=HTMLResponse)
+    def ask(
+        request: Request, question: Annotated[str, Path(max_length=20)], who: Asker
+    ) -> Response:
+        page, p, windows, draft = flow(request, who)
+        if question not in questions_for(p, who, draft, windows):
+            raise NotFound(f"no question {question}")
+        offered = taking_requests(windows)
+        if not offered:
+            return page.redirect("/appointments")
+        return render_question(page, question, offered, form_values(question, draft), {})
+
+    @router.post(START + "/q/{question}", response_class=HTMLResponse)
+    async def answer(
+        request: Request, question: Annotated[str, Path(max_length=20)], who: Asker
+    ) -> Response:
+        page, p, windows, draft = flow(request, who)
+        if question not in questions_for(p, who, draft, windows):
+            raise NotFound(f"no question {question}")
+        form = await checked_form(request)
+        offered = taking_requests(windows)
+        if not offered:
+            return page.redirect("/appointments")
+        parsed = parse(question, form, offered, page, p.today())
+        if parsed.errors:
+            return render_question(page, question, offered, form, parsed.errors, status_code=400)
+        draft.answers[question] = parsed.value
+        asked = questions_for(p, who, draft, windows)
+        draft.answers = {key: value for key, value in draft.answers.items() if key in asked}
+        following = next_question(asked, draft, windows)
+        target = f"{START}/q/{following}" if following else f"{START}/check"
+        return save_draft(page, page.redirect(target), settings, draft)
+
+    @router.get(START + "/check", response_class=HTMLResponse)
+    def check(request: Request, who: Asker) -> Response:
+        page, p, windows, draft = flow(request, who)
+        asked = questions_for(p, who, draft, windows)
+        if next_question(asked, draft, windows):
+            return page.redirect(START)
+        return render_check(page, asked, draft, windows, {})
+
+    @router.post(START + "/check", response_class=HTMLResponse)
+    async def submit(request: Request, who: Asker) -> Response:
+        page, p, windows, draft = flow(request, who)
+        form = await checked_form(request)
+        asked = questions_for(p, who, draft, windows)
+        place = chosen_place(draft, windows)
+        if next_question(asked, draft, windows) or place is None:
+            return page.redirect(START)
+        try:
+            body = request_body(draft, place)
+        except ValidationError:
+            return render_check(
+                page, asked, draft, windows, {"people": MESSAGES["people"]}, status_code=400
+            )
+        sent = form.get(KEY_FIELD)
+        key = f"web:{sent}" if isinstance(sent, str) and 0 < len(sent) <= 64 else None
+        try:
+            _, answer = submit_once(
+                p,
+                who,
+                form,
+                "allocation:request",
+                body.model_dump(mode="json"),
+                # the window's state and one active request per person: the service decides
+                lambda s: allocation.register(p, s, who, body, key),
+            )
+        except (Conflict, InvalidInput, NotFound) as error:
+            status = 409 if isinstance(error, Conflict) else 400
+            return render_check(
+                page, asked, draft, windows, service_error(error, asked), status_code=status
+            )
+        response = page.redirect(f"/appointments/{answer['id']}?done=registered")
+        page.forget(response, COOKIE)
+        return response

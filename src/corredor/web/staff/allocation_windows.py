@@ -1,0 +1,194 @@
+"""Staff: request windows at the officer's sites, opening one (its seed commitment shown at
+once), and the buttons that run a window's allocation and reveal its seed."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Annotated, Any, Final
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+
+from corredor.api.security import platform_of
+from corredor.domain.permissions import Permission
+from corredor.services import allocation, allocation_run, allocation_staff
+from corredor.services.allocation_schemas import RunIn, WindowOut
+from corredor.services.auth import Principal
+from corredor.services.errors import Conflict, Forbidden, InvalidInput
+from corredor.web.allocation_results import site_names
+from corredor.web.forms import submit_once, text
+from corredor.web.page import Page, WebSettings, checked_form
+from corredor.web.screener import N_
+from corredor.web.session import signed_in_page
+from corredor.web.staff.allocation_common import (
+    known_sites,
+    messages,
+    not_now,
+    own_sites,
+    refused,
+    short_id,
+    staged_pathways,
+    who_may,
+)
+from corredor.web.staff.allocation_forms import parse_window
+
+P = Permission
+STATES: Final[dict[str, str]] = {
+    "open": N_("Open for requests"),
+    "closed": N_("Closed for requests: ready to run"),
+    "allocated": N_("Allocation run; seed not revealed yet"),
+    "revealed": N_("Allocation run; seed revealed"),
+}
+
+
+def _state(window: WindowOut, moment: datetime) -> str:
+    if window.state == "open" and window.closes_at <= moment:
+        return "closed"
+    return window.state if window.state in STATES else "open"
+
+
+def render_windows(
+    page: Page, values: Mapping[str, Any], errors: Mapping[str, str], status_code: int = 200
+) -> Response:
+    g = page.gettext
+    platform = platform_of(page.request)
+    who = page.who
+    assert who is not None, "a signed-in page"
+    mine = own_sites(platform, who)
+    names = site_names(page.request)
+    moment = datetime.now(UTC)
+    with platform.db.transaction() as s:
+        found = [
+            w
+            for w in allocation.current_windows(platform, s)
+            if set(w.site_ids) & {site for site, _ in mine}
+        ]
+        counts = allocation_staff.window_request_counts(s, who, [w.id for w in found])
+    windows = [
+        {
+            "id": w.id,
+            "number": w.id[:8].upper(),
+            "sites": [names.get(site, site) for site in w.site_ids],
+            "first": page.fmt.date(w.first_day),
+            "last": page.fmt.date(w.last_day),
+            "closes": page.fmt.datetime(w.closes_at),
+            "requests": page.fmt.number(counts.get(w.id, 0)),
+            "state": _state(w, moment),
+            "state_label": g.gettext(STATES[_state(w, moment)]),
+            "commitment": w.seed_commitment,
+            "seed": w.seed,
+            "run_id": w.run_id,
+            "policy": w.policy_id,
+        }
+        for w in found
+    ]
+    opened = page.request.query_params.get("opened", "")
+    pathways = staged_pathways(platform, page.lang)
+    return page.render(
+        "staff/allocation_windows.html",
+        status_code=status_code,
+        title=(g.gettext("Error") + ": " if errors else "")
+        + g.gettext("Request windows and allocation runs"),
+        windows=windows,
+        opened=next((w for w in windows if w["id"] == opened), None),
+        sites=mine,
+        pathways=[(pathway, title) for pathway, title, _ in pathways],
+        values=values,
+        errors=messages(page, errors),
+    )
+
+
+def add_window_pages(router: APIRouter, settings: WebSettings) -> None:
+    @router.get("/staff/allocation/windows", response_class=HTMLResponse)
+    def windows(
+        request: Request, who: Annotated[Principal, who_may(P.ALLOCATION_WINDOW)]
+    ) -> Response:
+        return render_windows(signed_in_page(request, settings, who), {}, {})
+
+    @router.post("/staff/allocation/windows", response_class=HTMLResponse)
+    async def open_window(
+        request: Request, who: Annotated[Principal, who_may(P.ALLOCATION_WINDOW)]
+    ) -> Response:
+        page = signed_in_page(request, settings, who)
+        form = await checked_form(request)
+        platform = platform_of(request)
+        pathways = {pathway for pathway, _, _ in staged_pathways(platform, page.lang)}
+        body, errors = parse_window(form, known_sites(platform), pathways, datetime.now(UTC))
+        if body is None:
+            return render_windows(page, form, errors, status_code=400)
+        try:
+            _, answer = submit_once(
+                platform,
+                who,
+                form,
+                "allocation:window",
+                body.model_dump(mode="json"),
+                lambda s: allocation.open_window(platform, s, who, body),
+            )
+        except Forbidden:
+            return refused(page)
+        except Conflict:  # another window fills some of these days at a site
+            return render_windows(page, form, {"first-day": "clash"}, status_code=409)
+        except InvalidInput as error:
+            field, key = {
+                "closes_at": ("closes-day", "closes"),
+                "policy_id": ("policy", "policy"),
+            }.get(error.field, ("sites", "sites"))
+            return render_windows(page, form, {field: key}, status_code=400)
+        return page.redirect(f"/staff/allocation/windows?opened={answer['id']}")
+
+    @router.post("/staff/allocation/windows/{window_id}/run", response_class=HTMLResponse)
+    async def run(
+        request: Request, window_id: str, who: Annotated[Principal, who_may(P.ALLOCATION_RUN)]
+    ) -> Response:
+        page = signed_in_page(request, settings, who)
+        form = await checked_form(request)
+        platform = platform_of(request)
+        short_id(window_id)
+        field = f"seed-{window_id}"
+        try:
+            body = RunIn(seed=text(form, "seed") or None)
+        except ValidationError:
+            return render_windows(page, form, {field: "seed"}, status_code=400)
+        try:
+            _, answer = submit_once(
+                platform,
+                who,
+                form,
+                f"allocation:{window_id}:run",
+                body.model_dump(mode="json"),
+                lambda s: allocation_run.run_window(platform, s, who, window_id, body),
+            )
+        except Forbidden:
+            return refused(page)
+        except Conflict:
+            return not_now(page, page.gettext.gettext("This window has already been run."))
+        except InvalidInput:  # the seed, when the operator committed to their own
+            return render_windows(page, form, {field: "seed"}, status_code=400)
+        return page.redirect(f"/staff/allocation/runs/{answer['run_id']}?done=run")
+
+    @router.post("/staff/allocation/windows/{window_id}/seed-reveal", response_class=HTMLResponse)
+    async def reveal(
+        request: Request, window_id: str, who: Annotated[Principal, who_may(P.ALLOCATION_RUN)]
+    ) -> Response:
+        page = signed_in_page(request, settings, who)
+        form = await checked_form(request)
+        platform = platform_of(request)
+        short_id(window_id)
+        try:
+            _, answer = submit_once(
+                platform,
+                who,
+                form,
+                f"allocation:{window_id}:reveal",
+                {},
+                lambda s: allocation_run.reveal_seed(platform, s, who, window_id),
+            )
+        except Forbidden:
+            return refused(page)
+        except Conflict:
+            message = page.gettext.gettext("The seed is revealed once, after the allocation run.")
+            return not_now(page, message)
+        return page.redirect(f"/staff/allocation/runs/{answer['run_id']}?done=revealed")

@@ -1,0 +1,91 @@
+"""The staff reads of fair capacity: who set each day's capacity in force, and how many requests
+each window holds; both refuse a role without the permission."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from corredor.domain.permissions import Agency, Role
+from corredor.services import allocation, allocation_staff
+from corredor.services.accounts import add_user
+from corredor.services.allocation_schemas import CapacityIn, RequestIn, WindowIn
+from corredor.services.auth import Principal
+from corredor.services.errors import Forbidden
+from corredor.services.platform import Platform
+from corredor.services.schemas import UserIn
+from tests.allocation.booking_helpers import SITE, fresh_days
+from tests.platform.conftest import AGENCY, PASSWORD
+
+
+def account(platform: Platform, role: Role) -> Principal:
+    with platform.db.transaction() as s:
+        row = add_user(
+            s,
+            UserIn(
+                username=f"{role.value}-{uuid.uuid4().hex[:8]}",
+                password=PASSWORD,
+                role=role,
+                agency=AGENCY.get(role),
+            ),
+        )
+    return Principal(row.id, row.username, role, AGENCY.get(role))
+
+
+def test_each_day_names_who_set_its_capacity_in_force(session_platform: Platform) -> None:
+    p = session_platform
+    first, second, third = fresh_days(3)
+    one, other = account(p, Role.INM_OFFICER), account(p, Role.INM_OFFICER)
+    with p.db.transaction() as s:
+        allocation.set_capacity(
+            p, s, one, CapacityIn(site_id=SITE, from_day=first, until=second, seats=5)
+        )
+    with p.db.transaction() as s:
+        allocation.set_capacity(p, s, other, CapacityIn(site_id=SITE, from_day=second, seats=7))
+    with p.db.transaction() as s:
+        changed = allocation_staff.capacity_changed_by(s, one, SITE, first, third)
+    assert {day: by.username for day, by in changed.items()} == {
+        first: one.username,
+        second: other.username,  # the later change is the one in force
+    }
+    assert changed[second].role == "inm_officer"
+    assert changed[first].at <= changed[second].at <= datetime.now(UTC)
+    with p.db.transaction() as s, pytest.raises(Forbidden):
+        allocation_staff.capacity_changed_by(s, account(p, Role.CASEWORKER), SITE, first, third)
+
+
+def test_windows_count_their_requests(session_platform: Platform) -> None:
+    p = session_platform
+    officer = account(p, Role.INM_OFFICER)
+    assert officer.agency is Agency.INM
+    (day,) = fresh_days(1)
+    with p.db.transaction() as s:
+        allocation.set_capacity(p, s, officer, CapacityIn(site_id=SITE, from_day=day, seats=3))
+        _, window = allocation.open_window(
+            p,
+            s,
+            officer,
+            WindowIn(
+                site_ids=[SITE],
+                first_day=day,
+                last_day=day,
+                closes_at=datetime.now(UTC) + timedelta(hours=1),
+            ),
+        )
+    for _ in range(4):
+        with p.db.transaction() as s:
+            allocation.register(
+                p,
+                s,
+                officer,
+                RequestIn(window_id=window["id"], site_id=SITE, people=[uuid.uuid4().hex]),
+            )
+    empty = str(uuid.uuid4())
+    with p.db.transaction() as s:
+        counts = allocation_staff.window_request_counts(s, officer, [window["id"], empty])
+        assert allocation_staff.window_request_counts(s, officer, []) == {}
+        with pytest.raises(Forbidden):
+            allocation_staff.window_request_counts(s, account(p, Role.APPLICANT), [window["id"]])
+    assert counts == {window["id"]: 4}

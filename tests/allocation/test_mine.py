@@ -1,0 +1,73 @@
+"""`allocation_mine.my_requests`: a person's own requests, in the scope `visible_request` gives
+them, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from corredor.domain.permissions import Agency, Role
+from corredor.services import allocation, allocation_mine, allocation_views
+from corredor.services.allocation_schemas import CapacityIn, RequestIn, WindowIn
+from corredor.services.auth import Principal
+from corredor.services.errors import Forbidden, NotFound
+from corredor.services.platform import Platform
+from tests.allocation.booking_helpers import SITE, fresh_days, person
+from tests.web.signed_in import make_account
+
+
+def principal(platform: Platform, role: Role, agency: Agency | None = None) -> Principal:
+    username, user_id = make_account(platform, role)
+    return Principal(user_id, username, role, agency)
+
+
+def test_a_person_lists_the_requests_made_by_them_or_for_them_and_no_others(
+    session_platform: Platform,
+) -> None:
+    platform = session_platform
+    officer = principal(platform, Role.INM_OFFICER, Agency.INM)
+    marie, jean = principal(platform, Role.APPLICANT), principal(platform, Role.APPLICANT)
+    worker = principal(platform, Role.CASEWORKER, Agency.UNHCR)
+    (day,) = fresh_days(1)
+    with platform.db.transaction() as s:
+        allocation.set_capacity(
+            platform,
+            s,
+            officer,
+            CapacityIn.model_validate({"site_id": SITE, "from": day, "seats": 2}),
+        )
+        _, window = allocation.open_window(
+            platform,
+            s,
+            officer,
+            WindowIn(
+                site_ids=[SITE],
+                first_day=day,
+                last_day=day,
+                closes_at=datetime.now(UTC) + timedelta(hours=1),
+            ),
+        )
+
+    def register(who: Principal, **extra: str) -> str:
+        body = RequestIn(window_id=window["id"], site_id=SITE, people=[person()], **extra)
+        with platform.db.transaction() as s:
+            _, answer = allocation.register(platform, s, who, body)
+        return str(answer["id"])
+
+    own = register(marie)
+    for_her = register(worker, applicant_user_id=marie.user_id)  # a caseworker, for Marie
+    theirs = register(jean)
+
+    with platform.db.transaction() as s:
+        listed = [r.id for r in allocation_mine.my_requests(s, marie)]
+        assert listed == [for_her, own]  # newest first
+        for request_id in listed:  # each one her status page may open
+            assert allocation_views.read_request(s, marie, request_id).id == request_id
+        with pytest.raises(NotFound):
+            allocation_views.read_request(s, marie, theirs)
+        assert [r.id for r in allocation_mine.my_requests(s, jean)] == [theirs]
+        assert [r.id for r in allocation_mine.my_requests(s, worker)] == [for_her]
+        assert allocation_mine.my_requests(s, marie)[0].status == "registered"
+        with pytest.raises(Forbidden):
+            allocation_mine.my_requests(s, principal(platform, Role.AUDITOR))

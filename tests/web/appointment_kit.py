@@ -1,0 +1,110 @@
+"""Building blocks for the appointment page tests: a window opened through the services, a run,
+and an applicant who asks for an appointment through the pages."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from corredor.domain.permissions import Agency, Role
+from corredor.services import allocation, allocation_run
+from corredor.services.allocation_schemas import CapacityIn, RunIn, WindowIn, WindowOut
+from corredor.services.auth import Principal
+from corredor.services.platform import Platform
+from tests.web.signed_in import Visitor, csrf_of, make_account
+
+SITE = "mx-tab-el-ceibo"  # an INM point; the public pages' tests use days 400 to 999 there
+_ranges = itertools.count()
+FORM_KEY = re.compile(r'name="form_key" value="([^"]+)"')
+
+
+def principal(platform: Platform, role: Role) -> Principal:
+    username, user_id = make_account(platform, role)
+    agency = {Role.INM_OFFICER: Agency.INM, Role.CASEWORKER: Agency.UNHCR}.get(role)
+    return Principal(user_id, username, role, agency)
+
+
+def document() -> str:
+    return f"HT{uuid.uuid4().hex[:8].upper()}"
+
+
+@dataclass
+class Window:
+    platform: Platform
+    officer: Principal
+    out: WindowOut
+    days: list[date]
+
+    @property
+    def id(self) -> str:
+        return self.out.id
+
+    @property
+    def place(self) -> str:
+        return f"{self.out.id}|{SITE}"
+
+    def run(self) -> str:
+        with self.platform.db.transaction() as s:
+            _, answer = allocation_run.run_window(self.platform, s, self.officer, self.id, RunIn())
+        return str(answer["run_id"])
+
+    def reveal(self) -> None:
+        with self.platform.db.transaction() as s:
+            allocation_run.reveal_seed(self.platform, s, self.officer, self.id)
+
+
+def open_window(platform: Platform, seats: list[int], policy_id: str | None = None) -> Window:
+    """A window at SITE over fresh days (windows of one site may not share days)."""
+    officer = principal(platform, Role.INM_OFFICER)
+    start = date.today() + timedelta(days=1000 + 30 * next(_ranges))
+    days = [start + timedelta(days=i) for i in range(len(seats))]
+    with platform.db.transaction() as s:
+        for day, count in zip(days, seats, strict=True):
+            capacity = {"site_id": SITE, "from": day.isoformat(), "seats": count}
+            allocation.set_capacity(platform, s, officer, CapacityIn.model_validate(capacity))
+        body = WindowIn(
+            site_ids=[SITE],
+            first_day=days[0],
+            last_day=days[-1],
+            closes_at=datetime.now(UTC) + timedelta(hours=1),
+            policy_id=policy_id,
+        )
+        _, out = allocation.open_window(platform, s, officer, body)
+    return Window(platform, officer, WindowOut.model_validate(out), days)
+
+
+def answer(person: Visitor, question: str, data: dict[str, str]) -> str:
+    """Answer one question page; the address it sends the person to next."""
+    url = f"/appointments/new/q/{question}"
+    sent = person.submit(url, url, data)
+    assert sent.status_code == 303, (question, sent.status_code, sent.text)
+    return str(sent.headers["location"])
+
+
+def check_form(person: Visitor, lang: str = "en") -> dict[str, str]:
+    """The check page's form: its CSRF token and its own form key."""
+    page = person.get("/appointments/new/check", lang=lang)
+    assert page.status_code == 200, page.text
+    found = FORM_KEY.search(page.text)
+    assert found
+    return {"csrf_token": csrf_of(page.text), "form_key": found.group(1)}
+
+
+def ask(person: Visitor, window: Window, *documents: str) -> str:
+    """Ask for an appointment through the pages; the new request's id."""
+    assert answer(person, "place", {"place": window.place}) == "/appointments/new/q/people"
+    rows = {f"person-{row}": ref for row, ref in enumerate(documents, start=1)}
+    assert answer(person, "people", rows) == "/appointments/new/check"
+    sent = person.client.post("/appointments/new/check", data=check_form(person))
+    assert sent.status_code == 303, sent.text
+    location = str(sent.headers["location"])
+    assert location.endswith("?done=registered"), location
+    return request_of(location)
+
+
+def request_of(location: str) -> str:
+    """The request id in `/appointments/{id}?...`."""
+    return location.split("/")[2].split("?", maxsplit=1)[0]

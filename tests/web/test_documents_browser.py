@@ -1,0 +1,104 @@
+"""The applicant's documents page in a real browser (Debian's Chromium via Playwright), scanned by
+axe-core: an applicant signs in, follows the menu to their documents, and the QR code the
+browser draws from the inline SVG scans back to the signed document. Screenshots (phone size)
+go to docs/screenshots/.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from datetime import date
+
+import pytest
+import zxingcpp
+from PIL import Image
+from playwright.sync_api import Browser
+
+from corredor.domain.permissions import Agency, Role
+from corredor.services import corridor
+from corredor.services.auth import Principal
+from corredor.services.public_verification import verify_presented
+from corredor.services.schemas import HouseholdIn, MemberIn, PersonIn
+from tests.web.signed_in import make_account
+from tests.web.test_browser import browser
+from tests.web.test_journeys_browser import PHONE, Person, Site, site
+
+__all__ = ["browser", "site"]  # the module's Chromium and server, as the journeys use them
+MENU = {"ht": "Dokiman ou yo", "es": "Sus documentos"}
+EMPTY = {"ht": "Ou poko gen dokiman.", "es": "Todavía no tiene documentos."}
+
+
+def issue_tvrh(site: Site, applicant_user_id: str) -> str:
+    """INM registers a mother and her young child for the applicant and issues the TVRH."""
+    platform = site.platform
+    username, user_id = make_account(platform, Role.INM_OFFICER)
+    officer = Principal(user_id, username, Role.INM_OFFICER, Agency.INM)
+    household = HouseholdIn(
+        border_point_id="mx-chp-ciudad-hidalgo",
+        ground="tvrh.ground.asylum-seeker",
+        principal=PersonIn(
+            name="Nadège Pierre",
+            birth_date=date(1990, 7, 14),
+            nationality="HT",
+            document_number=f"HT-D{uuid.uuid4().hex[:8].upper()}",
+        ),
+        members=[
+            MemberIn(
+                name="Jonas Pierre",
+                birth_date=date(date.today().year - 3, 2, 3),
+                nationality="HT",
+                relation="child",
+            )
+        ],
+        documents=["passport"],
+        applicant_user_id=applicant_user_id,
+    )
+    with platform.db.transaction() as s:
+        _, case = corridor.register_household(platform, s, officer, household)
+        _, decided = corridor.decide_tvrh(platform, s, officer, case["id"])
+    assert decided["state"] == "tvrh_issued", decided["decisions"]
+    return str(case["id"])
+
+
+@pytest.mark.parametrize("lang", ["ht", "es"])
+def test_the_applicant_opens_their_documents_and_the_qr_code_scans(
+    browser: Browser, site: Site, lang: str
+) -> None:
+    person = Person(browser, site, Role.APPLICANT, lang, PHONE)
+    try:
+        page = person.open("/documents")
+        assert page.locator("main p.lead").inner_text() == EMPTY[lang]  # before any document
+        assert page.locator("main svg").count() == 0
+        person.scan("empty")
+
+        issue_tvrh(site, person.user_id)
+        page = person.open("/account")
+        page.locator(".account-bar nav").get_by_role("link", name=MENU[lang]).click()
+        page.wait_for_url("**/documents")
+        assert page.get_attribute("html", "lang") == lang
+        assert page.locator("main h2").count() == 3  # what the QR is for, and two cards
+        codes = page.locator("main svg[role=img]")
+        assert codes.count() == 2
+        assert "Nadège Pierre" in page.locator("main").inner_text()
+        person.scan("documents", screenshot=f"applicant-documents-{lang}")
+
+        # the code as the browser draws it scans back to a genuine, valid document
+        shot = Image.open(io.BytesIO(codes.first.screenshot()))
+        found = zxingcpp.read_barcodes(shot)
+        assert len(found) == 1
+        with site.platform.db.transaction() as s:
+            verdict = verify_presented(site.platform, s, str(found[0].text))
+        assert verdict.valid
+        assert verdict.credential is not None
+        assert verdict.credential.holder_name == "Nadège Pierre"
+
+        # the printable card downloads as a PDF
+        with page.expect_download() as download:
+            page.locator("main a[href$='/card.pdf']").first.click()
+        path = download.value.path()
+        assert path.read_bytes().startswith(b"%PDF-")
+        assert download.value.suggested_filename.endswith("-1.pdf")
+        assert person.serious() == {}
+    finally:
+        person.close()
