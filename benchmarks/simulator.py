@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import math
 import os
 import platform
 import statistics
@@ -181,7 +182,10 @@ def comparison_section(runs: int, lines: list[str]) -> None:
         cells = []
         for name in COMPARED:
             mean, low, high = mean_ci(np.array([t[measure] for t in results[name][0]]))
-            cells.append(f"{mean:,.0f} ({low:,.0f}–{high:,.0f})")
+            # a mean wait with no one served is undefined, not zero
+            cells.append(
+                "– (no one served)" if math.isnan(mean) else f"{mean:,.0f} ({low:,.0f}–{high:,.0f})"
+            )
         lines.append(f"| {measure} | " + " | ".join(cells) + " |")
     lines.append(
         "| seconds for all runs | " + " | ".join(f"{results[n][1]:.1f}" for n in COMPARED) + " |"
