@@ -71,9 +71,13 @@ def test_each_step_of_the_corridor_issues_its_documents(api: Api) -> None:
     verifier = offline_verifier(api)
     for document in issued:
         verdict = verifier.verify(document["credential"])
-        assert verdict.valid, (document["number"], verdict.explanation)
         assert verdict.credential is not None
         assert verdict.credential.number == document["number"]
+        if document["type"] == "travel":  # used at admission: it boards no one again
+            assert verdict.reason is Rejection.REVOKED, document["number"]
+            assert document["revoked"]
+        else:
+            assert verdict.valid, (document["number"], verdict.explanation)
 
 
 def test_applicants_see_their_own_documents_only(api: Api) -> None:
@@ -128,9 +132,9 @@ def test_qr_and_card_renderings(api: Api) -> None:
 
 
 def test_the_travel_check_answers_yes_or_no_and_nothing_else(api: Api) -> None:
-    ids = walk(api, "work_authorized")
+    ids = walk(api, "parole_granted")
     issued = documents(api, ids["case"])
-    travel, work = by_type(issued, "travel")[0], by_type(issued, "work")[0]
+    travel = by_type(issued, "travel")[0]
     answer = travel_check(api, {"credential": travel["credential"]})
     assert answer == {
         "valid": True,
@@ -149,7 +153,6 @@ def test_the_travel_check_answers_yes_or_no_and_nothing_else(api: Api) -> None:
         "valid_from": None,
         "valid_until": None,
     }
-    assert travel_check(api, {"credential": work["credential"]})["valid"] is False
     tampered = travel["credential"][:-2] + ("AA" if travel["credential"][-2:] != "AA" else "BA")
     assert travel_check(api, {"credential": tampered})["valid"] is False
     assert travel_check(api, {"credential": "not a document"})["valid"] is False
@@ -166,6 +169,17 @@ def test_the_travel_check_answers_yes_or_no_and_nothing_else(api: Api) -> None:
         ).status_code
         == 403
     )
+
+
+def test_a_travel_authorization_is_used_up_at_admission(api: Api) -> None:
+    ids = walk(api, "work_authorized")
+    issued = documents(api, ids["case"])
+    travel, work = by_type(issued, "travel")[0], by_type(issued, "work")[0]
+    assert travel["revoked"]
+    assert travel_check(api, {"credential": work["credential"]})["valid"] is False  # not travel
+    assert travel_check(api, {"credential": travel["credential"]})["valid"] is False
+    by_number = {"number": travel["number"], "birth_date": travel["holder_birth_date"]}
+    assert travel_check(api, by_number)["valid"] is False
 
 
 def test_the_employment_check(api: Api) -> None:

@@ -286,3 +286,7 @@ def test_travel_and_work_authorizations_say_how_where_and_which_category(
     assert "Miami International Airport (MIA)" in html
     assert "(c)(11)" in html
     assert "US Customs and Border Protection (CBP)" in html
+    # the travel authorizations were used at admission; the work authorizations stay valid
+    assert html.count("it was used when its holder was admitted to the United States") == 3
+    spanish = person.get("/documents", lang="es").text
+    assert spanish.count("se usó cuando su titular fue admitido en los Estados Unidos") == 3

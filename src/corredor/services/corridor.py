@@ -66,6 +66,7 @@ from corredor.services.schemas import (
 
 Answer = tuple[int, dict[str, Any]]
 TVRH_DOCUMENTS = frozenset({DocumentType.TVRH})
+TRAVEL_DOCUMENTS = frozenset({DocumentType.TRAVEL})
 WORK_AUTHORIZATION_CATEGORY = "(c)(11)"  # parolee employment category; parole is the proof
 
 
@@ -559,6 +560,9 @@ def record_admission(
     )
     s.flush()
     documents.issue_latest(p, s, who, case.id, GrantKind.WORK_AUTHORIZATION)
+    # The travel authorization has done its job: once the holder is admitted it must not board
+    # anyone again, so verifiers refuse it from the next status list on.
+    documents.revoke_case_documents(s, who, case.id, "used at admission", TRAVEL_DOCUMENTS)
     return 201, status_out(s, case).model_dump(mode="json")
 
 

@@ -50,6 +50,7 @@ TAGS: Final[dict[Standing, str]] = {Standing.VALID: "eligible", Standing.NOT_YET
 REVOCATION_REASONS: Final[dict[str, str]] = {
     "TVRH expired": N_("the humanitarian visitor card expired"),
     "case withdrawn": N_("the case was withdrawn"),
+    "used at admission": N_("it was used when its holder was admitted to the United States"),
 }
 
 
