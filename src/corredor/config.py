@@ -43,6 +43,11 @@ class Settings(BaseSettings):
     token_minutes: int = Field(default=15, gt=0, le=24 * 60)
     watchlist_path: Path = DATA_DIR / "watchlist.csv"
     demo: bool = Field(default=False, description="demo data: the home page lists demo accounts")
+    rate_limit_url: str | None = Field(
+        default=None,
+        description="redis://host:port/db shared by every instance for the verification rate "
+        "limit; unset, each process keeps its own buckets",
+    )
 
     @field_validator("encryption_keys")
     @classmethod

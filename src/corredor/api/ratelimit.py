@@ -1,10 +1,14 @@
-"""A small in-process token bucket per caller, for the yes/no verification endpoints.
+"""A token bucket per caller, for the yes/no verification endpoints.
 
 Each caller (the signed-in user, and separately the client address) has a bucket of
 `capacity` checks that refills at `rate` per second; an empty bucket answers 429 with
-Retry-After. It protects against scraping the register by guessing numbers. It is per process:
-behind several instances each keeps its own buckets, so the effective limit is the sum; a
-shared limiter (at the proxy, or in Redis) replaces it when one process is not enough.
+Retry-After. It protects against scraping the register by guessing numbers.
+
+Two stores, one rule: `TokenBucketLimiter` keeps the buckets in the process (the default; behind
+several workers each keeps its own, so the effective limit is their sum), and
+`RedisTokenBucketLimiter` keeps them in Redis, shared by every worker and instance
+(`CORREDOR_RATE_LIMIT_URL=redis://127.0.0.1:6379/0`). The Redis bucket is updated by one Lua
+script, atomically, on the Redis server's clock, so workers with drifting clocks agree.
 """
 
 from __future__ import annotations
@@ -14,13 +18,21 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
+import redis
 from fastapi import Request
 from fastapi.responses import JSONResponse
 
 CAPACITY = 60  # a burst: one desk clearing a queue
 RATE = 1.0  # checks per second, sustained
 MAX_BUCKETS = 50_000  # forget the idlest callers beyond this, so memory stays bounded
+
+
+class Limiter(Protocol):
+    def take(self, caller: str) -> float:
+        """0 if the call may go ahead, else the seconds until it may."""
+        ...
 
 
 @dataclass
@@ -62,12 +74,66 @@ class TokenBucketLimiter:
             return (1 - bucket.tokens) / self.rate if self.rate > 0 else math.inf
 
 
-def limiter_of(request: Request) -> TokenBucketLimiter:
-    """One limiter per app, made on first use (tests may set their own)."""
+# KEYS[1] the caller's bucket; ARGV: capacity, rate per second. Returns the wait in microseconds
+# (0: go ahead). Time is the Redis server's; an idle bucket expires once it would be full again.
+_TAKE = """
+local capacity = tonumber(ARGV[1])
+local rate = tonumber(ARGV[2])
+local now = redis.call('TIME')
+local moment = tonumber(now[1]) + tonumber(now[2]) / 1000000
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'updated')
+local tokens = tonumber(state[1]) or capacity
+local updated = tonumber(state[2]) or moment
+tokens = math.min(capacity, tokens + math.max(0, moment - updated) * rate)
+local wait = 0
+if tokens >= 1 then
+  tokens = tokens - 1
+elseif rate > 0 then
+  wait = math.ceil((1 - tokens) / rate * 1000000)
+else
+  wait = -1
+end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'updated', tostring(moment))
+if rate > 0 then
+  redis.call('EXPIRE', KEYS[1], math.ceil(capacity / rate) + 1)
+end
+return wait
+"""
+
+
+class RedisTokenBucketLimiter:
+    """The same buckets as `TokenBucketLimiter`, kept in Redis for every worker at once."""
+
+    def __init__(
+        self,
+        url: str,
+        capacity: int = CAPACITY,
+        rate: float = RATE,
+        prefix: str = "corredor:ratelimit:",
+    ) -> None:
+        self.capacity = capacity
+        self.rate = rate
+        self.prefix = prefix
+        self._redis = redis.Redis.from_url(url, socket_timeout=1.0)
+        self._take = self._redis.register_script(_TAKE)
+
+    def take(self, caller: str) -> float:
+        wait = int(self._take(keys=[self.prefix + caller], args=[self.capacity, self.rate]))
+        if wait < 0:
+            return math.inf
+        return wait / 1_000_000
+
+    def close(self) -> None:
+        self._redis.close()
+
+
+def limiter_of(request: Request) -> Limiter:
+    """One limiter per app, made on first use from the settings (tests may set their own)."""
     state = request.app.state
     if getattr(state, "verification_limiter", None) is None:
-        state.verification_limiter = TokenBucketLimiter()
-    limiter: TokenBucketLimiter = state.verification_limiter
+        url = state.platform.settings.rate_limit_url
+        state.verification_limiter = RedisTokenBucketLimiter(url) if url else TokenBucketLimiter()
+    limiter: Limiter = state.verification_limiter
     return limiter
 
 

@@ -1,0 +1,97 @@
+"""The shared rate limit: buckets in Redis, so every worker and instance counts the same checks.
+
+Needs Redis on 127.0.0.1:6379 (`make test` starts it if it is not running); database 15 and a
+key prefix of each test's own keep it apart from anything else there.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import redis
+from fastapi.testclient import TestClient
+
+from corredor.api.app import create_app
+from corredor.api.ratelimit import CAPACITY, RedisTokenBucketLimiter
+from corredor.config import Settings
+from corredor.domain.permissions import Role
+from corredor.services.platform import Platform
+from tests.platform.conftest import Api
+
+REDIS_URL = os.environ.get("CORREDOR_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def prefix() -> Iterator[str]:
+    chosen = f"corredor-test:{uuid.uuid4().hex}:"
+    yield chosen
+    client = redis.Redis.from_url(REDIS_URL)
+    for key in client.scan_iter(f"{chosen}*"):
+        client.delete(key)
+    client.close()
+
+
+def test_two_workers_share_one_bucket(prefix: str) -> None:
+    first = RedisTokenBucketLimiter(REDIS_URL, capacity=3, rate=0.001, prefix=prefix)
+    second = RedisTokenBucketLimiter(REDIS_URL, capacity=3, rate=0.001, prefix=prefix)
+    waits = [first.take("user:a"), second.take("user:a"), first.take("user:a")]
+    assert waits == [0.0, 0.0, 0.0]
+    refused = second.take("user:a")
+    assert 990 < refused <= 1000  # one token at 0.001/s
+    assert first.take("user:b") == 0.0  # another caller has a bucket of their own
+    first.close()
+    second.close()
+
+
+def test_the_bucket_refills_at_its_rate(prefix: str) -> None:
+    limiter = RedisTokenBucketLimiter(REDIS_URL, capacity=1, rate=20.0, prefix=prefix)
+    assert limiter.take("ip:x") == 0.0
+    assert 0 < limiter.take("ip:x") <= 0.05
+    time.sleep(0.12)
+    assert limiter.take("ip:x") == 0.0
+    idle = redis.Redis.from_url(REDIS_URL).ttl(f"{prefix}ip:x")
+    assert 0 < idle <= math.ceil(1 / 20.0) + 1  # an idle bucket is forgotten once full again
+    limiter.close()
+
+
+def test_a_bucket_that_never_refills_says_so(prefix: str) -> None:
+    limiter = RedisTokenBucketLimiter(REDIS_URL, capacity=1, rate=0.0, prefix=prefix)
+    assert limiter.take("user:c") == 0.0
+    assert limiter.take("user:c") == math.inf
+
+
+def test_two_app_instances_with_the_setting_count_checks_together(
+    api: Api, session_platform: Platform
+) -> None:
+    """Two instances over one database, as behind a load balancer: together they allow the
+    capacity of checks, not twice it."""
+    settings = Settings(
+        database_url=session_platform.settings.database_url, rate_limit_url=REDIS_URL
+    )
+    platform = Platform.build(settings)
+    shared = redis.Redis.from_url(REDIS_URL)
+    shared.delete("corredor:ratelimit:ip:testclient")  # this client's address bucket
+    token = api.user("shared-limit-employer", Role.EMPLOYER)["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    body = {"credential": "not a document"}
+    instances = [TestClient(create_app(platform=platform)) for _ in range(2)]
+    codes = [
+        instances[n % 2]
+        .post("/api/v1/verifications/employment", json=body, headers=headers | key())
+        .status_code
+        for n in range(CAPACITY + 1)
+    ]
+    assert codes[:CAPACITY] == [200] * CAPACITY
+    assert codes[CAPACITY] == 429
+    shared.delete("corredor:ratelimit:ip:testclient")
+    shared.close()
+    platform.db.dispose()
+
+
+def key() -> dict[str, str]:
+    return {"Idempotency-Key": uuid.uuid4().hex}
