@@ -61,9 +61,7 @@ def site_agency(reference: Reference, site_id: str) -> Agency:
     """INM runs its border points; CBP runs the assisted site, ports of entry and flights."""
     if reference.border_point(site_id) is not None:
         return Agency.INM
-    if reference.port(site_id) is not None or any(
-        site.id == site_id for site in reference.assisted_sites
-    ):
+    if reference.port(site_id) is not None or reference.assisted_site(site_id) is not None:
         return Agency.CBP
     raise InvalidInput("site_id", f"unknown site {site_id}; see GET /reference/sites")
 

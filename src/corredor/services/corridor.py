@@ -352,7 +352,7 @@ def apply_parole(
 ) -> Answer:
     case = visible_case(s, who, case_id, Permission.PAROLE_APPLY)
     site_id = body.site_id or p.reference.assisted_sites[0].id
-    site = next((x for x in p.reference.assisted_sites if x.id == site_id), None)
+    site = p.reference.assisted_site(site_id)
     if site is None:
         raise InvalidInput("site_id", f"not an assisted site: {site_id}")
     if body.channel == "assisted_site" and who.role is not Role.CASEWORKER:

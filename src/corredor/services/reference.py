@@ -37,6 +37,14 @@ class Reference(BaseModel):
     def port(self, place_id: str) -> Place | None:
         return next((p for p in self.ports_of_entry if p.id == place_id), None)
 
+    def assisted_site(self, place_id: str) -> Place | None:
+        return next((p for p in self.assisted_sites if p.id == place_id), None)
+
+    @property
+    def sites(self) -> list[Place]:
+        """Every place that gives appointments: border points, assisted sites, ports of entry."""
+        return [*self.inm_border_points, *self.assisted_sites, *self.ports_of_entry]
+
 
 @cache
 def load_reference(path: Path = DATA_DIR / "sites.yaml") -> Reference:

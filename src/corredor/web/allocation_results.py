@@ -38,9 +38,7 @@ SET_ASIDE: Final[dict[str, str]] = {
 
 
 def site_names(request: Request) -> dict[str, str]:
-    reference = platform_of(request).reference
-    places = [*reference.inm_border_points, *reference.assisted_sites, *reference.ports_of_entry]
-    return {place.id: place.name for place in places}
+    return {place.id: place.name for place in platform_of(request).reference.sites}
 
 
 def run_row(page: Page, run: PublishedRun, names: dict[str, str]) -> dict[str, Any]:

@@ -99,7 +99,7 @@ def site_kind(request: Request, site_id: str, page: Page) -> str:
     kind = None
     if reference.border_point(site_id) is not None:
         kind = SITE_KINDS["inm"]
-    elif any(site.id == site_id for site in reference.assisted_sites):
+    elif reference.assisted_site(site_id) is not None:
         kind = SITE_KINDS["assisted"]
     elif reference.port(site_id) is not None:
         kind = SITE_KINDS["port"]

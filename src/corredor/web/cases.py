@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
 from corredor.api.security import platform_of
@@ -27,7 +27,7 @@ from corredor.web.forms import choices, submit_once
 from corredor.web.page import Page, WebSettings, checked_form
 from corredor.web.results import pick
 from corredor.web.screener import N_
-from corredor.web.session import page_requires, signed_in_page
+from corredor.web.session import signed_in_page, who_may
 
 P = Permission
 CaseId = Annotated[str, Path(min_length=1, max_length=36)]
@@ -50,10 +50,6 @@ DONE = {
     "decided": N_("The parole decision was recorded."),
     "admitted": N_("The admission was recorded. Work authorization started."),
 }
-
-
-def who_may(permission: Permission) -> Any:
-    return Depends(page_requires(permission))
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import Response
 from fastapi.routing import APIRoute
@@ -66,6 +66,11 @@ class PageSignedIn:
 
 def page_requires(permission: Permission) -> PageRequires:
     return PageRequires(permission)
+
+
+def who_may(permission: Permission) -> Any:
+    """A page route's declared permission: `who: Annotated[Principal, who_may(P.X)]`."""
+    return Depends(page_requires(permission))
 
 
 PAGE_SIGNED_IN = PageSignedIn()

@@ -29,7 +29,7 @@ from corredor.web.forms import submit_once
 from corredor.web.nav import NavEntry, add_entry
 from corredor.web.page import Page, WebSettings, checked_form
 from corredor.web.screener import N_
-from corredor.web.session import signed_in_page
+from corredor.web.session import signed_in_page, who_may
 from corredor.web.staff.allocation_common import (
     cohorts,
     done_notice,
@@ -37,7 +37,6 @@ from corredor.web.staff.allocation_common import (
     messages,
     own_sites,
     refused,
-    who_may,
 )
 from corredor.web.staff.allocation_forms import parse_capacity
 from corredor.web.staff.allocation_runs import add_run_page

@@ -4,12 +4,10 @@ seats for, form error messages, and the refusal and conflict pages."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Final
 
-from fastapi import Depends
 from fastapi.responses import Response
 
-from corredor.domain.permissions import Permission
 from corredor.services.allocation_schemas import MAX_DAYS
 from corredor.services.allocation_store import site_agency
 from corredor.services.auth import Principal
@@ -18,7 +16,6 @@ from corredor.services.platform import Platform
 from corredor.web.page import Page
 from corredor.web.results import pick
 from corredor.web.screener import N_
-from corredor.web.session import page_requires
 from corredor.web.staff.allocation_forms import ERRORS
 
 MAX_ID_LENGTH: Final = 36
@@ -29,21 +26,14 @@ DONE: Final[dict[str, str]] = {
 }
 
 
-def who_may(permission: Permission) -> Any:
-    return Depends(page_requires(permission))
-
-
 def own_sites(platform: Platform, who: Principal) -> list[tuple[str, str]]:
     """The sites the officer's agency runs: (id, name)."""
     reference = platform.reference
-    places = [*reference.inm_border_points, *reference.assisted_sites, *reference.ports_of_entry]
-    return [(p.id, p.name) for p in places if site_agency(reference, p.id) is who.agency]
+    return [(p.id, p.name) for p in reference.sites if site_agency(reference, p.id) is who.agency]
 
 
 def known_sites(platform: Platform) -> set[str]:
-    reference = platform.reference
-    places = [*reference.inm_border_points, *reference.assisted_sites, *reference.ports_of_entry]
-    return {place.id for place in places}
+    return {place.id for place in platform.reference.sites}
 
 
 def staged_pathways(platform: Platform, lang: str) -> list[tuple[str, str, list[tuple[str, str]]]]:

@@ -16,8 +16,8 @@ from corredor.services.allocation_store import load_window
 from corredor.services.auth import Principal
 from corredor.web.allocation_results import results_view, site_names
 from corredor.web.page import WebSettings
-from corredor.web.session import signed_in_page
-from corredor.web.staff.allocation_common import done_notice, own_sites, short_id, who_may
+from corredor.web.session import signed_in_page, who_may
+from corredor.web.staff.allocation_common import done_notice, own_sites, short_id
 
 P = Permission
 # A run of more requests is re-run when the officer asks, not each time its page opens.

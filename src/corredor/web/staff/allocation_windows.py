@@ -21,7 +21,7 @@ from corredor.web.allocation_results import site_names
 from corredor.web.forms import submit_once, text
 from corredor.web.page import Page, WebSettings, checked_form
 from corredor.web.screener import N_
-from corredor.web.session import signed_in_page
+from corredor.web.session import signed_in_page, who_may
 from corredor.web.staff.allocation_common import (
     known_sites,
     messages,
@@ -30,7 +30,6 @@ from corredor.web.staff.allocation_common import (
     refused,
     short_id,
     staged_pathways,
-    who_may,
 )
 from corredor.web.staff.allocation_forms import parse_window
 

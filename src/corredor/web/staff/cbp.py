@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Annotated, Any, Final
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
@@ -26,7 +26,7 @@ from corredor.web import labels
 from corredor.web.forms import submit_once, text
 from corredor.web.page import Page, WebSettings, checked_form
 from corredor.web.screener import N_, VOCABULARY
-from corredor.web.session import page_requires, signed_in_page
+from corredor.web.session import signed_in_page, who_may
 
 P = Permission
 S = CaseState
@@ -47,10 +47,6 @@ ERRORS: Final[dict[str, str]] = {
     "reason": N_("Write the reason"),
     "admission_port": N_("Choose where the household was admitted"),
 }
-
-
-def who_may(permission: Permission) -> Any:
-    return Depends(page_requires(permission))
 
 
 def add_cbp_pages(router: APIRouter, settings: WebSettings) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any, Final
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
@@ -31,7 +31,7 @@ from corredor.web.i18n import country_names
 from corredor.web.page import CSRF_FIELD, Page, WebSettings, checked_form
 from corredor.web.results import pick
 from corredor.web.screener import N_, VOCABULARY
-from corredor.web.session import error_page, page_requires, signed_in_page
+from corredor.web.session import error_page, signed_in_page, who_may
 
 P = Permission
 ROWS: Final = 5  # household members besides the principal person, on one form
@@ -50,10 +50,6 @@ ERRORS: Final[dict[str, str]] = {
 }
 # the date field's anchor is its first box
 ANCHORS: Final = {"birth_date": "birth-day"}
-
-
-def who_may(permission: Permission) -> Any:
-    return Depends(page_requires(permission))
 
 
 def _person(
