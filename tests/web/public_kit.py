@@ -24,34 +24,50 @@ def officer(platform: Platform) -> Principal:
     return Principal(user_id, username, Role.INM_OFFICER, Agency.INM)
 
 
-def issued_tvrh_card(platform: Platform) -> tuple[str, str]:
-    """A household registered and given its TVRH: (case id, the first member's QR content)."""
-    inm = officer(platform)
+def tvrh_issued(
+    platform: Platform,
+    inm: Principal,
+    *,
+    parent: str = "Jean Baptiste",
+    child: str = "Rose Baptiste",
+    border_point: str = "mx-chp-talisman",
+    applicant_user_id: str | None = None,
+) -> str:
+    """A Haitian parent and a three-year-old registered by INM and given their TVRH: the case."""
     household = HouseholdIn(
-        border_point_id="mx-chp-talisman",
+        border_point_id=border_point,
         ground="tvrh.ground.asylum-seeker",
         principal=PersonIn(
-            name="Jean Baptiste",
+            name=parent,
             birth_date=date(1988, 5, 4),
             nationality="HT",
             document_number=f"HT-V{uuid.uuid4().hex[:8].upper()}",
         ),
         members=[
             MemberIn(
-                name="Rose Baptiste",
+                name=child,
                 birth_date=date(date.today().year - 3, 1, 9),
                 nationality="HT",
                 relation="child",
             )
         ],
         documents=["passport"],
+        applicant_user_id=applicant_user_id,
     )
     with platform.db.transaction() as s:
         _, case = corridor.register_household(platform, s, inm, household)
-        corridor.decide_tvrh(platform, s, inm, case["id"])
+        _, decided = corridor.decide_tvrh(platform, s, inm, case["id"])
+    assert decided["state"] == "tvrh_issued", decided["decisions"]
+    return str(case["id"])
+
+
+def issued_tvrh_card(platform: Platform) -> tuple[str, str]:
+    """A household registered and given its TVRH: (case id, the first member's QR content)."""
+    inm = officer(platform)
+    case_id = tvrh_issued(platform, inm)
     with platform.db.transaction() as s:
-        cards = documents.case_documents(platform, s, inm, case["id"])
-    return str(case["id"]), cards[0].credential
+        cards = documents.case_documents(platform, s, inm, case_id)
+    return case_id, cards[0].credential
 
 
 def tampered(token: str) -> str:

@@ -7,20 +7,15 @@ go to docs/screenshots/.
 from __future__ import annotations
 
 import io
-import uuid
-from datetime import date
 
 import pytest
 import zxingcpp
 from PIL import Image
 from playwright.sync_api import Browser
 
-from corredor.domain.permissions import Agency, Role
-from corredor.services import corridor
-from corredor.services.auth import Principal
+from corredor.domain.permissions import Role
 from corredor.services.public_verification import verify_presented
-from corredor.services.schemas import HouseholdIn, MemberIn, PersonIn
-from tests.web.signed_in import make_account
+from tests.web.public_kit import officer, tvrh_issued
 from tests.web.test_browser import browser
 from tests.web.test_journeys_browser import PHONE, Person, Site, site
 
@@ -31,34 +26,14 @@ EMPTY = {"ht": "Ou poko gen dokiman.", "es": "Todavía no tiene documentos."}
 
 def issue_tvrh(site: Site, applicant_user_id: str) -> str:
     """INM registers a mother and her young child for the applicant and issues the TVRH."""
-    platform = site.platform
-    username, user_id = make_account(platform, Role.INM_OFFICER)
-    officer = Principal(user_id, username, Role.INM_OFFICER, Agency.INM)
-    household = HouseholdIn(
-        border_point_id="mx-chp-ciudad-hidalgo",
-        ground="tvrh.ground.asylum-seeker",
-        principal=PersonIn(
-            name="Nadège Pierre",
-            birth_date=date(1990, 7, 14),
-            nationality="HT",
-            document_number=f"HT-D{uuid.uuid4().hex[:8].upper()}",
-        ),
-        members=[
-            MemberIn(
-                name="Jonas Pierre",
-                birth_date=date(date.today().year - 3, 2, 3),
-                nationality="HT",
-                relation="child",
-            )
-        ],
-        documents=["passport"],
+    return tvrh_issued(
+        site.platform,
+        officer(site.platform),
+        parent="Nadège Pierre",
+        child="Jonas Pierre",
+        border_point="mx-chp-ciudad-hidalgo",
         applicant_user_id=applicant_user_id,
     )
-    with platform.db.transaction() as s:
-        _, case = corridor.register_household(platform, s, officer, household)
-        _, decided = corridor.decide_tvrh(platform, s, officer, case["id"])
-    assert decided["state"] == "tvrh_issued", decided["decisions"]
-    return str(case["id"])
 
 
 @pytest.mark.parametrize("lang", ["ht", "es"])
