@@ -5,21 +5,27 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from corredor.adapters.db.allocation_models import AllocationWindow, CapacityDay
 from corredor.adapters.db.engine import upgrade
 from corredor.adapters.db.models import Case, User
+from corredor.cli import platform as cli_platform
 from corredor.cli.platform import prepare_demo
 from corredor.web.demo import DEMO_USERS
 from tests.platform.conftest import build_platform
 
 
-def test_the_demo_is_seeded_once_however_often_the_server_starts(tmp_path: Path) -> None:
+def test_the_demo_is_seeded_once_however_often_the_server_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     url = f"sqlite:///{tmp_path / 'demo.db'}"
     upgrade(url)
     platform = build_platform(url)
-    for _ in range(2):  # a first start, then a restart
+    for start in range(2):  # a first start, then a restart
+        if start == 1:  # everything is there: a restart starts no seeding server
+            monkeypatch.setattr(cli_platform, "running", refuse_to_start)
         prepare_demo(platform)
         with platform.db.transaction() as session:
             cases = session.scalar(select(func.count()).select_from(Case))
@@ -33,3 +39,7 @@ def test_the_demo_is_seeded_once_however_often_the_server_starts(tmp_path: Path)
     with platform.db.transaction() as session:
         case = session.scalars(select(Case)).one()
     assert case.state == "parole_requested"
+
+
+def refuse_to_start(*_: object) -> None:
+    raise AssertionError("the demo data was there: no server needed to be started")

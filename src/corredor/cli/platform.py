@@ -17,6 +17,7 @@ import uvicorn
 from rich.console import Console
 from sqlalchemy import select
 
+from corredor.adapters.db.allocation_models import AllocationWindow
 from corredor.adapters.db.engine import upgrade
 from corredor.adapters.db.models import Case, User
 from corredor.api.app import create_app
@@ -53,26 +54,25 @@ def prepare_demo(platform: Platform) -> None:
     """Demo accounts, one sample case and an open request window; run again (a restart), it
     adds only what is missing."""
     seed_demo_users(platform)
-    has_case = demo_applicant_has_a_case(platform)
+    needs_case = not demo_applicant_has_a_case(platform)
+    needs_window = not a_window_is_open(platform)
+    if not (needs_case or needs_window):
+        return  # a restart with everything there: no server to start
     with running(platform, "127.0.0.1", free_port("127.0.0.1")) as base:
-        if not has_case:
+        if needs_case:
             walk_family(base, quiet=True, until="parole_requested")
-        open_demo_window(base)
+        if needs_window:
+            open_demo_window(base)
 
 
 DEMO_SITE = "mx-cmx-assisted-site"  # CBP's assisted site in Mexico City
 
 
 def open_demo_window(base: str) -> None:
-    """Unless a window is open: 40 seats a day at the Mexico City site for two weeks from next
-    week, and a request window that closes in seven days (so the appointment pages have one)."""
+    """40 seats a day at the Mexico City site for two weeks from next week, and a request window
+    that closes in seven days (so the appointment pages have one)."""
     with httpx.Client(base_url=base, timeout=30) as client:
         w = Walk(client, quiet=True)
-        if any(
-            window["state"] == "open"
-            for window in w.call("cbp.cdmx", "GET", "/allocation/windows", "")
-        ):
-            return
         first = date.today() + timedelta(days=8)
         last = first + timedelta(days=13)
         w.call(
@@ -99,6 +99,14 @@ def open_demo_window(base: str) -> None:
                 "closes_at": (datetime.now(UTC) + timedelta(days=7)).isoformat(),
             },
         )
+
+
+def a_window_is_open(platform: Platform) -> bool:
+    with platform.db.transaction() as session:
+        found = session.scalar(
+            select(AllocationWindow.id).where(AllocationWindow.state == "open").limit(1)
+        )
+    return found is not None
 
 
 def demo_applicant_has_a_case(platform: Platform) -> bool:
