@@ -3,6 +3,7 @@ acts only as an account allowed to."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from datetime import date, timedelta
 
@@ -45,6 +46,23 @@ def test_only_lapsed_cards_expire_and_their_documents_are_revoked(fresh: tuple[s
             sa.update(Grant)
             .where(Grant.case_id == lapsed, Grant.kind == "tvrh")
             .values(valid_until=date.today() - timedelta(days=1))
+        )
+        # the current case also holds an earlier card that has lapsed: its latest one counts
+        card = session.scalars(
+            sa.select(Grant).where(Grant.case_id == current, Grant.kind == "tvrh")
+        ).one()
+        session.add(
+            Grant(
+                id=str(uuid.uuid4()),
+                case_id=current,
+                kind="tvrh",
+                number=f"{card.number}-OLD",
+                valid_from=card.valid_from - timedelta(days=400),
+                valid_until=date.today() - timedelta(days=30),
+                details={},
+                granted_by=card.granted_by,
+                granted_at=card.granted_at,
+            )
         )
     code, output = expire(url, api.users["inm"]["username"])
     assert code == 0, output

@@ -11,7 +11,7 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from corredor.adapters.db.models import Case, CaseEvent, Grant, Person, User, VettingRecord
@@ -655,10 +655,18 @@ def vetting_detail(p: Platform, s: Session, who: Principal, case_id: str) -> dic
 def expire_lapsed(p: Platform, s: Session, who: Principal) -> list[str]:
     """Expire every TVRH whose validity ended (run daily by an INM officer or a scheduler)."""
     who.require(Permission.TVRH_EXPIRE)
-    expired = []
-    for case in s.execute(select(Case).where(Case.state == str(CaseState.TVRH_ISSUED))).scalars():
-        card = current_tvrh(s, case.id)
-        if card is not None and card.valid_until < p.today():
-            expire_tvrh(p, s, who, case.id)
-            expired.append(case.id)
-    return expired
+    # One query for the cases whose latest card (the one current_tvrh reads) has lapsed, read in
+    # full before any of them changes state.
+    lapsed = list(
+        s.execute(
+            select(Grant.case_id)
+            .join(Case, Case.id == Grant.case_id)
+            .where(Case.state == str(CaseState.TVRH_ISSUED), Grant.kind == str(GrantKind.TVRH))
+            .group_by(Grant.case_id)
+            .having(func.max(Grant.valid_until) < p.today())
+            .order_by(Grant.case_id)
+        ).scalars()
+    )
+    for case_id in lapsed:
+        expire_tvrh(p, s, who, case_id)
+    return lapsed
