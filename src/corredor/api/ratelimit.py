@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
@@ -51,7 +52,8 @@ class TokenBucketLimiter:
         self.capacity = capacity
         self.rate = rate
         self._clock = clock
-        self._buckets: dict[str, _Bucket] = {}
+        # least recently used first, so forgetting the idlest caller is O(1) even when full
+        self._buckets: OrderedDict[str, _Bucket] = OrderedDict()
         self._lock = threading.Lock()
 
     def take(self, caller: str) -> float:
@@ -61,9 +63,10 @@ class TokenBucketLimiter:
             bucket = self._buckets.get(caller)
             if bucket is None:
                 if len(self._buckets) >= MAX_BUCKETS:
-                    idlest = min(self._buckets, key=lambda k: self._buckets[k].updated)
-                    del self._buckets[idlest]
+                    self._buckets.popitem(last=False)
                 bucket = self._buckets[caller] = _Bucket(float(self.capacity), moment)
+            else:
+                self._buckets.move_to_end(caller)
             bucket.tokens = min(
                 self.capacity, bucket.tokens + (moment - bucket.updated) * self.rate
             )

@@ -1,4 +1,5 @@
-"""The shared rate limit: buckets in Redis, so every worker and instance counts the same checks.
+"""The rate limit's buckets: in Redis, shared so every worker and instance counts the same
+checks; and in the process, where memory stays bounded.
 
 Needs Redis on 127.0.0.1:6379 (`make test` starts it if it is not running); database 15 and a
 key prefix of each test's own keep it apart from anything else there.
@@ -16,8 +17,9 @@ import pytest
 import redis
 from fastapi.testclient import TestClient
 
+from corredor.api import ratelimit
 from corredor.api.app import create_app
-from corredor.api.ratelimit import CAPACITY, RedisTokenBucketLimiter
+from corredor.api.ratelimit import CAPACITY, RedisTokenBucketLimiter, TokenBucketLimiter
 from corredor.config import Settings
 from corredor.domain.permissions import Role
 from corredor.services.platform import Platform
@@ -95,3 +97,17 @@ def test_two_app_instances_with_the_setting_count_checks_together(
 
 def key() -> dict[str, str]:
     return {"Idempotency-Key": uuid.uuid4().hex}
+
+
+def test_the_in_process_limiter_forgets_the_idlest_caller_when_full(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(ratelimit, "MAX_BUCKETS", 2)
+    ticks = iter(range(100))
+    limiter = TokenBucketLimiter(capacity=1, rate=0.0, clock=lambda: float(next(ticks)))
+    assert limiter.take("a") == 0.0
+    assert limiter.take("b") == 0.0
+    assert limiter.take("a") == math.inf  # a is drained, and now the most recent caller
+    assert limiter.take("c") == 0.0  # full: b, the idlest, is forgotten
+    assert limiter.take("a") == math.inf  # a was kept, still drained
+    assert limiter.take("b") == 0.0  # b starts again with a full bucket
