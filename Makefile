@@ -1,18 +1,27 @@
 # Two commands matter: `make serve` and `make test`. Both install what they need first.
+# Every Python package comes from requirements.lock (exact versions and hashes); `make lock`
+# upgrades it on purpose.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+LOCK := requirements.lock
 STAMP := $(VENV)/.installed
 
-.PHONY: install prerequisites serve test lint typecheck unit bench clean
+.PHONY: install prerequisites serve test lint typecheck unit bench lock clean
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+$(STAMP): $(LOCK) pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Re-resolves every dependency to its newest allowed release, with hashes for every platform.
+lock: install
+	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+		--generate-hashes --upgrade --quiet --output-file $(LOCK)
+	rm -f $(STAMP)
 
 prerequisites:
 	bash scripts/test-prerequisites.sh
