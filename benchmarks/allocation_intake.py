@@ -36,7 +36,7 @@ from sqlalchemy.engine import make_url
 
 from corredor.adapters.db.allocation_models import AllocationRequest
 from corredor.adapters.db.engine import upgrade
-from corredor.cli.platform import free_port
+from corredor.cli.demo_seed import free_port
 from corredor.config import Settings
 from corredor.domain.permissions import Agency, Role
 from corredor.services import allocation

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import yaml
 from pydantic import ValidationError
@@ -63,10 +63,14 @@ def problems_of(error: ValidationError, file: str) -> list[Problem]:
     ]
 
 
+SAFE_LOADER: Final = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_policy(path: Path, root: Path | None = None) -> Policy:
     shown = str(path.relative_to(root)) if root else str(path)
     try:
-        data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # libyaml's parser when the wheel carries it: the same safe loader, ten times faster
+        data: Any = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else ""

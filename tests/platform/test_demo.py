@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from corredor.adapters.db.allocation_models import AllocationWindow, CapacityDay
 from corredor.adapters.db.engine import upgrade
 from corredor.adapters.db.models import Case, User
-from corredor.cli import platform as cli_platform
-from corredor.cli.platform import prepare_demo
+from corredor.cli import demo_seed
+from corredor.cli.demo_seed import prepare_demo
 from corredor.web.demo import DEMO_USERS
 from tests.platform.conftest import build_platform
 
@@ -25,7 +25,7 @@ def test_the_demo_is_seeded_once_however_often_the_server_starts(
     platform = build_platform(url)
     for start in range(2):  # a first start, then a restart
         if start == 1:  # everything is there: a restart starts no seeding server
-            monkeypatch.setattr(cli_platform, "running", refuse_to_start)
+            monkeypatch.setattr(demo_seed, "running", refuse_to_start)
         prepare_demo(platform)
         with platform.db.transaction() as session:
             cases = session.scalar(select(func.count()).select_from(Case))

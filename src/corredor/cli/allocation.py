@@ -8,39 +8,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import polars as pl
 import typer
 from pydantic import ValidationError
 from rich.console import Console
-from rich.progress import Progress, TaskID
 from rich.table import Table
-from sqlalchemy.engine import make_url
 
-from corredor.allocation.engine import (
-    Code,
-    ProgressReport,
-    RequestColumns,
-    RunColumns,
-    allocate_columns,
-)
-from corredor.allocation.tables import TableError, read_capacity, read_requests, results_frame
-from corredor.allocation.tables import write_results as write_table
-from corredor.config import Settings
-from corredor.domain.allocation import AllocationRule, SiteDay, open_cohorts
-from corredor.domain.allocation_record import (
-    AssignmentRow,
-    RunRecord,
-    TierCountRecord,
-    first_mismatch,
-    results_digest,
-)
 from corredor.domain.lottery import SeedError, commitment, new_seed, seed_from_hex, seed_matches
-from corredor.policy_files import PolicyFileError, load_catalogue
-from corredor.services.allocation_views import verify_run
-from corredor.services.database import Database
-from corredor.services.errors import NotFound
+
+# Polars, NumPy and the database load inside the commands that use them: `corredor --help`
+# and every other command start without them.
+if TYPE_CHECKING:
+    from corredor.allocation.engine import ProgressReport, RequestColumns, RunColumns
+    from corredor.domain.allocation import AllocationRule, SiteDay
+    from corredor.domain.allocation_record import AssignmentRow, RunRecord, TierCountRecord
 
 console = Console()
 errors = Console(stderr=True, soft_wrap=True)
@@ -92,9 +74,15 @@ def allocate(  # noqa: PLR0917 - a Typer command takes its options as parameters
         typer.Option("--policy", help="Pathway id whose open phases decide the cohorts served."),
     ] = None,
     run_id: Annotated[str | None, typer.Option("--run-id", help="Name of the run.")] = None,
-    long_wait_days: Annotated[int, typer.Option(min=1)] = AllocationRule().long_wait_days,
-    days_per_ticket: Annotated[int, typer.Option(min=1)] = AllocationRule().days_per_ticket,
-    max_tickets: Annotated[int, typer.Option(min=1, max=8)] = AllocationRule().max_tickets,
+    long_wait_days: Annotated[
+        int | None, typer.Option(min=1, help="Default: the published rule's (90).")
+    ] = None,
+    days_per_ticket: Annotated[
+        int | None, typer.Option(min=1, help="Default: the published rule's (30).")
+    ] = None,
+    max_tickets: Annotated[
+        int | None, typer.Option(min=1, max=8, help="Default: the published rule's (8).")
+    ] = None,
     verify: Annotated[
         str | None,
         typer.Option(
@@ -111,6 +99,12 @@ def allocate(  # noqa: PLR0917 - a Typer command takes its options as parameters
     ] = None,
 ) -> None:
     """Allocate seats by the published rule (tiers, then the seeded lottery), or verify a run."""
+    from corredor.allocation.engine import Code
+    from corredor.allocation.tables import results_frame
+    from corredor.allocation.tables import write_results as write_table
+    from corredor.domain.allocation import AllocationRule
+    from corredor.domain.allocation_record import RunRecord, results_digest
+
     if verify is not None:
         record_file = Path(verify)
         if record_file.suffix == ".json" or record_file.is_file():
@@ -121,9 +115,12 @@ def allocate(  # noqa: PLR0917 - a Typer command takes its options as parameters
     seed = _read_seed(seed_file)
     if committed is not None and not seed_matches(seed, committed):
         raise _fail(f"--commitment: SHA-256 of {seed_file} is not {committed}")
-    rule = AllocationRule(
-        long_wait_days=long_wait_days, days_per_ticket=days_per_ticket, max_tickets=max_tickets
-    )
+    chosen = {
+        "long_wait_days": long_wait_days,
+        "days_per_ticket": days_per_ticket,
+        "max_tickets": max_tickets,
+    }
+    rule = AllocationRule(**{name: value for name, value in chosen.items() if value is not None})
     day = _date(as_of)
     policy_ref, cohorts = _cohorts(policy, day)
     columns, seats = _inputs(requests, capacity)
@@ -157,6 +154,8 @@ def allocate(  # noqa: PLR0917 - a Typer command takes its options as parameters
 
 def _verify(path: Path) -> int:
     """0 when the re-run gives the published result; 1 with the first difference otherwise."""
+    from corredor.domain.allocation_record import RunRecord, first_mismatch, results_digest
+
     try:
         record = RunRecord.model_validate_json(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -208,6 +207,13 @@ def _verify(path: Path) -> int:
 
 def _verify_stored(run_id: str, database_url: str | None) -> int:
     """0 when a run stored in the database re-runs to its published result; 1 otherwise."""
+    from sqlalchemy.engine import make_url
+
+    from corredor.config import Settings
+    from corredor.services.allocation_views import verify_run
+    from corredor.services.database import Database
+    from corredor.services.errors import NotFound
+
     url = database_url or Settings().database_url
     database = Database(url)
     try:
@@ -229,6 +235,8 @@ def _verify_stored(run_id: str, database_url: str | None) -> int:
 
 
 def _published_rows(path: Path) -> dict[str, AssignmentRow] | None:
+    import polars as pl
+
     if not path.is_file():
         errors.print(f"[yellow]note:[/] {path}: published results not found", highlight=False)
         return None
@@ -243,6 +251,11 @@ def _published_rows(path: Path) -> dict[str, AssignmentRow] | None:
 
 def tier_counts(columns: RequestColumns, run: RunColumns) -> list[TierCountRecord]:
     """Counts per site and tier, for publication: no ids, no names."""
+    import polars as pl
+
+    from corredor.allocation.engine import Code
+    from corredor.domain.allocation_record import TierCountRecord
+
     frame = pl.DataFrame(
         {
             "site": pl.Series(columns.sites, dtype=pl.String).gather(columns.site),
@@ -270,12 +283,16 @@ def tier_counts(columns: RequestColumns, run: RunColumns) -> list[TierCountRecor
 
 
 def _set_aside(run: RunColumns) -> dict[str, int]:
+    from corredor.allocation.engine import Code
+
     names = {Code.NOT_OPEN: "not_open", Code.NO_CAPACITY: "no_capacity"}
     counts = {name: int((run.status == code).sum()) for code, name in names.items()}
     return {name: count for name, count in counts.items() if count}
 
 
 def _inputs(requests: Path, capacity: Path) -> tuple[RequestColumns, list[SiteDay]]:
+    from corredor.allocation.tables import TableError, read_capacity, read_requests
+
     try:
         return read_requests(requests), read_capacity(capacity)
     except TableError as error:
@@ -291,6 +308,8 @@ def _run(
     day: date,
     cohorts: frozenset[str] | None,
 ) -> RunColumns:
+    from corredor.allocation.engine import allocate_columns
+
     with _progress(len(columns)) as report:
         return allocate_columns(
             columns,
@@ -306,6 +325,8 @@ def _run(
 @contextmanager
 def _progress(rows: int) -> Iterator[ProgressReport | None]:
     """A Rich progress bar on stderr for large runs: the draw, then the days filled."""
+    from rich.progress import Progress, TaskID
+
     if rows < PROGRESS_FROM:
         yield None
         return
@@ -331,6 +352,9 @@ def _read_seed(path: Path) -> bytes:
 
 
 def _cohorts(pathway: str | None, day: date) -> tuple[str | None, frozenset[str] | None]:
+    from corredor.domain.allocation import open_cohorts
+    from corredor.policy_files import PolicyFileError, load_catalogue
+
     if pathway is None:
         return None, None
     try:

@@ -6,35 +6,38 @@ import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from sqlalchemy import select
 
-from corredor.adapters.db.document_models import DocumentRow
-from corredor.config import Settings
-from corredor.credentials import render
-from corredor.credentials.keys import BundleError, fingerprint, load_bundle
-from corredor.credentials.source import SourceError, read_token
-from corredor.credentials.status import StatusListError, load_status_bundle
-from corredor.credentials.verifier import Verifier
-from corredor.domain.credentials import Verdict
-from corredor.services import audit, documents, issuer_keys
-from corredor.services.errors import ServiceError
-from corredor.services.platform import SOURCE, Platform
+# The database, the platform and the renderers load inside the commands that use them, so
+# `corredor --help` and every other command start without them.
+if TYPE_CHECKING:
+    from corredor.domain.credentials import Verdict
+    from corredor.services import audit
+    from corredor.services.platform import Platform
 
 console = Console()
 errors = Console(stderr=True)
 keys_app = typer.Typer(help="Issuer signing keys: one active key per agency.", no_args_is_help=True)
 documents_app = typer.Typer(help="Signed documents and status lists.", no_args_is_help=True)
-OPERATOR = audit.Actor(user_id=None, role="operator")
+
+
+def _operator() -> audit.Actor:
+    from corredor.services import audit
+
+    return audit.Actor(user_id=None, role="operator")
+
 
 Issuer = Annotated[str, typer.Option("--issuer", help="The issuing agency: INM or CBP.")]
 Out = Annotated[Path | None, typer.Option("--out", help="Write here instead of printing.")]
 
 
 def _platform() -> Platform:
+    from corredor.config import Settings
+    from corredor.services.platform import Platform
+
     return Platform.build(Settings())
 
 
@@ -55,6 +58,8 @@ def _write(content: dict[str, Any], out: Path | None) -> None:
 @keys_app.command("list")
 def list_keys() -> None:
     """Every key: id, agency, state and dates."""
+    from corredor.services import issuer_keys
+
     platform = _platform()
     with platform.db.transaction() as s:
         for row in issuer_keys.all_keys(s):
@@ -69,6 +74,10 @@ def list_keys() -> None:
 def _keys_job(
     job: str, issuer: str | None = None, kid: str | None = None, reason: str = ""
 ) -> None:
+    from corredor.services import audit, documents, issuer_keys
+    from corredor.services.errors import ServiceError
+    from corredor.services.platform import SOURCE
+
     platform = _platform()
     try:
         with platform.db.transaction() as s:
@@ -89,7 +98,7 @@ def _keys_job(
             else:
                 resigned = documents.revoke_key(platform, s, str(kid), reason)
                 said = f"revoked {kid}; re-signed {len(resigned)} live documents under a new key"
-            audit.append(s, OPERATOR, f"{SOURCE}:issuer_key:{job}", detail={"result": said})
+            audit.append(s, _operator(), f"{SOURCE}:issuer_key:{job}", detail={"result": said})
     except ServiceError as error:
         raise _fail(str(error)) from None
     console.print(said)
@@ -125,6 +134,9 @@ def revoke(
 @keys_app.command("export")
 def export_keys(out: Out = None) -> None:
     """The public key bundle for offline verifiers (prints its fingerprint on stderr)."""
+    from corredor.credentials.keys import fingerprint
+    from corredor.services import issuer_keys
+
     platform = _platform()
     with platform.db.transaction() as s:
         content = issuer_keys.key_bundle(s)
@@ -135,6 +147,8 @@ def export_keys(out: Out = None) -> None:
 @documents_app.command("status-list")
 def export_status(out: Out = None) -> None:
     """Every agency's signed revocation list, for offline verifiers (refresh at least daily)."""
+    from corredor.services import issuer_keys
+
     platform = _platform()
     with platform.db.transaction() as s:
         content = issuer_keys.status_lists(platform, s)
@@ -147,6 +161,13 @@ def export_case(
     out: Annotated[Path, typer.Option("--out", help="Directory to write into.")] = Path("."),
 ) -> None:
     """Write each document of a case: token (.jws), JSON, QR (PNG, SVG), card (SVG, PNG, PDF)."""
+    from sqlalchemy import select
+
+    from corredor.adapters.db.document_models import DocumentRow
+    from corredor.credentials import render
+    from corredor.services import audit, documents
+    from corredor.services.platform import SOURCE
+
     platform = _platform()
     out.mkdir(parents=True, exist_ok=True)
     with platform.db.transaction() as s:
@@ -155,7 +176,7 @@ def export_case(
             raise _fail(f"no documents on case {case_id}")
         audit.append(
             s,
-            OPERATOR,
+            _operator(),
             f"{SOURCE}:document:export",
             case_id=case_id,
             detail={"documents": [r.number for r in rows]},
@@ -176,6 +197,8 @@ def export_case(
 
 
 def _report(verdict: Verdict, as_json: bool) -> None:
+    from corredor.credentials import render
+
     document = verdict.credential
     if as_json:
         sys.stdout.write(
@@ -219,6 +242,11 @@ def verify(
     as_json: Annotated[bool, typer.Option("--json", help="Print the verdict as JSON.")] = False,
 ) -> None:
     """Verify a document fully offline. Exit 0 valid, 1 invalid (with the reason), 2 bad input."""
+    from corredor.credentials.keys import BundleError, load_bundle
+    from corredor.credentials.source import SourceError, read_token
+    from corredor.credentials.status import StatusListError, load_status_bundle
+    from corredor.credentials.verifier import Verifier
+
     try:
         ring = load_bundle(json.loads(keys.read_text(encoding="utf-8")))
         lists = load_status_bundle(json.loads(status.read_text(encoding="utf-8")), ring)

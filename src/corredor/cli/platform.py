@@ -2,149 +2,18 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import UTC, date, datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated
 
-import httpx
 import typer
-import uvicorn
 from rich.console import Console
-from sqlalchemy import select
 
-from corredor.adapters.db.allocation_models import AllocationWindow
-from corredor.adapters.db.engine import upgrade
-from corredor.adapters.db.models import Case, User
-from corredor.api.app import create_app
-from corredor.config import Settings
-from corredor.services import audit
-from corredor.services.accounts import add_user
-from corredor.services.database import Database
-from corredor.services.errors import Conflict
-from corredor.services.platform import Platform
-from corredor.services.schemas import UserIn
-from corredor.web.demo import DEMO_PASSWORD, DEMO_USERS
+# The web server, the database and the demo load inside the commands that use them, so
+# `corredor --help` and every other command start without them.
 
 console = Console()
 
 db_app = typer.Typer(help="The database: migrations.", no_args_is_help=True)
 audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
-
-
-def seed_demo_users(platform: Platform) -> None:
-    """Every role's demo account; an account that exists already is left as it is."""
-    with platform.db.transaction() as session:
-        for username, role, agency in DEMO_USERS:
-            try:
-                with session.begin_nested():
-                    add_user(
-                        session,
-                        UserIn(username=username, password=DEMO_PASSWORD, role=role, agency=agency),
-                    )
-            except Conflict:
-                continue
-
-
-def prepare_demo(platform: Platform) -> None:
-    """Demo accounts, one sample case and an open request window; run again (a restart), it
-    adds only what is missing."""
-    seed_demo_users(platform)
-    needs_case = not demo_applicant_has_a_case(platform)
-    needs_window = not a_window_is_open(platform)
-    if not (needs_case or needs_window):
-        return  # a restart with everything there: no server to start
-    with running(platform, "127.0.0.1", free_port("127.0.0.1")) as base:
-        if needs_case:
-            walk_family(base, quiet=True, until="parole_requested")
-        if needs_window:
-            open_demo_window(base)
-
-
-DEMO_SITE = "mx-cmx-assisted-site"  # CBP's assisted site in Mexico City
-
-
-def open_demo_window(base: str) -> None:
-    """40 seats a day at the Mexico City site for two weeks from next week, and a request window
-    that closes in seven days (so the appointment pages have one)."""
-    with httpx.Client(base_url=base, timeout=30) as client:
-        w = Walk(client, quiet=True)
-        first = date.today() + timedelta(days=8)
-        last = first + timedelta(days=13)
-        w.call(
-            "cbp.cdmx",
-            "POST",
-            "/allocation/capacity",
-            "sets 40 seats a day at the assisted site",
-            {
-                "site_id": DEMO_SITE,
-                "from": first.isoformat(),
-                "until": last.isoformat(),
-                "seats": 40,
-            },
-        )
-        w.call(
-            "cbp.cdmx",
-            "POST",
-            "/allocation/windows",
-            "opens a request window",
-            {
-                "site_ids": [DEMO_SITE],
-                "first_day": first.isoformat(),
-                "last_day": last.isoformat(),
-                "closes_at": (datetime.now(UTC) + timedelta(days=7)).isoformat(),
-            },
-        )
-
-
-def a_window_is_open(platform: Platform) -> bool:
-    with platform.db.transaction() as session:
-        found = session.scalar(
-            select(AllocationWindow.id).where(AllocationWindow.state == "open").limit(1)
-        )
-    return found is not None
-
-
-def demo_applicant_has_a_case(platform: Platform) -> bool:
-    applicant = "marie"  # the applicant walk_family signs in as
-    with platform.db.transaction() as session:
-        found = session.scalar(
-            select(Case.id)
-            .join(User, User.id == Case.applicant_user_id)
-            .where(User.username == applicant)
-        )
-    return found is not None
-
-
-def free_port(host: str) -> int:
-    with socket.socket() as probe:
-        probe.bind((host, 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-@contextmanager
-def running(platform: Platform, host: str, port: int) -> Iterator[str]:
-    """The real app, served by uvicorn in a thread, for as long as the block runs."""
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(platform=platform), host=host, port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the API server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 def serve(
@@ -155,6 +24,15 @@ def serve(
     ] = False,
 ) -> None:
     """Serve the platform API (migrating the database first)."""
+    import uvicorn
+
+    from corredor.adapters.db.engine import upgrade
+    from corredor.api.app import create_app
+    from corredor.cli.demo_seed import prepare_demo
+    from corredor.config import Settings
+    from corredor.services.platform import Platform
+    from corredor.web.demo import DEMO_PASSWORD, DEMO_USERS
+
     settings = Settings(demo=True) if demo else Settings()  # the home page lists demo accounts
     upgrade(settings.database_url)
     if settings.uses_dev_secrets:
@@ -173,152 +51,6 @@ def serve(
     uvicorn.run(create_app(platform=platform), host=host, port=port, log_level="info")
 
 
-class Walk:
-    """A client that signs in as each demo account and says who does what."""
-
-    def __init__(self, client: httpx.Client, quiet: bool) -> None:
-        self.client, self.quiet, self.tokens = client, quiet, dict[str, str]()
-        self.step = 0
-
-    def token(self, username: str) -> str:
-        if username not in self.tokens:
-            answer = self.client.post(
-                "/api/v1/auth/token", json={"username": username, "password": DEMO_PASSWORD}
-            )
-            answer.raise_for_status()
-            self.tokens[username] = answer.json()["access_token"]
-        return self.tokens[username]
-
-    def call(self, who: str, method: str, path: str, what: str, body: Any = None) -> Any:
-        headers = {"Authorization": f"Bearer {self.token(who)}"}
-        if method == "POST":
-            headers["Idempotency-Key"] = uuid.uuid4().hex
-        answer = self.client.request(method, f"/api/v1{path}", json=body, headers=headers)
-        if answer.status_code >= 400:
-            raise RuntimeError(f"{what}: {answer.status_code} {answer.text}")
-        result = answer.json()
-        if not self.quiet:
-            self.step += 1
-            state = result.get("state", "") if isinstance(result, dict) else ""
-            console.print(
-                f"[bold]{self.step:>2}.[/] [cyan]{who}[/] {what}"
-                + (f"  [dim]-> {state}[/]" if state else "")
-            )
-        return result
-
-
-def walk_family(base: str, *, quiet: bool = False, until: str = "work_authorized") -> str:
-    """A Haitian family from Ciudad Hidalgo to work authorization, through the HTTP API."""
-    today = date.today()
-    with httpx.Client(base_url=base, timeout=30) as client:
-        w = Walk(client, quiet)
-        me = w.call("marie", "GET", "/me", "signs in on her phone")
-        case = w.call(
-            "inm.hidalgo",
-            "POST",
-            "/cases",
-            "registers Marie-Claude Joseph and her children (4 and 9) at Ciudad Hidalgo, "
-            "ground: asylum seeker",
-            {
-                "border_point_id": "mx-chp-ciudad-hidalgo",
-                "ground": "tvrh.ground.asylum-seeker",
-                "principal": {
-                    "name": "Marie-Claude Joseph",
-                    "birth_date": "1992-04-11",
-                    "nationality": "HT",
-                    "document_number": f"HT-DEMO-{uuid.uuid4().hex[:6].upper()}",
-                },
-                "members": [
-                    {
-                        "name": "Wesley Joseph",
-                        "birth_date": date(today.year - 4, 3, 2).isoformat(),
-                        "nationality": "HT",
-                        "relation": "child",
-                    },
-                    {
-                        "name": "Nadège Joseph",
-                        "birth_date": date(today.year - 9, 7, 20).isoformat(),
-                        "nationality": "HT",
-                        "relation": "child",
-                    },
-                ],
-                "documents": ["passport"],
-                "applicant_user_id": me["id"],
-            },
-        )
-        cid = case["id"]
-        issued = w.call("inm.hidalgo", "POST", f"/cases/{cid}/tvrh", "issues the TVRH")
-        card = next(g for g in issued["grants"] if g["kind"] == "tvrh")
-        fields = ["name", "birth_date", "nationality", "document_number", "household", "tvrh"]
-        consent = w.call(
-            "marie",
-            "POST",
-            f"/cases/{cid}/consents",
-            "consents to share her family's identity and TVRH with CBP for parole",
-            {"recipient": "CBP", "purpose": "parole", "fields": fields},
-        )
-        disclosure = w.call(
-            "inm.hidalgo",
-            "POST",
-            f"/cases/{cid}/disclosures",
-            "discloses those fields to CBP",
-            {"consent_id": consent["id"], "fields": fields},
-        )
-        if not quiet:
-            console.print(
-                f"    TVRH {card['number']} valid {card['valid_from']} to {card['valid_until']}; "
-                f"the family travels to Mexico City"
-            )
-        if until == "parole_requested":
-            w.call(
-                "marie",
-                "POST",
-                f"/cases/{cid}/parole-application",
-                "applies for parole",
-                {"channel": "app"},
-            )
-            return str(cid)
-        w.call(
-            "acnur.cdmx",
-            "POST",
-            f"/cases/{cid}/parole-application",
-            "(UNHCR) applies for parole with Marie at the assisted site, on her behalf",
-            {"channel": "assisted_site", "site_id": "mx-cmx-assisted-site"},
-        )
-        w.call("cbp.cdmx", "GET", f"/disclosures/{disclosure['id']}/data", "reads the disclosure")
-        vetting = w.call("cbp.cdmx", "POST", f"/cases/{cid}/vetting", "runs vetting")
-        if not quiet:
-            console.print(f"    vetting: {vetting['outcome']} ({vetting['source']})")
-        granted = w.call(
-            "cbp.cdmx",
-            "POST",
-            f"/cases/{cid}/parole-decision",
-            "grants advance parole, travel by flight to Miami (MIA)",
-            {"decision": "grant", "travel_mode": "flight", "port_id": "us-fl-mia"},
-        )
-        decision = next(d for d in granted["decisions"] if d["subject"] == "parole")
-        if not quiet:
-            console.print(
-                f"    decided under {decision['policy_id']}@{decision['policy_version']}: "
-                f"{', '.join(decision['clauses'])}"
-            )
-        done = w.call(
-            "cbp.cdmx",
-            "POST",
-            f"/cases/{cid}/admission",
-            "records admission at MIA (paroled in)",
-            {"port_id": "us-fl-mia"},
-        )
-        work = next(g for g in done["grants"] if g["kind"] == "work_authorization")
-        if not quiet:
-            console.print(
-                f"[bold green]work authorized[/]: {work['number']} "
-                f"({work['details']['category']}, from parole {work['details']['parole']}) "
-                f"valid {work['valid_from']} to {work['valid_until']}"
-            )
-        return str(cid)
-
-
 def demo(
     url: Annotated[
         str | None,
@@ -326,6 +58,11 @@ def demo(
     ] = None,
 ) -> None:
     """Walk a Haitian family from Ciudad Hidalgo to work authorization through the HTTP API."""
+    from corredor.adapters.db.engine import upgrade
+    from corredor.cli.demo_seed import free_port, running, seed_demo_users, walk_family
+    from corredor.config import Settings
+    from corredor.services.platform import Platform
+
     if url is not None:
         walk_family(url)
         return
@@ -341,6 +78,9 @@ def demo(
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply every migration to CORREDOR_DATABASE_URL (works from any directory)."""
+    from corredor.adapters.db.engine import upgrade
+    from corredor.config import Settings
+
     settings = Settings()
     upgrade(settings.database_url)
     console.print(f"database is up to date: {settings.database_url}")
@@ -349,6 +89,10 @@ def db_upgrade() -> None:
 @audit_app.command("verify")
 def audit_verify() -> None:
     """Check the audit log's hash chain; name the first entry that was altered."""
+    from corredor.config import Settings
+    from corredor.services import audit
+    from corredor.services.database import Database
+
     database = Database(Settings().database_url)
     with database.transaction() as session:
         result = audit.verify(session)

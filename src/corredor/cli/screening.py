@@ -5,28 +5,26 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import polars as pl
 import typer
-from pydantic import ValidationError
 from rich.console import Console
-from rich.progress import Progress
 from rich.table import Table
 
 from corredor import __version__
-from corredor.bulk.tables import PASS_THROUGH, TableError, read_profiles
-from corredor.bulk.vectorized import screen_frame
-from corredor.domain.catalogue import Catalogue
-from corredor.domain.facts import Profile
-from corredor.domain.rules import Decision, Outcome
-from corredor.policy_files import PolicyFileError, field_path, load_catalogue, policy_paths
+
+# The rule engine, pydantic and Polars load inside the commands that use them, so `corredor
+# --help` and every other command start without paying for them.
+if TYPE_CHECKING:
+    from corredor.domain.catalogue import Catalogue
+    from corredor.domain.facts import Profile
+    from corredor.domain.rules import Decision
 
 console = Console()
 errors = Console(stderr=True, soft_wrap=True)  # error lines stay whole, for grep and logs
 
 EXAMPLES_DIR = Path(__file__).resolve().parents[3] / "examples" / "profiles"
-_STYLE = {Outcome.ELIGIBLE: "green", Outcome.NOT_ELIGIBLE: "red", Outcome.UNKNOWN: "yellow"}
+_STYLE = {"eligible": "green", "not_eligible": "red", "unknown": "yellow"}
 
 PolicyDir = Annotated[
     Path | None, typer.Option("--policies", help="Policy directory (default: policies/).")
@@ -42,6 +40,8 @@ def _fail(message: str) -> typer.Exit:
 
 
 def _catalogue(directory: Path | None) -> Catalogue:
+    from corredor.policy_files import PolicyFileError, load_catalogue
+
     try:
         return load_catalogue(directory)
     except PolicyFileError as error:
@@ -61,6 +61,11 @@ def _as_of(value: str | None) -> date:
 
 def read_profile(path: Path) -> Profile:
     """One profile from a JSON file; every problem names the file and the field."""
+    from pydantic import ValidationError
+
+    from corredor.domain.facts import Profile
+    from corredor.policy_files import field_path
+
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -104,7 +109,7 @@ def print_decisions(catalogue: Catalogue, decisions: list[Decision], title: str)
         outcome = decision.outcome
         table.add_row(
             f"{decision.pathway}\n[dim]{decision.version}[/]",
-            f"[{_STYLE[outcome]}]{outcome.value}[/]",
+            f"[{_STYLE[outcome.value]}]{outcome.value}[/]",
             "\n".join([f"[bold]{title_en}[/]", *(reason.text for reason in decision.reasons)]),
             "\n".join(decision.missing_facts),
         )
@@ -142,6 +147,13 @@ def screen_bulk(
     batch_rows: Annotated[int, typer.Option(min=1000, help="Rows per batch.")] = 250_000,
 ) -> None:
     """Screen a table of profiles against every pathway (one outcome column per pathway)."""
+    import polars as pl
+    from rich.progress import Progress
+
+    from corredor.bulk.tables import PASS_THROUGH, TableError, read_profiles
+    from corredor.bulk.vectorized import screen_frame
+    from corredor.domain.rules import Outcome
+
     catalogue = _catalogue(policies)
     day = _as_of(as_of)
     if target.suffix.lower() != ".parquet":
@@ -183,6 +195,8 @@ def screen_demo(as_of: AsOf = None) -> None:
 
 def check(policies: PolicyDir = None) -> None:
     """Validate every policy file; exit non-zero naming the file and field on error."""
+    from corredor.policy_files import policy_paths
+
     catalogue = _catalogue(policies)
     table = Table(title="Policy files")
     for column in ("Pathway", "Version", "In force", "Authority", "File"):

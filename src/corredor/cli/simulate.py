@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 import typer
 from rich.console import Console
 from rich.progress import (
@@ -20,15 +19,11 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from corredor.policy_files import PolicyFileError, load_catalogue
-from corredor.simulator.flee_engine import averaged_relative_difference, run_flee_counts
-from corredor.simulator.flee_input import FleeInputError, read_flee
-from corredor.simulator.model import compile_scenario
-from corredor.simulator.montecarlo import Engine, dask_client, run_many, run_seeds
-from corredor.simulator.network import NetworkError, load_network
-from corredor.simulator.outputs import Series, mean_ci, totals, write_outputs
-from corredor.simulator.report import ScenarioResult, write_report
-from corredor.simulator.scenario import ScenarioError, load_scenario
+# NumPy, Polars, Dask and matplotlib load inside the commands, so `corredor --help` and every
+# other command start without them.
+if TYPE_CHECKING:
+    from corredor.simulator.montecarlo import Engine
+    from corredor.simulator.report import ScenarioResult
 
 console = Console()
 errors = Console(stderr=True, soft_wrap=True)
@@ -54,6 +49,13 @@ def _progress() -> Progress:
 def _run_scenarios(
     names: list[str], *, runs: int, seed: int, engine: Engine, scheduler: str | None, workers: int
 ) -> list[ScenarioResult]:
+    from corredor.policy_files import PolicyFileError, load_catalogue
+    from corredor.simulator.model import compile_scenario
+    from corredor.simulator.montecarlo import dask_client, run_many
+    from corredor.simulator.network import NetworkError, load_network
+    from corredor.simulator.report import ScenarioResult
+    from corredor.simulator.scenario import ScenarioError, load_scenario
+
     try:
         catalogue, network = load_catalogue(), load_network()
         scenarios = [load_scenario(name) for name in names]
@@ -84,6 +86,10 @@ def _advance(progress: Progress, task: TaskID) -> Callable[[int], None]:
 
 
 def _summary(results: list[ScenarioResult]) -> Table:
+    import numpy as np
+
+    from corredor.simulator.outputs import mean_ci, totals
+
     table = Table(title="means over runs (95% CI)")
     table.add_column("measure")
     for result in results:
@@ -124,6 +130,9 @@ def simulate(  # noqa: PLR0917 - a Typer command takes its options as parameters
     workers: Annotated[int, typer.Option(min=1, help="Threads of the local cluster.")] = 2,
 ) -> None:
     """Run a scenario N times and write its daily series, or compare scenarios in a report."""
+    from corredor.simulator.outputs import write_outputs
+    from corredor.simulator.report import write_report
+
     if engine not in ("count", "agent"):
         raise _fail(f"--engine: {engine!r} is not one of count, agent")
     chosen: Engine = "count" if engine == "count" else "agent"
@@ -162,6 +171,13 @@ def simulate(  # noqa: PLR0917 - a Typer command takes its options as parameters
 
 
 def _validate(directory: Path, runs: int, seed: int, out: Path | None) -> None:
+    import numpy as np
+
+    from corredor.simulator.flee_engine import averaged_relative_difference, run_flee_counts
+    from corredor.simulator.flee_input import FleeInputError, read_flee
+    from corredor.simulator.montecarlo import run_seeds
+    from corredor.simulator.outputs import mean_ci
+
     try:
         scenario = read_flee(directory)
     except FleeInputError as error:
@@ -191,6 +207,3 @@ def _validate(directory: Path, runs: int, seed: int, out: Path | None) -> None:
 
 def register(app: typer.Typer) -> None:
     app.command("simulate")(simulate)
-
-
-__all__ = ["Series", "register", "simulate"]

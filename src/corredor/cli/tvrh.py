@@ -8,12 +8,6 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from corredor.config import Settings
-from corredor.services import corridor
-from corredor.services.accounts import principal_named
-from corredor.services.errors import Forbidden, NotFound
-from corredor.services.platform import Platform
-
 console = Console()
 errors = Console(stderr=True, soft_wrap=True)
 tvrh_app = typer.Typer(help="Humanitarian visitor cards (TVRH).", no_args_is_help=True)
@@ -30,6 +24,12 @@ def expire_lapsed(
     ],
 ) -> None:
     """Expire every TVRH whose validity ended before today (run it daily, e.g. from cron)."""
+    from corredor.config import Settings
+    from corredor.services import corridor
+    from corredor.services.accounts import principal_named
+    from corredor.services.errors import Forbidden, NotFound
+    from corredor.services.platform import Platform
+
     platform = Platform.build(Settings())
     try:
         with platform.db.transaction() as session:
