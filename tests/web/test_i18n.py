@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from babel.messages.pofile import read_po
@@ -23,6 +23,7 @@ from corredor.web.i18n import (
     choose_language,
     parse_accept_language,
 )
+from corredor.web.places import country_names, region_names, sort_key
 
 PLACEHOLDER = re.compile(r"%\(\w+\)s")
 
@@ -158,3 +159,52 @@ def test_spanish_by_default_and_selector_in_every_language(client: TestClient) -
     for language in LANGUAGES:
         assert f'lang="{language.code}"' in html
         assert language.name in html
+
+
+@pytest.mark.parametrize("code", LANGUAGE_CODES)
+def test_every_offered_country_and_state_has_a_name_in_every_language(code: str) -> None:
+    countries = country_names(code)
+    assert len(countries) == 249  # ISO 3166-1, not whatever CLDR release is installed
+    assert [c for c, name in countries.items() if not name.strip()] == []
+    states = region_names(code)
+    assert len(states) == 32
+    assert [c for c, name in states.items() if not name.strip()] == []
+
+
+def test_kreyol_names_come_from_the_projects_own_catalog() -> None:
+    names = country_names("ht")
+    assert names["HT"] == "Ayiti"
+    assert names["US"] == "Etazini"
+    assert names["DO"] == "Repiblik Dominikèn"
+    assert names["NO"] == "Norvège"  # a code YAML would read as "false" stays a country
+    assert region_names("ht")["MX-CMX"] == "Vil Meksik"
+
+
+def test_names_are_sorted_for_the_reader_not_by_code_point() -> None:
+    french = list(country_names("fr").values())
+    # 'Égypte' sits among the E's, not after 'Zimbabwe' as code-point order would put it
+    assert french.index("Égypte") < french.index("Espagne") < french.index("Zimbabwe")
+    spanish = list(region_names("es").values())
+    assert spanish == sorted(spanish, key=sort_key)
+    assert spanish.index("Michoacán") < spanish.index("Morelos")
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("es", "1 de marzo de 2026"),
+        ("en", "March 1, 2026"),
+        ("ht", "1 mas 2026"),
+        ("fr", "1 mars 2026"),
+        ("pt", "1 de março de 2026"),
+    ],
+)
+def test_dates_follow_each_languages_own_convention(code: str, expected: str) -> None:
+    assert Formatter(code).date(date(2026, 3, 1)) == expected
+
+
+def test_times_are_mexico_city_time_in_each_languages_clock() -> None:
+    moment = datetime(2026, 12, 1, 20, 5, tzinfo=UTC)  # 14:05 in Mexico City
+    assert Formatter("ht").datetime(moment) == "1 desanm 2026 14:05 (CDMX)"
+    assert Formatter("en").datetime(moment) == "December 1, 2026 2:05 PM (CDMX)"
+    assert Formatter("ht").number(1450.5).replace("\u202f", " ") == "1 450,5"

@@ -77,13 +77,17 @@ class TokenBucketLimiter:
             return (1 - bucket.tokens) / self.rate if self.rate > 0 else math.inf
 
 
-# KEYS[1] the caller's bucket; ARGV: capacity, rate per second. Returns the wait in microseconds
-# (0: go ahead). Time is the Redis server's; an idle bucket expires once it would be full again.
+# KEYS[1] the caller's bucket; ARGV: capacity, rate per second, and optionally the moment (in
+# seconds) from an injected clock. Returns the wait in microseconds (0: go ahead). Without a
+# moment, time is the Redis server's; an idle bucket expires once it would be full again.
 _TAKE = """
 local capacity = tonumber(ARGV[1])
 local rate = tonumber(ARGV[2])
-local now = redis.call('TIME')
-local moment = tonumber(now[1]) + tonumber(now[2]) / 1000000
+local moment = tonumber(ARGV[3])
+if moment == nil then
+  local now = redis.call('TIME')
+  moment = tonumber(now[1]) + tonumber(now[2]) / 1000000
+end
 local state = redis.call('HMGET', KEYS[1], 'tokens', 'updated')
 local tokens = tonumber(state[1]) or capacity
 local updated = tonumber(state[2]) or moment
@@ -113,15 +117,20 @@ class RedisTokenBucketLimiter:
         capacity: int = CAPACITY,
         rate: float = RATE,
         prefix: str = "corredor:ratelimit:",
+        clock: Callable[[], float] | None = None,
     ) -> None:
         self.capacity = capacity
         self.rate = rate
         self.prefix = prefix
+        self.clock = clock  # None: the Redis server's clock, which every worker shares
         self._redis = redis.Redis.from_url(url, socket_timeout=1.0)
         self._take = self._redis.register_script(_TAKE)
 
     def take(self, caller: str) -> float:
-        wait = int(self._take(keys=[self.prefix + caller], args=[self.capacity, self.rate]))
+        args: list[float] = [self.capacity, self.rate]
+        if self.clock is not None:
+            args.append(self.clock())
+        wait = int(self._take(keys=[self.prefix + caller], args=args))
         if wait < 0:
             return math.inf
         return wait / 1_000_000
@@ -134,8 +143,14 @@ def limiter_of(request: Request) -> Limiter:
     """One limiter per app, made on first use from the settings (tests may set their own)."""
     state = request.app.state
     if getattr(state, "verification_limiter", None) is None:
-        url = state.platform.settings.rate_limit_url
-        state.verification_limiter = RedisTokenBucketLimiter(url) if url else TokenBucketLimiter()
+        platform = state.platform
+        url = platform.settings.rate_limit_url
+        clock = platform.limit_clock  # None in service: Redis's clock, or the process's
+        state.verification_limiter = (
+            RedisTokenBucketLimiter(url, clock=clock)
+            if url
+            else TokenBucketLimiter(clock=clock or time.monotonic)
+        )
     limiter: Limiter = state.verification_limiter
     return limiter
 

@@ -7,7 +7,7 @@ inputs from the database and writes its outcome back, with every change in the a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, or_, select
@@ -311,8 +311,7 @@ def _cohort(p: Platform, window: AllocationWindow, body: RequestIn) -> str | Non
     return cohort_of(policy, body.facts.known_facts(), p.today())
 
 
-def _check_window_open(window: AllocationWindow) -> None:
-    moment = now()
+def _check_window_open(window: AllocationWindow, moment: datetime) -> None:
     if window.state != "open":
         raise Conflict(f"window {window.id} is {window.state}", state=window.state)
     if moment < audit.as_utc(window.opens_at):
@@ -328,7 +327,7 @@ def register(
     who.require(Permission.ALLOCATION_REQUEST)
     begin_writing(s)
     window = load_window(s, body.window_id, lock="key_share")
-    _check_window_open(window)
+    _check_window_open(window, p.now())
     if body.site_id not in window.sites:
         raise InvalidInput("site_id", f"window {window.id} serves {', '.join(window.sites)}")
     applicant = body.applicant_user_id

@@ -176,7 +176,7 @@ def run_window(p: Platform, s: Session, who: Principal, window_id: str, body: Ru
     s.flush()
     _store_outcome(s, run, requests, outcome)
     window.state = "allocated"
-    window.closes_at = min(audit.as_utc(window.closes_at), now())
+    window.closes_at = min(audit.as_utc(window.closes_at), p.now())
     audit.append(
         s,
         actor(s, who),

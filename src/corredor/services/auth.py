@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -49,13 +50,22 @@ class Token:
     expires_at: datetime
 
 
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
 class Tokens:
-    def __init__(self, secret: str, minutes: int) -> None:
+    """Short-lived signed tokens; issue and expiry are judged by `clock` (the platform's)."""
+
+    def __init__(
+        self, secret: str, minutes: int, clock: Callable[[], datetime] = utc_now
+    ) -> None:
         self._secret = secret
         self.lifetime = timedelta(minutes=minutes)
+        self.clock = clock
 
     def issue(self, principal: Principal, now: datetime | None = None) -> Token:
-        issued = now or datetime.now(UTC)
+        issued = now or self.clock()
         expires = issued + self.lifetime
         claims = {
             "sub": principal.user_id,
@@ -69,7 +79,15 @@ class Tokens:
 
     def read(self, token: str) -> Principal:
         try:
-            claims = jwt.decode(token, self._secret, algorithms=[ALGORITHM])
+            # expiry is checked below against the platform's clock, not PyJWT's own
+            claims = jwt.decode(
+                token,
+                self._secret,
+                algorithms=[ALGORITHM],
+                options={"verify_exp": False, "verify_iat": False, "require": ["exp", "sub"]},
+            )
+            if datetime.fromtimestamp(int(claims["exp"]), UTC) <= self.clock():
+                raise jwt.ExpiredSignatureError
             return Principal(
                 user_id=str(claims["sub"]),
                 username=str(claims["name"]),

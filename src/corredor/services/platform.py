@@ -73,7 +73,17 @@ class Platform:
     catalogue: Catalogue
     screening: Screening
     reference: Reference
+    # The platform's clocks: every deadline (a window's close, a token's expiry, a TVRH's end)
+    # is judged by these, so tests and replays set them instead of racing the wall clock.
     today: Callable[[], date] = field(default=date.today)
+    now: Callable[[], datetime] = field(default=now)
+    # Seconds for the rate limits' buckets; None: Redis's own clock (shared by every worker)
+    # or, without Redis, the process's monotonic clock.
+    limit_clock: Callable[[], float] | None = None
+
+    def __post_init__(self) -> None:
+        # late-bound, so that a clock set on the platform after it is built governs tokens too
+        self.tokens.clock = lambda: self.now()  # noqa: PLW0108
 
     @classmethod
     def build(cls, settings: Settings, screening: Screening | None = None) -> Platform:

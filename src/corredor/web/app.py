@@ -36,7 +36,6 @@ from corredor.web.appointments import add_appointment_pages
 from corredor.web.cases import add_case_pages
 from corredor.web.demo import DEMO_PASSWORD, DEMO_USERS
 from corredor.web.documents_pages import add_document_pages
-from corredor.web.i18n import country_names
 from corredor.web.page import (
     WEB_DIR,
     Page,
@@ -45,11 +44,11 @@ from corredor.web.page import (
     default_settings,
 )
 from corredor.web.parole import add_parole_pages
+from corredor.web.places import country_names, region_names
 from corredor.web.results import PathwayView, explain
 from corredor.web.screener import (
     ELSEWHERE,
     ERRORS,
-    MEXICAN_STATES,
     ROWS,
     VOCABULARY,
     Answers,
@@ -231,8 +230,8 @@ def render_question(
         question=question_text,
         values=values,
         errors={field: _(ERRORS[key]) for field, key in errors.items()},
-        countries=sorted(country_names(page.lang).items(), key=lambda item: item[1]),
-        states=MEXICAN_STATES,
+        countries=list(country_names(page.lang).items()),
+        states=region_names(page.lang),
         elsewhere=ELSEWHERE,
         rows=range(1, ROWS + 1),
         choices=_choices(page.gettext),
@@ -248,9 +247,7 @@ def _add_result_pages(router: APIRouter, ctx: _Pages) -> None:
             {
                 "fact": fact,
                 "question": page.gettext.gettext(FACTS[fact].question),
-                "answer": describe_answer(
-                    fact, value, page.gettext, page.fmt.country, page.fmt.date
-                ),
+                "answer": describe_answer(fact, value, page.gettext, page.fmt.place, page.fmt.date),
             }
             for fact, value in answers.facts.items()
         ]

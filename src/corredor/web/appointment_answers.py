@@ -33,8 +33,8 @@ from corredor.services.crypto import DecryptionError
 from corredor.services.errors import InvalidInput
 from corredor.services.platform import Platform, now
 from corredor.web.forms import text
-from corredor.web.i18n import country_names
 from corredor.web.page import Page, WebSettings
+from corredor.web.places import country_names
 from corredor.web.screener import ERRORS, N_, parse_answer
 
 COOKIE: Final = "corredor_appointment"

@@ -128,7 +128,7 @@ def answer_lines(page: Page, question: str, draft: Draft, windows: list[WindowOu
         return list(draft.answers["people"])
     if question == "household":
         return describe_answer(
-            "household", draft.answers["household"], g, page.fmt.country, page.fmt.date
+            "household", draft.answers["household"], g, page.fmt.place, page.fmt.date
         )
     return [g.gettext("Yes") if draft.answers[question] == "yes" else g.gettext("No")]
 

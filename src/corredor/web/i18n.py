@@ -19,11 +19,12 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.core import negotiate_locale
-from babel.dates import format_date, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
-from babel.support import Translations
+from babel.support import NullTranslations, Translations
+
+from corredor.web.places import country_names, region_names
 
 LOCALES_DIR: Final = Path(__file__).parent / "locales"
 DEFAULT_LANGUAGE: Final = "es"
@@ -67,13 +68,49 @@ def _compiled(code: str, domain: str) -> Translations:
     return Translations(compiled, domain=domain)
 
 
+class MissingMessages(NullTranslations):
+    """The last resort of every catalog: shows the English msgid, and notes which message was
+    missing in which language, so a test can render every page and find any untranslated one."""
+
+    LIMIT: Final = 10_000  # msgids come from the code, a finite set; this only bounds a bug
+
+    def __init__(self, code: str) -> None:
+        super().__init__()
+        self.code = code
+        self.seen: set[str] = set()
+
+    def gettext(self, message: str) -> str:
+        if len(self.seen) < self.LIMIT:
+            self.seen.add(message)
+        return message
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.gettext(singular if n == 1 else plural)
+
+
 @cache
 def translations(code: str) -> Translations:
     """Every message of one language: the public catalog, with the staff catalog merged in."""
     merged = _compiled(code, PUBLIC_DOMAIN)
     if catalog_path(code, STAFF_DOMAIN).exists():
         merged.merge(_compiled(code, STAFF_DOMAIN))
+    merged.add_fallback(MissingMessages(code))
     return merged
+
+
+def untranslated(code: str) -> set[str]:
+    """Messages a page asked for in this language that its catalogs do not have (English, the
+    language of the msgids, has none by definition)."""
+    fallback = translations(code)._fallback
+    assert isinstance(fallback, MissingMessages)
+    return set() if code == "en" else set(fallback.seen)
+
+
+def forget_untranslated() -> None:
+    for code in LANGUAGE_CODES:
+        fallback = translations(code)._fallback
+        assert isinstance(fallback, MissingMessages)
+        fallback.seen.clear()
 
 
 def parse_accept_language(header: str) -> list[str]:
@@ -94,53 +131,87 @@ def parse_accept_language(header: str) -> list[str]:
     return [tag for _, _, tag in sorted(weighted)]
 
 
-def choose_language(query: str | None, cookie: str | None, accept_language: str | None) -> str:
-    """`?lang=` first, then the remembered choice, then the browser's wish, then Spanish."""
+def choose_language(
+    query: str | None,
+    cookie: str | None,
+    accept_language: str | None,
+    among: tuple[str, ...] = LANGUAGE_CODES,
+) -> str:
+    """`?lang=` first, then the remembered choice, then the browser's wish, then Spanish; only
+    languages `among` those the page is offered in (staff pages: Spanish and English)."""
     for explicit in (query, cookie):
-        if explicit in LANGUAGE_CODES:
+        if explicit in among:
             return explicit
     if accept_language:
         preferred = parse_accept_language(accept_language)
         # match "pt-BR" to "pt": Babel compares the primary subtag when asked with aliases off
         primary = [tag.replace("_", "-").split("-")[0].lower() for tag in preferred]
-        found = negotiate_locale(primary, list(LANGUAGE_CODES), sep="-")
+        found = negotiate_locale(primary, list(among), sep="-")
         if found:
             return found
     return DEFAULT_LANGUAGE
 
 
+# Dates are written from patterns the project owns, not from the installed CLDR: a Babel
+# release without Kreyòl data once turned "1 mas 2026" into "2026 M03 1". Month names and
+# patterns below are each language's own convention (CLDR's, where CLDR has the language).
+MONTHS: Final[dict[str, tuple[str, ...]]] = {
+    "es": ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+           "septiembre", "octubre", "noviembre", "diciembre"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"),
+    "ht": ("janvye", "fevriye", "mas", "avril", "me", "jen", "jiyè", "out",
+           "septanm", "oktòb", "novanm", "desanm"),
+    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+           "septembre", "octobre", "novembre", "décembre"),
+    "pt": ("janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto",
+           "setembro", "outubro", "novembro", "dezembro"),
+}  # fmt: skip
+LONG_DATE: Final[dict[str, str]] = {
+    "es": "{day} de {month} de {year}",
+    "en": "{month} {day}, {year}",
+    "ht": "{day} {month} {year}",
+    "fr": "{day} {month} {year}",
+    "pt": "{day} de {month} de {year}",
+}
+# Numbers: Kreyòl writes them as French does (space between thousands, decimal comma).
+NUMBER_LOCALE: Final[dict[str, str]] = {"ht": "fr"}
+
+
 @dataclass(frozen=True)
 class Formatter:
-    """Dates, numbers and country names in one language, from CLDR via Babel."""
+    """Dates, numbers and country names in one language."""
 
     code: str
 
     @property
     def locale(self) -> Locale:
-        return Locale.parse(self.code)
+        return Locale.parse(NUMBER_LOCALE.get(self.code, self.code))
 
     def date(self, day: date) -> str:
-        return format_date(day, format="long", locale=self.locale)
+        month = MONTHS[self.code][day.month - 1]
+        return LONG_DATE[self.code].format(day=day.day, month=month, year=day.year)
+
+    def time(self, moment: datetime) -> str:
+        if self.code == "en":
+            hour = moment.hour % 12 or 12
+            return f"{hour}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
+        return f"{moment.hour:02d}:{moment.minute:02d}"
 
     def datetime(self, moment: datetime) -> str:
         """Date and time to the minute, in Mexico City time (marked CDMX)."""
         local = moment.astimezone(DISPLAY_ZONE)
-        day = format_date(local, format="medium", locale=self.locale)
-        return f"{day} {format_time(local, format='short', locale=self.locale)} (CDMX)"
+        return f"{self.date(local.date())} {self.time(local)} (CDMX)"
 
     def number(self, value: float) -> str:
         return format_decimal(value, locale=self.locale)
 
     def country(self, code: str) -> str:
-        return str(self.locale.territories.get(code, code))
+        return country_names(self.code).get(code) or code
 
+    def region(self, code: str) -> str:
+        return region_names(self.code).get(code) or code
 
-@cache
-def country_names(code: str) -> dict[str, str]:
-    """Every ISO 3166-1 country with its name in the language (CLDR, via Babel)."""
-    territories = Formatter(code).locale.territories
-    return {
-        key: str(name)
-        for key, name in territories.items()
-        if len(key) == 2 and key.isalpha() and key not in {"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB"}
-    }
+    def place(self, code: str) -> str:
+        """A country (ISO 3166-1) or a Mexican state (ISO 3166-2:MX), named in the language."""
+        return self.region(code) if "-" in code else self.country(code)

@@ -82,14 +82,21 @@ class Page:
         settings: WebSettings,
         who: Principal | None = None,
         renewed_session: str | None = None,
+        languages: tuple[str, ...] = LANGUAGE_CODES,
     ) -> None:
         self.request = request
         self.settings = settings
         self.who = who
         self.renewed_session = renewed_session
         query_lang = request.query_params.get("lang")
+        # A page is offered only in the languages its catalogs are complete in: staff pages in
+        # Spanish and English, never half-translated in a third.
+        self.languages = languages
         self.lang = choose_language(
-            query_lang, request.cookies.get(LANG_COOKIE), request.headers.get("accept-language")
+            query_lang,
+            request.cookies.get(LANG_COOKIE),
+            request.headers.get("accept-language"),
+            among=languages,
         )
         self.remember_lang = (
             query_lang == self.lang and request.cookies.get(LANG_COOKIE) != query_lang
@@ -141,7 +148,8 @@ class Page:
     def context(self, **extra: Any) -> dict[str, Any]:
         return {
             "lang": self.lang,
-            "languages": LANGUAGES,
+            "languages": [item for item in LANGUAGES if item.code in self.languages],
+            "fewer_languages": len(self.languages) < len(LANGUAGES),
             "path": self.request.url.path,
             "csrf_field": CSRF_FIELD,
             "csrf_token": self.csrf,

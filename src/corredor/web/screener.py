@@ -25,6 +25,7 @@ from corredor.domain.facts import (
     FactKind,
     Profile,
 )
+from corredor.web.places import region_names
 
 
 def N_(message: str) -> str:
@@ -67,40 +68,8 @@ VOCABULARY: Final[dict[str, str]] = {
 }
 assert set(VOCABULARY) >= DOCUMENT_TYPES | RELATIONS | US_STATUSES | PETITION_STATES | VISA_CLASSES
 
-MEXICAN_STATES: Final[dict[str, str]] = {
-    "MX-AGU": "Aguascalientes",
-    "MX-BCN": "Baja California",
-    "MX-BCS": "Baja California Sur",
-    "MX-CAM": "Campeche",
-    "MX-CHP": "Chiapas",
-    "MX-CHH": "Chihuahua",
-    "MX-CMX": "Ciudad de México",
-    "MX-COA": "Coahuila",
-    "MX-COL": "Colima",
-    "MX-DUR": "Durango",
-    "MX-GUA": "Guanajuato",
-    "MX-GRO": "Guerrero",
-    "MX-HID": "Hidalgo",
-    "MX-JAL": "Jalisco",
-    "MX-MEX": "Estado de México",
-    "MX-MIC": "Michoacán",
-    "MX-MOR": "Morelos",
-    "MX-NAY": "Nayarit",
-    "MX-NLE": "Nuevo León",
-    "MX-OAX": "Oaxaca",
-    "MX-PUE": "Puebla",
-    "MX-QUE": "Querétaro",
-    "MX-ROO": "Quintana Roo",
-    "MX-SLP": "San Luis Potosí",
-    "MX-SIN": "Sinaloa",
-    "MX-SON": "Sonora",
-    "MX-TAB": "Tabasco",
-    "MX-TAM": "Tamaulipas",
-    "MX-TLA": "Tlaxcala",
-    "MX-VER": "Veracruz",
-    "MX-YUC": "Yucatán",
-    "MX-ZAC": "Zacatecas",
-}
+# Mexico's 32 federal entities (ISO 3166-2:MX), named per language in corredor.web.places.
+MEXICAN_STATES: Final = frozenset(region_names("es"))
 ELSEWHERE: Final = "elsewhere"  # a region we do not list: the fact stays unknown
 ROWS: Final = 5  # household members / irregular entries one page can take
 
@@ -353,7 +322,7 @@ def describe_answer(
     fact: str,
     value: Any,
     gettext: NullTranslations,
-    country_name: Callable[[str], str],
+    place_name: Callable[[str], str],
     format_day: Callable[[date], str],
 ) -> list[str]:
     """An answer in words for the check-your-answers page, one line per item."""
@@ -362,9 +331,9 @@ def describe_answer(
     if kind is FactKind.BOOLEAN:
         return [_("Yes") if value else _("No")]
     if kind is FactKind.COUNTRY:
-        return [country_name(value)]
+        return [place_name(value)]
     if kind is FactKind.REGION:
-        return [MEXICAN_STATES.get(value, value)]
+        return [place_name(value)]
     if kind is FactKind.DATE:
         return [format_day(date.fromisoformat(value))]
     if kind is FactKind.TERMS:
@@ -377,12 +346,12 @@ def describe_answer(
         return lines or [_("I travel alone")]
     if kind is FactKind.ENTRIES:
         lines = [
-            f"{country_name(e['country'])}: {format_day(date.fromisoformat(e['date']))}"
+            f"{place_name(e['country'])}: {format_day(date.fromisoformat(e['date']))}"
             for e in value
         ]
         return lines or [_("None")]
     if value is None:
         return [_("No")]
     return [
-        _(VOCABULARY[item]) if item in VOCABULARY else country_name(item) for item in value.values()
+        _(VOCABULARY[item]) if item in VOCABULARY else place_name(item) for item in value.values()
     ]

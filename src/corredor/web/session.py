@@ -24,9 +24,10 @@ from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from corredor.api.security import platform_of
-from corredor.domain.permissions import Permission
+from corredor.domain.permissions import Permission, Role
 from corredor.services.auth import Principal
 from corredor.services.errors import Conflict, Forbidden, NotFound, Unauthenticated
+from corredor.web.i18n import STAFF_LANGUAGES
 from corredor.web.labels import STATES, named
 from corredor.web.page import SESSION_COOKIE, Page, WebSettings
 
@@ -77,9 +78,20 @@ PAGE_SIGNED_IN = PageSignedIn()
 
 
 def signed_in_page(request: Request, settings: WebSettings, who: Principal) -> Page:
-    """A page for a signed-in person, renewing their session cookie."""
+    """A page for a signed-in person, renewing their session cookie. An applicant's pages are
+    in all five languages; officers' and caseworkers' carry their tasks (staff messages) in the
+    menu, so theirs are offered in Spanish and English only."""
+    if who.role is not Role.APPLICANT:
+        return staff_page(request, settings, who)
     renewed = platform_of(request).tokens.issue(who).value
     return Page(request, settings, who=who, renewed_session=renewed)
+
+
+def staff_page(request: Request, settings: WebSettings, who: Principal) -> Page:
+    """A signed-in page of officers and caseworkers: offered in Spanish and English, the
+    languages the staff catalog is complete in."""
+    renewed = platform_of(request).tokens.issue(who).value
+    return Page(request, settings, who=who, renewed_session=renewed, languages=STAFF_LANGUAGES)
 
 
 def sign_in_url(request: Request) -> str:

@@ -29,7 +29,7 @@ from corredor.web.forms import submit_once
 from corredor.web.nav import NavEntry, add_entry
 from corredor.web.page import Page, WebSettings, checked_form
 from corredor.web.screener import N_
-from corredor.web.session import signed_in_page, who_may
+from corredor.web.session import staff_page, who_may
 from corredor.web.staff.allocation_common import (
     cohorts,
     done_notice,
@@ -114,13 +114,13 @@ def _add_capacity_pages(router: APIRouter, settings: WebSettings) -> None:
     def capacity(
         request: Request, who: Annotated[Principal, who_may(P.CAPACITY_UPDATE)]
     ) -> Response:
-        return render_capacity(signed_in_page(request, settings, who), {}, {})
+        return render_capacity(staff_page(request, settings, who), {}, {})
 
     @router.post("/staff/capacity", response_class=HTMLResponse)
     async def set_capacity(
         request: Request, who: Annotated[Principal, who_may(P.CAPACITY_UPDATE)]
     ) -> Response:
-        page = signed_in_page(request, settings, who)
+        page = staff_page(request, settings, who)
         form = await checked_form(request)
         platform = platform_of(request)
         groups = [cohort for cohort, _ in cohorts(platform, page.lang)]

@@ -16,7 +16,7 @@ from corredor.services.allocation_store import load_window
 from corredor.services.auth import Principal
 from corredor.web.allocation_results import results_view, site_names
 from corredor.web.page import WebSettings
-from corredor.web.session import signed_in_page, who_may
+from corredor.web.session import staff_page, who_may
 from corredor.web.staff.allocation_common import done_notice, own_sites, short_id
 
 P = Permission
@@ -29,7 +29,7 @@ def add_run_page(router: APIRouter, settings: WebSettings) -> None:
     def run_page(
         request: Request, run_id: str, who: Annotated[Principal, who_may(P.ALLOCATION_RUN)]
     ) -> Response:
-        page = signed_in_page(request, settings, who)
+        page = staff_page(request, settings, who)
         platform = platform_of(request)
         short_id(run_id)
         with platform.db.transaction() as s:

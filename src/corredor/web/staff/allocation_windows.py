@@ -4,7 +4,7 @@ once), and the buttons that run a window's allocation and reveal its seed."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Request
@@ -21,7 +21,7 @@ from corredor.web.allocation_results import site_names
 from corredor.web.forms import submit_once, text
 from corredor.web.page import Page, WebSettings, checked_form
 from corredor.web.screener import N_
-from corredor.web.session import signed_in_page, who_may
+from corredor.web.session import staff_page, who_may
 from corredor.web.staff.allocation_common import (
     known_sites,
     messages,
@@ -57,7 +57,7 @@ def render_windows(
     assert who is not None, "a signed-in page"
     mine = own_sites(platform, who)
     names = site_names(page.request)
-    moment = datetime.now(UTC)
+    moment = platform.now()
     with platform.db.transaction() as s:
         found = [
             w
@@ -104,17 +104,17 @@ def add_window_pages(router: APIRouter, settings: WebSettings) -> None:
     def windows(
         request: Request, who: Annotated[Principal, who_may(P.ALLOCATION_WINDOW)]
     ) -> Response:
-        return render_windows(signed_in_page(request, settings, who), {}, {})
+        return render_windows(staff_page(request, settings, who), {}, {})
 
     @router.post("/staff/allocation/windows", response_class=HTMLResponse)
     async def open_window(
         request: Request, who: Annotated[Principal, who_may(P.ALLOCATION_WINDOW)]
     ) -> Response:
-        page = signed_in_page(request, settings, who)
+        page = staff_page(request, settings, who)
         form = await checked_form(request)
         platform = platform_of(request)
         pathways = {pathway for pathway, _, _ in staged_pathways(platform, page.lang)}
-        body, errors = parse_window(form, known_sites(platform), pathways, datetime.now(UTC))
+        body, errors = parse_window(form, known_sites(platform), pathways, platform.now())
         if body is None:
             return render_windows(page, form, errors, status_code=400)
         try:
@@ -142,7 +142,7 @@ def add_window_pages(router: APIRouter, settings: WebSettings) -> None:
     async def run(
         request: Request, window_id: str, who: Annotated[Principal, who_may(P.ALLOCATION_RUN)]
     ) -> Response:
-        page = signed_in_page(request, settings, who)
+        page = staff_page(request, settings, who)
         form = await checked_form(request)
         platform = platform_of(request)
         short_id(window_id)
@@ -172,7 +172,7 @@ def add_window_pages(router: APIRouter, settings: WebSettings) -> None:
     async def reveal(
         request: Request, window_id: str, who: Annotated[Principal, who_may(P.ALLOCATION_RUN)]
     ) -> Response:
-        page = signed_in_page(request, settings, who)
+        page = staff_page(request, settings, who)
         form = await checked_form(request)
         platform = platform_of(request)
         short_id(window_id)

@@ -17,7 +17,7 @@ from corredor.services.auth import Principal
 from corredor.services.schemas import CaseStatusOut
 from corredor.web import labels
 from corredor.web.page import WebSettings
-from corredor.web.session import page_requires, signed_in_page
+from corredor.web.session import page_requires, staff_page
 
 Document = Annotated[str, Query(max_length=40)]
 
@@ -29,7 +29,7 @@ def add_assist_pages(router: APIRouter, settings: WebSettings) -> None:
         who: Annotated[Principal, Depends(page_requires(Permission.CASE_READ))],
         document: Document = "",
     ) -> Response:
-        page = signed_in_page(request, settings, who)
+        page = staff_page(request, settings, who)
         platform = platform_of(request)
         found: list[CaseStatusOut] | None = None
         number = document.strip()

@@ -26,7 +26,7 @@ from corredor.web import labels
 from corredor.web.forms import submit_once, text
 from corredor.web.page import Page, WebSettings, checked_form
 from corredor.web.screener import N_, VOCABULARY
-from corredor.web.session import signed_in_page, who_may
+from corredor.web.session import staff_page, who_may
 
 P = Permission
 S = CaseState
@@ -52,7 +52,7 @@ ERRORS: Final[dict[str, str]] = {
 def add_cbp_pages(router: APIRouter, settings: WebSettings) -> None:
     @router.get("/cbp", response_class=HTMLResponse)
     def queue(request: Request, who: Annotated[Principal, who_may(P.DISCLOSURE_READ)]) -> Response:
-        page = signed_in_page(request, settings, who)
+        page = staff_page(request, settings, who)
         platform = platform_of(request)
         with platform.db.transaction() as s:
             cases = corridor.list_cases(platform, s, who, limit=200)
@@ -119,13 +119,13 @@ def add_cbp_pages(router: APIRouter, settings: WebSettings) -> None:
     def review(
         request: Request, case_id: CaseId, who: Annotated[Principal, who_may(P.DISCLOSURE_READ)]
     ) -> Response:
-        return render_review(signed_in_page(request, settings, who), case_id, {}, {})
+        return render_review(staff_page(request, settings, who), case_id, {}, {})
 
     @router.post("/cbp/cases/{case_id}/vetting")
     async def vet(
         request: Request, case_id: CaseId, who: Annotated[Principal, who_may(P.VETTING_RUN)]
     ) -> Response:
-        page = signed_in_page(request, settings, who)
+        page = staff_page(request, settings, who)
         form = await checked_form(request)
         platform = platform_of(request)
         _, answer = submit_once(
@@ -142,7 +142,7 @@ def add_cbp_pages(router: APIRouter, settings: WebSettings) -> None:
     async def decide(
         request: Request, case_id: CaseId, who: Annotated[Principal, who_may(P.PAROLE_DECIDE)]
     ) -> Response:
-        page = signed_in_page(request, settings, who)
+        page = staff_page(request, settings, who)
         form = await checked_form(request)
         platform = platform_of(request)
         with platform.db.transaction() as s:
@@ -168,7 +168,7 @@ def add_cbp_pages(router: APIRouter, settings: WebSettings) -> None:
     async def admit(
         request: Request, case_id: CaseId, who: Annotated[Principal, who_may(P.ADMISSION_RECORD)]
     ) -> Response:
-        page = signed_in_page(request, settings, who)
+        page = staff_page(request, settings, who)
         form = await checked_form(request)
         platform = platform_of(request)
         port = text(form, "admission_port")

@@ -27,11 +27,11 @@ from corredor.services.schemas import DisclosureIn, HouseholdIn, MemberIn, Perso
 from corredor.web import labels
 from corredor.web.cases import CBP_FIELDS, clause_labels
 from corredor.web.forms import KEY_FIELD, choices, day_of, submit_once, text
-from corredor.web.i18n import country_names
 from corredor.web.page import CSRF_FIELD, Page, WebSettings, checked_form
+from corredor.web.places import country_names
 from corredor.web.results import pick
 from corredor.web.screener import N_, VOCABULARY
-from corredor.web.session import error_page, signed_in_page, who_may
+from corredor.web.session import error_page, staff_page, who_may
 
 P = Permission
 ROWS: Final = 5  # household members besides the principal person, on one form
@@ -154,7 +154,7 @@ def add_desk_pages(router: APIRouter, settings: WebSettings) -> None:
             errors={field: g.gettext(ERRORS[key]) for field, key in errors.items()},
             points=[(p.id, p.name) for p in platform.reference.inm_border_points],
             grounds=_ground_names(page),
-            countries=sorted(country_names(page.lang).items(), key=lambda item: item[1]),
+            countries=list(country_names(page.lang).items()),
             relations=[(r, g.gettext(VOCABULARY[r])) for r in VOCABULARY if r in RELATIONS],
             documents=[(d, g.gettext(VOCABULARY[d])) for d in VOCABULARY if d in DOCUMENT_TYPES],
             rows=range(1, ROWS + 1),
@@ -164,13 +164,13 @@ def add_desk_pages(router: APIRouter, settings: WebSettings) -> None:
     def register_form(
         request: Request, who: Annotated[Principal, who_may(P.CASE_CREATE)]
     ) -> Response:
-        return render_form(signed_in_page(request, settings, who), {}, {})
+        return render_form(staff_page(request, settings, who), {}, {})
 
     @router.post("/desk/register", response_class=HTMLResponse)
     async def register_check(
         request: Request, who: Annotated[Principal, who_may(P.CASE_CREATE)]
     ) -> Response:
-        page = signed_in_page(request, settings, who)
+        page = staff_page(request, settings, who)
         form = await checked_form(request)
         if "edit" in form:
             return render_form(page, form, {})
@@ -214,7 +214,7 @@ def add_desk_pages(router: APIRouter, settings: WebSettings) -> None:
     async def register(
         request: Request, who: Annotated[Principal, who_may(P.CASE_CREATE)]
     ) -> Response:
-        page = signed_in_page(request, settings, who)
+        page = staff_page(request, settings, who)
         form = await checked_form(request)
         household, errors = parse_household(request, who, form)
         if household is None:
@@ -239,7 +239,7 @@ def add_desk_pages(router: APIRouter, settings: WebSettings) -> None:
     async def decide_tvrh(
         request: Request, case_id: CaseId, who: Annotated[Principal, who_may(P.TVRH_ISSUE)]
     ) -> Response:
-        page = signed_in_page(request, settings, who)
+        page = staff_page(request, settings, who)
         form = await checked_form(request)
         platform = platform_of(request)
         try:
@@ -310,13 +310,13 @@ def _add_disclosure_pages(router: APIRouter, settings: WebSettings) -> None:
     def disclosure_form(
         request: Request, case_id: CaseId, who: Annotated[Principal, who_may(P.DISCLOSURE_CREATE)]
     ) -> Response:
-        return render(signed_in_page(request, settings, who), case_id, {}, {})
+        return render(staff_page(request, settings, who), case_id, {}, {})
 
     @router.post("/desk/cases/{case_id}/disclosure", response_class=HTMLResponse)
     async def disclose(
         request: Request, case_id: CaseId, who: Annotated[Principal, who_may(P.DISCLOSURE_CREATE)]
     ) -> Response:
-        page = signed_in_page(request, settings, who)
+        page = staff_page(request, settings, who)
         form = await checked_form(request)
         consent_id = text(form, "consent")
         chosen = [f for f in choices(form, "fields") if f in {str(x) for x in DisclosableField}]

@@ -12,7 +12,7 @@ from corredor.domain.permissions import Permission
 from corredor.services.auth import Principal
 from corredor.web.page import WebSettings
 from corredor.web.results import pick
-from corredor.web.session import page_requires, signed_in_page
+from corredor.web.session import page_requires, staff_page
 
 
 def add_policy_pages(router: APIRouter, settings: WebSettings) -> None:
@@ -21,7 +21,7 @@ def add_policy_pages(router: APIRouter, settings: WebSettings) -> None:
         request: Request,
         who: Annotated[Principal, Depends(page_requires(Permission.REFERENCE_READ))],
     ) -> Response:
-        page = signed_in_page(request, settings, who)
+        page = staff_page(request, settings, who)
         platform = platform_of(request)
         today = platform.today()
         rows, closed = [], []
