@@ -3,7 +3,7 @@ axe-core: INM -> applicant -> CBP -> arrival across three roles, a caseworker as
 for an English-speaking applicant, and the applicant's timeline and access log.
 
 The server is the whole app (API and pages) on uvicorn, over a migrated SQLite database; the
-same pages run on PostgreSQL in test_pages.py. Screenshots go to docs/screenshots/.
+same pages run on PostgreSQL in test_pages.py. Screenshots go to $CORREDOR_SCREENSHOTS (see test_browser.py).
 """
 
 from __future__ import annotations

@@ -57,9 +57,7 @@ def utc_now() -> datetime:
 class Tokens:
     """Short-lived signed tokens; issue and expiry are judged by `clock` (the platform's)."""
 
-    def __init__(
-        self, secret: str, minutes: int, clock: Callable[[], datetime] = utc_now
-    ) -> None:
+    def __init__(self, secret: str, minutes: int, clock: Callable[[], datetime] = utc_now) -> None:
         self._secret = secret
         self.lifetime = timedelta(minutes=minutes)
         self.clock = clock
