@@ -5,7 +5,7 @@ HTML, in a second page that may run axe's script) and must have no serious or cr
 
 The server is the whole app on uvicorn over a migrated SQLite database (the `site` fixture of
 test_journeys_browser); the same pages run on PostgreSQL in test_appointment_pages.py.
-Screenshots go to docs/screenshots/applicant-appointment-*.png.
+Screenshots go to $CORREDOR_SCREENSHOTS (docs/screenshots/ when refreshing the docs).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The applicant's documents page in a real browser (Debian's Chromium via Playwright), scanned by
 axe-core: an applicant signs in, follows the menu to their documents, and the QR code the
 browser draws from the inline SVG scans back to the signed document. Screenshots (phone size)
-go to docs/screenshots/.
+go to $CORREDOR_SCREENSHOTS (see test_browser.py).
 """
 
 from __future__ import annotations

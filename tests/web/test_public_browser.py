@@ -1,7 +1,7 @@
 """The document verifier and the allocation results in a real browser (Debian's Chromium via
 Playwright), each page scanned by axe-core: the verifier rejects a tampered QR photo and accepts
 the genuine one; the results list leads to a run's counts and its seed. Screenshots (phone,
-390x844) go to docs/screenshots/.
+390x844) go to $CORREDOR_SCREENSHOTS (see test_browser.py).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The staff pages of fair capacity in a real browser (Debian's Chromium via Playwright), each
 page scanned by axe-core: an INM officer sets capacity (after one mistake), opens a window, runs
 it once requests are in, and reveals the seed; the run page says the re-run matches.
-Screenshots (1280 wide) go to docs/screenshots/.
+Screenshots (1280 wide) go to $CORREDOR_SCREENSHOTS (see test_browser.py).
 """
 
 from __future__ import annotations
