@@ -23,12 +23,18 @@ import nacl
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from nacl.signing import SigningKey
 
-from corredor.credentials import jws
-from corredor.credentials.keys import KeyRing, PublishedKey, public_key_text
-from corredor.credentials.status import read_status_list, sign_status_list
-from corredor.credentials.verifier import Verifier
+from corredor.documents.credentials import jws
+from corredor.documents.credentials.keys import KeyRing, PublishedKey, public_key_text
+from corredor.documents.credentials.status import read_status_list, sign_status_list
+from corredor.documents.credentials.verifier import Verifier
+from corredor.documents.domain.credentials import (
+    Credential,
+    DocumentType,
+    IssuerKey,
+    KeyState,
+    to_claims,
+)
 from corredor.domain.cases import TravelMode
-from corredor.domain.credentials import Credential, DocumentType, IssuerKey, KeyState, to_claims
 
 NAMES = ["Marie-Claude Joseph", "Nadège Joseph", "José Ángel Ramírez Núñez", "Yelitza Pérez"]
 

@@ -8,18 +8,18 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from corredor.credentials import jws
-from corredor.credentials.keys import KeyRing, PublishedKey, public_key_text
-from corredor.credentials.status import read_status_list, sign_status_list
-from corredor.credentials.verifier import Verifier
-from corredor.domain.cases import TravelMode
-from corredor.domain.credentials import (
+from corredor.documents.credentials import jws
+from corredor.documents.credentials.keys import KeyRing, PublishedKey, public_key_text
+from corredor.documents.credentials.status import read_status_list, sign_status_list
+from corredor.documents.credentials.verifier import Verifier
+from corredor.documents.domain.credentials import (
     Credential,
     DocumentType,
     IssuerKey,
     KeyState,
     to_claims,
 )
+from corredor.domain.cases import TravelMode
 
 TODAY = date(2026, 6, 1)
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)

@@ -8,11 +8,11 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from corredor.adapters.db.models import AuditEntry
+from corredor.documents import issuance
+from corredor.documents.held import my_held_documents, standing
+from corredor.documents.schemas import DocumentOut, Standing
 from corredor.domain.permissions import Agency, Role
-from corredor.services import documents
 from corredor.services.auth import Principal
-from corredor.services.document_schemas import DocumentOut
-from corredor.services.documents_mine import Standing, my_held_documents, standing
 from tests.platform.conftest import Api
 from tests.platform.journey import walk
 
@@ -67,7 +67,7 @@ def test_an_applicant_holds_their_own_documents_with_the_revocation_reason(api: 
 
     officer = person(api, "inm", Role.INM_OFFICER, Agency.INM)
     with api.platform.db.transaction() as s:
-        documents.revoke_document(api.platform, s, officer, held[0].document.id, "Card lost")
+        issuance.revoke_document(api.platform, s, officer, held[0].document.id, "Card lost")
     api.platform.today = lambda: held[0].document.valid_until + timedelta(days=1)
     with api.platform.db.transaction() as s:
         again = my_held_documents(api.platform, s, holder)

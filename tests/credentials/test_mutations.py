@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corredor.domain.credentials import Rejection
+from corredor.documents.domain.credentials import Rejection
 from tests.credentials.kit import NOW, standard_kit, travel_document, tvrh_document
 
 KIT = standard_kit()

@@ -8,8 +8,8 @@ from datetime import timedelta
 import jwt
 import pytest
 
-from corredor.credentials import jws
-from corredor.domain.credentials import (
+from corredor.documents.credentials import jws
+from corredor.documents.domain.credentials import (
     EXPLANATION,
     KeyState,
     MalformedClaims,

@@ -7,9 +7,10 @@ import json
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
-from corredor.credentials import jws
+from corredor.documents import issuance
+from corredor.documents.credentials import jws
 from corredor.domain.permissions import Agency, Role
-from corredor.services import allocation, allocation_run, corridor, documents
+from corredor.services import allocation, allocation_run, corridor
 from corredor.services.allocation_schemas import CapacityIn, RequestIn, RunIn, WindowIn
 from corredor.services.auth import Principal
 from corredor.services.platform import Platform
@@ -66,7 +67,7 @@ def issued_tvrh_card(platform: Platform) -> tuple[str, str]:
     inm = officer(platform)
     case_id = tvrh_issued(platform, inm)
     with platform.db.transaction() as s:
-        cards = documents.case_documents(platform, s, inm, case_id)
+        cards = issuance.case_documents(platform, s, inm, case_id)
     return case_id, cards[0].credential
 
 

@@ -13,8 +13,8 @@ import zxingcpp
 from PIL import Image
 from playwright.sync_api import Browser
 
+from corredor.documents.use_cases import verify_presented
 from corredor.domain.permissions import Role
-from corredor.services.public_verification import verify_presented
 from tests.web.public_kit import officer, tvrh_issued
 from tests.web.test_browser import browser
 from tests.web.test_journeys_browser import PHONE, Person, Site, site
@@ -62,8 +62,7 @@ def test_the_applicant_opens_their_documents_and_the_qr_code_scans(
         shot = Image.open(io.BytesIO(codes.first.screenshot()))
         found = zxingcpp.read_barcodes(shot)
         assert len(found) == 1
-        with site.platform.db.transaction() as s:
-            verdict = verify_presented(site.platform, s, str(found[0].text))
+        verdict = verify_presented(site.platform, str(found[0].text))
         assert verdict.valid
         assert verdict.credential is not None
         assert verdict.credential.holder_name == "Nadège Pierre"

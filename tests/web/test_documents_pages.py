@@ -18,15 +18,15 @@ from fastapi.testclient import TestClient
 from PIL import Image
 from sqlalchemy import select
 
-from corredor.adapters.db.document_models import DocumentRow
 from corredor.adapters.db.models import AuditEntry
 from corredor.api.app import create_app
-from corredor.credentials import render
+from corredor.documents import issuance
+from corredor.documents.credentials import render
+from corredor.documents.tables import DocumentRow
+from corredor.documents.use_cases import verify_presented
 from corredor.domain.permissions import Agency, Role
-from corredor.services import documents
 from corredor.services.auth import Principal
 from corredor.services.platform import Platform
-from corredor.services.public_verification import verify_presented
 from corredor.web.i18n import Formatter
 from tests.platform.conftest import PASSWORD, Api
 from tests.platform.journey import walk
@@ -61,7 +61,7 @@ def rows_of(platform: Platform, case: str) -> list[tuple[str, str, str, date]]:
             select(DocumentRow).where(DocumentRow.case_id == case).order_by(DocumentRow.number)
         ).scalars()
         return [
-            (row.id, row.number, documents.credential_of(platform, row)[1], row.valid_until)
+            (row.id, row.number, issuance.credential_of(platform, row)[1], row.valid_until)
             for row in rows
         ]
 
@@ -132,8 +132,7 @@ def test_the_applicant_sees_each_document_with_a_qr_code_that_verifies(
 
         scanned = decoded(marie.get(f"/documents/{document_id}/qr.png").content)
         assert scanned == token
-        with platform.db.transaction() as s:
-            verdict = verify_presented(platform, s, scanned)
+        verdict = verify_presented(platform, scanned)
         assert verdict.valid
         assert verdict.credential is not None
         assert verdict.credential.number == number
@@ -221,7 +220,7 @@ def test_revoked_and_expired_documents_say_so(platform: Platform) -> None:
     case, marie, inm = issued(platform)
     officer = Principal(inm.user_id, inm.username, Role.INM_OFFICER, Agency.INM)
     with platform.db.transaction() as s:
-        documents.revoke_case_documents(s, officer, case, "case withdrawn")
+        issuance.revoke_case_documents(s, officer, case, "case withdrawn")
     page = marie.get("/documents", lang="es")
     assert page.text.count('<span class="tag tag--invalid">Revocado</span>') == 2
     assert "Motivo: el caso fue retirado" in page.text  # the workflow's reason, translated

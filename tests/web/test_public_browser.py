@@ -10,7 +10,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page
 
-from corredor.credentials.render import qr_png
+from corredor.documents.credentials.render import qr_png
 from corredor.services import allocation_views
 from tests.web.public_kit import allocation_run_made, issued_tvrh_card, tampered
 from tests.web.test_browser import SCREENSHOTS, browser, serious_violations

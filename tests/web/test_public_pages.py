@@ -14,15 +14,16 @@ from starlette.requests import Request
 
 from corredor.api.app import create_app
 from corredor.api.ratelimit import TokenBucketLimiter
-from corredor.credentials.render import qr_png
-from corredor.domain.credentials import Rejection
+from corredor.documents import issuance
+from corredor.documents.credentials.render import qr_png
+from corredor.documents.domain.credentials import Rejection
+from corredor.documents.verify_pages import REASONS
 from corredor.domain.lottery import commitment, seed_from_hex
-from corredor.services import allocation_views, documents
+from corredor.services import allocation_views
 from corredor.services.allocation_schemas import RunResultsOut, TierCountOut
 from corredor.services.platform import Platform
 from corredor.web.allocation_results import results_view
 from corredor.web.page import Page, WebSettings
-from corredor.web.verify import REASONS
 from tests.web.public_kit import (
     allocation_run_made,
     issued_tvrh_card,
@@ -144,7 +145,7 @@ def test_a_revoked_document_is_refused_from_the_current_status_list(
 ) -> None:
     case_id, token = issued_tvrh_card(platform)
     with platform.db.transaction() as s:
-        revoked = documents.revoke_case_documents(s, officer(platform), case_id, "withdrawn")
+        revoked = issuance.revoke_case_documents(s, officer(platform), case_id, "withdrawn")
     assert revoked
     _, html = check(client, token)
     assert "The agency that issued this document has cancelled it." in html

@@ -11,12 +11,12 @@ from corredor.api.routers import (
     allocation,
     audit,
     cases,
-    documents,
     reference,
     referrals,
     sharing,
 )
 from corredor.config import Settings
+from corredor.documents import api as documents
 from corredor.services.platform import Platform
 from corredor.web.app import create_web_router
 from corredor.web.page import default_settings

@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 
 from corredor.adapters.db.models import Case, CaseEvent, Grant, Person, User, VettingRecord
 from corredor.adapters.db.models import Decision as DecisionRow
+from corredor.documents import issuance
+from corredor.documents.domain.credentials import DocumentType
 from corredor.domain.cases import (
     CORRIDOR_POLICY,
     TVRH_POLICY,
@@ -26,14 +28,13 @@ from corredor.domain.cases import (
     is_eligible,
     tvrh_validity,
 )
-from corredor.domain.credentials import DocumentType
 from corredor.domain.facts import DOCUMENT_TYPES, HouseholdMember
 from corredor.domain.permissions import Permission, Role
 from corredor.domain.policy import Policy
 from corredor.domain.rules import Decision, Outcome, evaluate
 from corredor.domain.vetting import VettingOutcome, VettingSubject
 from corredor.domain.workflow import Action, CaseKind, CaseState, GuardContext, is_terminal
-from corredor.services import audit, documents
+from corredor.services import audit
 from corredor.services.auth import Principal
 from corredor.services.errors import Conflict, InvalidInput, NotFound
 from corredor.services.platform import (
@@ -288,7 +289,7 @@ def decide_tvrh(p: Platform, s: Session, who: Principal, case_id: str) -> Answer
         context=GuardContext(today=p.today(), eligible=True),
         data={"tvrh": grant.number, "valid_until": valid_until.isoformat()},
     )
-    documents.issue_latest(p, s, who, case.id, GrantKind.TVRH)
+    issuance.issue_latest(p, s, who, case.id, GrantKind.TVRH)
     return 201, status_out(s, case).model_dump(mode="json")
 
 
@@ -331,7 +332,7 @@ def renew_tvrh(p: Platform, s: Session, who: Principal, case_id: str) -> Answer:
         )
     )
     s.flush()
-    documents.issue_latest(p, s, who, case.id, GrantKind.TVRH)
+    issuance.issue_latest(p, s, who, case.id, GrantKind.TVRH)
     return 201, status_out(s, case).model_dump(mode="json")
 
 
@@ -340,7 +341,7 @@ def expire_tvrh(p: Platform, s: Session, who: Principal, case_id: str) -> Answer
     card = current_tvrh(s, case.id)
     context = GuardContext(today=p.today(), tvrh_valid_until=card.valid_until if card else None)
     advance(s, who, case, Action.EXPIRE_TVRH, context=context)
-    documents.revoke_case_documents(s, who, case.id, "TVRH expired", TVRH_DOCUMENTS)
+    issuance.revoke_case_documents(s, who, case.id, "TVRH expired", TVRH_DOCUMENTS)
     return 200, status_out(s, case).model_dump(mode="json")
 
 
@@ -501,7 +502,7 @@ def decide_parole(
         )
     )
     s.flush()
-    documents.issue_latest(p, s, who, case.id, GrantKind.PAROLE)
+    issuance.issue_latest(p, s, who, case.id, GrantKind.PAROLE)
     return 201, status_out(s, case).model_dump(mode="json")
 
 
@@ -559,10 +560,10 @@ def record_admission(
         )
     )
     s.flush()
-    documents.issue_latest(p, s, who, case.id, GrantKind.WORK_AUTHORIZATION)
+    issuance.issue_latest(p, s, who, case.id, GrantKind.WORK_AUTHORIZATION)
     # The travel authorization has done its job: once the holder is admitted it must not board
     # anyone again, so verifiers refuse it from the next status list on.
-    documents.revoke_case_documents(s, who, case.id, "used at admission", TRAVEL_DOCUMENTS)
+    issuance.revoke_case_documents(s, who, case.id, "used at admission", TRAVEL_DOCUMENTS)
     return 201, status_out(s, case).model_dump(mode="json")
 
 
@@ -576,7 +577,7 @@ def withdraw(p: Platform, s: Session, who: Principal, case_id: str, body: Reason
         context=GuardContext(today=p.today(), reason=body.reason),
         data={"reason": body.reason or ""},
     )
-    documents.revoke_case_documents(s, who, case.id, "case withdrawn")
+    issuance.revoke_case_documents(s, who, case.id, "case withdrawn")
     return 200, status_out(s, case).model_dump(mode="json")
 
 

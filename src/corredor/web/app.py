@@ -18,6 +18,8 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from corredor.api.security import PUBLIC
+from corredor.documents.pages import add_document_pages
+from corredor.documents.verify_pages import add_verify_pages
 from corredor.domain.catalogue import Catalogue
 from corredor.domain.facts import (
     DOCUMENT_TYPES,
@@ -35,7 +37,6 @@ from corredor.web.allocation_results import add_allocation_result_pages
 from corredor.web.appointments import add_appointment_pages
 from corredor.web.cases import add_case_pages
 from corredor.web.demo import DEMO_PASSWORD, DEMO_USERS
-from corredor.web.documents_pages import add_document_pages
 from corredor.web.page import (
     WEB_DIR,
     Page,
@@ -62,7 +63,6 @@ from corredor.web.staff.assist import add_assist_pages
 from corredor.web.staff.cbp import add_cbp_pages
 from corredor.web.staff.desk import add_desk_pages
 from corredor.web.staff.policies import add_policy_pages
-from corredor.web.verify import add_verify_pages
 
 STATIC_FILES: Final = frozenset({"corredor.css"})
 ANSWERS_COOKIE: Final = "corredor_answers"

@@ -3,7 +3,7 @@
 The answer is valid or not valid, and why, in plain language; for a genuine document only its
 kind, its issuer and its validity dates. The holder's name and birth date are in the document,
 but this page does not repeat them: whoever checks compares the card with the person in front of
-them. The check itself is `services.public_verification.verify_presented`, the same `Verifier`
+them. The check itself is `use_cases.verify_presented`, the same `Verifier`
 the API and `corredor verify` use. Checks are rate-limited per client address with the API's
 token bucket, because each one verifies signatures.
 """
@@ -22,8 +22,8 @@ from starlette.datastructures import UploadFile
 
 from corredor.api import ratelimit
 from corredor.api.security import PUBLIC, platform_of
-from corredor.domain.credentials import DocumentType, Rejection, Verdict
-from corredor.services.public_verification import verify_presented
+from corredor.documents import use_cases
+from corredor.documents.domain.credentials import DocumentType, Rejection, Verdict
 from corredor.web.labels import AGENCIES, named
 from corredor.web.page import Page, WebSettings, checked_form
 from corredor.web.screener import N_
@@ -208,7 +208,5 @@ def add_verify_pages(router: APIRouter, settings: WebSettings) -> None:
         except PresentedError as error:
             message = page.gettext.gettext(ERRORS[error.key])
             return render(page, 400, {error.field: message}, kept)
-        platform = platform_of(request)
-        with platform.db.transaction() as s:
-            verdict = verify_presented(platform, s, code)
+        verdict = use_cases.verify_presented(platform_of(request), code)
         return render(page, 200, code=kept, answer=answer_view(page, verdict))

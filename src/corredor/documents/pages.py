@@ -1,17 +1,16 @@
 """The applicant's documents as pages: each document in plain language with its QR code, and the
 printable card (PDF, PNG) and the JSON to download.
 
-`GET /documents` is a view of `documents.my_documents`, the call behind GET /api/v1/documents/mine
-(through `documents_mine.my_held_documents`, which adds each one's standing today); the downloads
-(card.pdf, card.png, qr.png, document.json) call `documents.one_document`, as
-GET /api/v1/documents/{id}/card does. So the same permission (`document:read`), the same scope
+`GET /documents` is `use_cases.held_documents`: the documents GET /api/v1/documents/mine
+returns, with each one's standing today; the downloads (card.pdf, card.png, qr.png,
+document.json) are `use_cases.card`, `qr_code` and `json_file`, as GET /api/v1/documents/{id}/card
+is. So the same permission (`document:read`), the same scope
 (an applicant's own cases only; others' documents are 404) and the same audit entry (a document
 read) apply. The API's routes take a bearer token; these take the session cookie.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Annotated, Final
 
@@ -20,19 +19,19 @@ from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup, escape
 
 from corredor.api.security import platform_of
-from corredor.credentials import render
-from corredor.domain.credentials import Credential, DocumentType
+from corredor.documents import use_cases
+from corredor.documents.credentials import render
+from corredor.documents.domain.credentials import DocumentType
+from corredor.documents.schemas import HeldDocument, Standing
+from corredor.documents.verify_pages import DOCUMENT_NAMES
 from corredor.domain.permissions import Permission, Role
-from corredor.services import documents
 from corredor.services.auth import Principal
-from corredor.services.documents_mine import HeldDocument, Standing, my_held_documents
 from corredor.services.platform import Platform
 from corredor.web import labels
 from corredor.web.nav import NavEntry, add_entry
 from corredor.web.page import Page, WebSettings
 from corredor.web.screener import N_
 from corredor.web.session import page_requires, signed_in_page
-from corredor.web.verify import DOCUMENT_NAMES
 
 DocumentId = Annotated[str, Path(min_length=1, max_length=36)]
 Reader = Annotated[Principal, Depends(page_requires(Permission.DOCUMENT_READ))]
@@ -143,17 +142,9 @@ def document_view(page: Page, platform: Platform, held: HeldDocument) -> Documen
     )
 
 
-def _one(request: Request, who: Principal, document_id: str) -> tuple[Credential, str, str, str]:
-    """The document (scope and audit as the API's): credential, token, number, signing key."""
-    platform = platform_of(request)
-    with platform.db.transaction() as s:
-        credential, token, row = documents.one_document(platform, s, who, document_id)
-        return credential, token, row.number, row.key_id
-
-
-def _download(page: Page, content: bytes, media_type: str, filename: str) -> Response:
-    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
-    return page.finish(Response(content, media_type=media_type, headers=headers))
+def _download(page: Page, drawn: use_cases.Rendered) -> Response:
+    headers = {"Content-Disposition": f'attachment; filename="{drawn.filename}"'}
+    return page.finish(Response(drawn.content, media_type=drawn.media_type, headers=headers))
 
 
 def add_document_pages(router: APIRouter, settings: WebSettings) -> None:
@@ -170,8 +161,7 @@ def add_document_pages(router: APIRouter, settings: WebSettings) -> None:
     def my_documents(request: Request, who: Reader) -> Response:
         page = signed_in_page(request, settings, who)
         platform = platform_of(request)
-        with platform.db.transaction() as s:
-            held = my_held_documents(platform, s, who)
+        held = use_cases.held_documents(platform, who)
         return page.render(
             "account/documents.html",
             title=page.gettext.gettext("Your documents"),
@@ -182,28 +172,23 @@ def add_document_pages(router: APIRouter, settings: WebSettings) -> None:
     @router.get("/documents/{document_id}/card.pdf")
     def card_pdf(request: Request, document_id: DocumentId, who: Reader) -> Response:
         page = signed_in_page(request, settings, who)
-        credential, token, number, _ = _one(request, who, document_id)
-        content = render.card_pdf(credential, token)
-        return _download(page, content, "application/pdf", f"{number}.pdf")
+        drawn = use_cases.card(platform_of(request), who, document_id, "pdf")
+        return _download(page, drawn)
 
     @router.get("/documents/{document_id}/card.png")
     def card_png(request: Request, document_id: DocumentId, who: Reader) -> Response:
         page = signed_in_page(request, settings, who)
-        credential, token, number, _ = _one(request, who, document_id)
-        content = render.card_png(credential, token)
-        return _download(page, content, "image/png", f"{number}.png")
+        drawn = use_cases.card(platform_of(request), who, document_id, "png")
+        return _download(page, drawn)
 
     @router.get("/documents/{document_id}/qr.png")
     def qr_png(request: Request, document_id: DocumentId, who: Reader) -> Response:
         page = signed_in_page(request, settings, who)
-        _, token, number, _ = _one(request, who, document_id)
-        return _download(page, render.qr_png(token), "image/png", f"{number}-qr.png")
+        drawn = use_cases.qr_code(platform_of(request), who, document_id, "png")
+        return _download(page, drawn)
 
     @router.get("/documents/{document_id}/document.json")
     def as_json(request: Request, document_id: DocumentId, who: Reader) -> Response:
         page = signed_in_page(request, settings, who)
-        credential, token, number, key_id = _one(request, who, document_id)
-        content = json.dumps(
-            render.json_form(credential, token, key_id), ensure_ascii=False, indent=2
-        )
-        return _download(page, content.encode(), "application/json", f"{number}.json")
+        drawn = use_cases.json_file(platform_of(request), who, document_id)
+        return _download(page, drawn)

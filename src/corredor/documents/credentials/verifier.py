@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 
-from corredor.credentials import jws
-from corredor.credentials.keys import KeyRing
-from corredor.credentials.status import StatusList
-from corredor.domain.credentials import (
+from corredor.documents.credentials import jws
+from corredor.documents.credentials.keys import KeyRing
+from corredor.documents.credentials.status import StatusList
+from corredor.documents.domain.credentials import (
     Credential,
     MalformedClaims,
     Rejection,

@@ -1,40 +1,24 @@
 """The signed-in applicant's documents, each with where it stands today: valid, not valid yet,
 expired, or revoked (when, and the reason the agency gave).
 
-The documents are `documents.my_documents`, the call behind GET /api/v1/documents/mine, so the
+The documents are `issuance.my_documents`, the call behind GET /api/v1/documents/mine, so the
 same permission, the same scope (only the person's own cases) and the same audit entry apply;
 this adds only what the holder is told about a revocation, read from the same rows.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
-from enum import StrEnum
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from corredor.adapters.db.document_models import DocumentRow
-from corredor.services import audit, documents
+from corredor.documents import issuance
+from corredor.documents.schemas import DocumentOut, HeldDocument, Standing
+from corredor.documents.tables import DocumentRow
+from corredor.services import audit
 from corredor.services.auth import Principal
-from corredor.services.document_schemas import DocumentOut
 from corredor.services.platform import Platform
-
-
-class Standing(StrEnum):
-    VALID = "valid"
-    NOT_YET_VALID = "not_yet_valid"
-    EXPIRED = "expired"
-    REVOKED = "revoked"
-
-
-@dataclass(frozen=True)
-class HeldDocument:
-    document: DocumentOut
-    standing: Standing
-    revoked_at: datetime | None = None
-    revocation_reason: str | None = None
 
 
 def standing(document: DocumentOut, today: date) -> Standing:
@@ -49,8 +33,8 @@ def standing(document: DocumentOut, today: date) -> Standing:
 
 
 def my_held_documents(p: Platform, s: Session, who: Principal) -> list[HeldDocument]:
-    """The caller's documents (`documents.my_documents`, audited), with their standing today."""
-    held = documents.my_documents(p, s, who)
+    """The caller's documents (`issuance.my_documents`, audited), with their standing today."""
+    held = issuance.my_documents(p, s, who)
     ids = [document.id for document in held]
     revocations = {
         row.id: (row.revoked_at, row.revocation_reason)

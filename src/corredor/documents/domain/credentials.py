@@ -6,7 +6,7 @@ designated port of entry or a flight to a named airport, and the work authorizat
 brings on admission. A credential carries only what a verifier needs to match it to the person
 in front of them and to know it holds today: type, number, issuer, holder's name and birth
 date, validity, and for travel the mode and the port. Signing and encoding live in
-`corredor.credentials`; this module is the vocabulary and the rules, with no I/O.
+`corredor.documents.credentials`; this module is the vocabulary and the rules, with no I/O.
 """
 
 from __future__ import annotations

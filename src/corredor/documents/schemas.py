@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -52,3 +54,18 @@ class CheckOut(BaseModel):
     document_type: str | None = None
     valid_from: date | None = None
     valid_until: date | None = None
+
+
+class Standing(StrEnum):
+    VALID = "valid"
+    NOT_YET_VALID = "not_yet_valid"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+
+@dataclass(frozen=True)
+class HeldDocument:
+    document: DocumentOut
+    standing: Standing
+    revoked_at: datetime | None = None
+    revocation_reason: str | None = None

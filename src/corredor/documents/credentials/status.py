@@ -17,9 +17,9 @@ from typing import Any, Final
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from corredor.credentials import jws
-from corredor.credentials.keys import KeyRing
-from corredor.domain.credentials import KeyState
+from corredor.documents.credentials import jws
+from corredor.documents.credentials.keys import KeyRing
+from corredor.documents.domain.credentials import KeyState
 
 STATUS_FORMAT: Final = "corredor-status/1"
 PURPOSE: Final = "revocation"

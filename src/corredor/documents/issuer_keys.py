@@ -20,11 +20,11 @@ from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption,
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from corredor.adapters.db.document_models import DocumentRow, IssuerKeyRow, StatusCounter
-from corredor.credentials import jws
-from corredor.credentials.keys import KeyRing, PublishedKey, bundle, public_key_text
-from corredor.credentials.status import sign_status_list, status_bundle
-from corredor.domain.credentials import ISSUER, IssuerKey, KeyState
+from corredor.documents.credentials import jws
+from corredor.documents.credentials.keys import KeyRing, PublishedKey, bundle, public_key_text
+from corredor.documents.credentials.status import sign_status_list, status_bundle
+from corredor.documents.domain.credentials import ISSUER, IssuerKey, KeyState
+from corredor.documents.tables import DocumentRow, IssuerKeyRow, StatusCounter
 from corredor.services.errors import Conflict, InvalidInput, NotFound
 from corredor.services.platform import Platform, now
 

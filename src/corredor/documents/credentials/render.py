@@ -19,7 +19,7 @@ import segno
 from fpdf import FPDF
 from PIL import Image, ImageDraw, ImageFont
 
-from corredor.domain.credentials import TITLE, Credential, DocumentType, to_claims
+from corredor.documents.domain.credentials import TITLE, Credential, DocumentType, to_claims
 
 ERROR_CORRECTION: Final = "m"  # survives a crease or a smudge: 15% of the symbol may be lost
 CARD_MM: Final = (85.6, 54.0)

@@ -14,12 +14,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from corredor.adapters.db.document_models import DocumentRow
 from corredor.adapters.db.models import Case, Grant
-from corredor.credentials import jws
-from corredor.credentials.verifier import Verifier
-from corredor.domain.cases import GrantKind, TravelMode
-from corredor.domain.credentials import (
+from corredor.documents import issuer_keys
+from corredor.documents.credentials import jws
+from corredor.documents.credentials.verifier import Verifier
+from corredor.documents.domain.credentials import (
     FROM_GRANT,
     ISSUER,
     TITLE,
@@ -28,10 +27,12 @@ from corredor.domain.credentials import (
     from_claims,
     to_claims,
 )
+from corredor.documents.schemas import CheckIn, CheckOut, DocumentOut
+from corredor.documents.tables import DocumentRow
+from corredor.domain.cases import GrantKind, TravelMode
 from corredor.domain.permissions import Permission, Role
-from corredor.services import audit, issuer_keys
+from corredor.services import audit
 from corredor.services.auth import Principal
-from corredor.services.document_schemas import CheckIn, CheckOut, DocumentOut
 from corredor.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from corredor.services.platform import (
     SOURCE,

@@ -14,20 +14,14 @@ from rich.console import Console
 # The database, the platform and the renderers load inside the commands that use them, so
 # `corredor --help` and every other command start without them.
 if TYPE_CHECKING:
-    from corredor.domain.credentials import Verdict
-    from corredor.services import audit
+    from corredor.documents.domain.credentials import Verdict
+    from corredor.documents.use_cases import KeyJob
     from corredor.services.platform import Platform
 
 console = Console()
 errors = Console(stderr=True)
 keys_app = typer.Typer(help="Issuer signing keys: one active key per agency.", no_args_is_help=True)
 documents_app = typer.Typer(help="Signed documents and status lists.", no_args_is_help=True)
-
-
-def _operator() -> audit.Actor:
-    from corredor.services import audit
-
-    return audit.Actor(user_id=None, role="operator")
 
 
 Issuer = Annotated[str, typer.Option("--issuer", help="The issuing agency: INM or CBP.")]
@@ -58,47 +52,23 @@ def _write(content: dict[str, Any], out: Path | None) -> None:
 @keys_app.command("list")
 def list_keys() -> None:
     """Every key: id, agency, state and dates."""
-    from corredor.services import issuer_keys
+    from corredor.documents import use_cases
 
-    platform = _platform()
-    with platform.db.transaction() as s:
-        for row in issuer_keys.all_keys(s):
-            retired = f" retired {row.retired_on}, vouches to {row.trusted_until}"
-            console.print(
-                f"{row.kid}  {row.issuer}  {row.state}  since {row.activated_on}"
-                + (retired if row.retired_on else "")
-                + (f" revoked {row.revoked_on}: {row.revocation_reason}" if row.revoked_on else "")
-            )
+    for key in use_cases.key_lines(_platform()):
+        retired = f" retired {key.retired_on}, vouches to {key.trusted_until}"
+        console.print(
+            f"{key.kid}  {key.issuer}  {key.state}  since {key.activated_on}"
+            + (retired if key.retired_on else "")
+            + (f" revoked {key.revoked_on}: {key.revocation_reason}" if key.revoked_on else "")
+        )
 
 
-def _keys_job(
-    job: str, issuer: str | None = None, kid: str | None = None, reason: str = ""
-) -> None:
-    from corredor.services import audit, documents, issuer_keys
+def _keys_job(job: KeyJob, *, issuer: str = "", kid: str = "", reason: str = "") -> None:
+    from corredor.documents import use_cases
     from corredor.services.errors import ServiceError
-    from corredor.services.platform import SOURCE
 
-    platform = _platform()
     try:
-        with platform.db.transaction() as s:
-            if job == "generate":
-                made = issuer_keys.generate_key(platform, s, str(issuer))
-                said = f"new active key {made.kid} for {made.issuer}"
-            elif job == "rotate":
-                made, retired = issuer_keys.rotate_key(platform, s, str(issuer))
-                old = (
-                    f"; retired {retired.kid} (vouches to {retired.trusted_until})"
-                    if retired
-                    else ""
-                )
-                said = f"new active key {made.kid} for {made.issuer}{old}"
-            elif job == "retire":
-                row = issuer_keys.retire_key(platform, s, str(kid))
-                said = f"retired {row.kid}; it vouches for documents valid to {row.trusted_until}"
-            else:
-                resigned = documents.revoke_key(platform, s, str(kid), reason)
-                said = f"revoked {kid}; re-signed {len(resigned)} live documents under a new key"
-            audit.append(s, _operator(), f"{SOURCE}:issuer_key:{job}", detail={"result": said})
+        said = use_cases.run_key_job(_platform(), job, issuer=issuer, kid=kid, reason=reason)
     except ServiceError as error:
         raise _fail(str(error)) from None
     console.print(said)
@@ -134,12 +104,10 @@ def revoke(
 @keys_app.command("export")
 def export_keys(out: Out = None) -> None:
     """The public key bundle for offline verifiers (prints its fingerprint on stderr)."""
-    from corredor.credentials.keys import fingerprint
-    from corredor.services import issuer_keys
+    from corredor.documents import use_cases
+    from corredor.documents.credentials.keys import fingerprint
 
-    platform = _platform()
-    with platform.db.transaction() as s:
-        content = issuer_keys.key_bundle(s)
+    content = use_cases.key_bundle(_platform())
     _write(content, out)
     errors.print(f"fingerprint sha256:{fingerprint(content)}")
 
@@ -147,12 +115,9 @@ def export_keys(out: Out = None) -> None:
 @documents_app.command("status-list")
 def export_status(out: Out = None) -> None:
     """Every agency's signed revocation list, for offline verifiers (refresh at least daily)."""
-    from corredor.services import issuer_keys
+    from corredor.documents import use_cases
 
-    platform = _platform()
-    with platform.db.transaction() as s:
-        content = issuer_keys.status_lists(platform, s)
-    _write(content, out)
+    _write(use_cases.status_lists(_platform()), out)
 
 
 @documents_app.command("export")
@@ -161,43 +126,25 @@ def export_case(
     out: Annotated[Path, typer.Option("--out", help="Directory to write into.")] = Path("."),
 ) -> None:
     """Write each document of a case: token (.jws), JSON, QR (PNG, SVG), card (SVG, PNG, PDF)."""
-    from sqlalchemy import select
+    from corredor.documents import use_cases
+    from corredor.services.errors import NotFound
 
-    from corredor.adapters.db.document_models import DocumentRow
-    from corredor.credentials import render
-    from corredor.services import audit, documents
-    from corredor.services.platform import SOURCE
-
-    platform = _platform()
+    try:
+        exported = use_cases.export_case(_platform(), case_id)
+    except NotFound as error:
+        raise _fail(str(error)) from None
     out.mkdir(parents=True, exist_ok=True)
-    with platform.db.transaction() as s:
-        rows = list(s.execute(select(DocumentRow).where(DocumentRow.case_id == case_id)).scalars())
-        if not rows:
-            raise _fail(f"no documents on case {case_id}")
-        audit.append(
-            s,
-            _operator(),
-            f"{SOURCE}:document:export",
-            case_id=case_id,
-            detail={"documents": [r.number for r in rows]},
-        )
-        for row in rows:
-            credential, token = documents.credential_of(platform, row)
-            base = out / row.number
-            Path(f"{base}.jws").write_text(token + "\n", encoding="utf-8")
-            form = render.json_form(credential, token, row.key_id)
-            Path(f"{base}.json").write_text(json.dumps(form, indent=2, ensure_ascii=False))
-            Path(f"{base}-qr.png").write_bytes(render.qr_png(token))
-            Path(f"{base}-qr.svg").write_bytes(render.qr_svg(token))
-            Path(f"{base}-card.svg").write_bytes(render.card_svg(credential, token))
-            Path(f"{base}-card.png").write_bytes(render.card_png(credential, token))
-            Path(f"{base}-card.pdf").write_bytes(render.card_pdf(credential, token))
-            state = "revoked" if row.revoked_at else "issued"
-            console.print(f"{row.number}  {row.kind}  {state}  -> {base}.*")
+    for document in exported:
+        base = out / document.number
+        for suffix, content in document.files.items():
+            separator = "." if suffix in ("jws", "json") else "-"
+            Path(f"{base}{separator}{suffix}").write_bytes(content)
+        state = "revoked" if document.revoked else "issued"
+        console.print(f"{document.number}  {document.kind}  {state}  -> {base}.*")
 
 
 def _report(verdict: Verdict, as_json: bool) -> None:
-    from corredor.credentials import render
+    from corredor.documents.credentials import render
 
     document = verdict.credential
     if as_json:
@@ -242,10 +189,10 @@ def verify(
     as_json: Annotated[bool, typer.Option("--json", help="Print the verdict as JSON.")] = False,
 ) -> None:
     """Verify a document fully offline. Exit 0 valid, 1 invalid (with the reason), 2 bad input."""
-    from corredor.credentials.keys import BundleError, load_bundle
-    from corredor.credentials.source import SourceError, read_token
-    from corredor.credentials.status import StatusListError, load_status_bundle
-    from corredor.credentials.verifier import Verifier
+    from corredor.documents.credentials.keys import BundleError, load_bundle
+    from corredor.documents.credentials.source import SourceError, read_token
+    from corredor.documents.credentials.status import StatusListError, load_status_bundle
+    from corredor.documents.credentials.verifier import Verifier
 
     try:
         ring = load_bundle(json.loads(keys.read_text(encoding="utf-8")))

@@ -25,8 +25,8 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from nacl.exceptions import BadSignatureError
 from nacl.signing import VerifyKey
 
-from corredor.credentials.jws import b64decode, b64encode, canonical_json
-from corredor.domain.credentials import IssuerKey, KeyState
+from corredor.documents.credentials.jws import b64decode, b64encode, canonical_json
+from corredor.documents.domain.credentials import IssuerKey, KeyState
 
 BUNDLE_FORMAT: Final = "corredor-keys/1"
 

@@ -12,13 +12,13 @@ from fastapi.responses import JSONResponse, Response
 
 from corredor.api import ratelimit
 from corredor.api.security import PUBLIC, platform_of, requires
-from corredor.api.submit import IdempotencyKey, submit
-from corredor.credentials import render
-from corredor.domain.credentials import TRAVEL_CHECK, WORK_CHECK, DocumentType
+from corredor.api.submit import IdempotencyKey
+from corredor.documents import use_cases
+from corredor.documents.domain.credentials import TRAVEL_CHECK, WORK_CHECK, DocumentType
+from corredor.documents.schemas import CheckIn, CheckOut, DocumentOut, RevocationIn
 from corredor.domain.permissions import Permission
-from corredor.services import documents, issuer_keys
+from corredor.kernel.commands import run_command
 from corredor.services.auth import Principal
-from corredor.services.document_schemas import CheckIn, CheckOut, DocumentOut, RevocationIn
 from corredor.services.platform import Platform
 
 router = APIRouter(tags=["documents"])
@@ -38,8 +38,7 @@ def my_documents(
     platform: PlatformDep, user: Annotated[Principal, who(P.DOCUMENT_READ)]
 ) -> list[DocumentOut]:
     """The signed-in applicant's documents, with the signed token each QR code carries."""
-    with platform.db.transaction() as s:
-        return documents.my_documents(platform, s, user)
+    return use_cases.my_documents(platform, user)
 
 
 @router.get("/cases/{case_id}/documents", response_model=list[DocumentOut])
@@ -47,8 +46,7 @@ def case_documents(
     case_id: Id, platform: PlatformDep, user: Annotated[Principal, who(P.DOCUMENT_READ)]
 ) -> list[DocumentOut]:
     """Every document issued on the case (reading them is audited)."""
-    with platform.db.transaction() as s:
-        return documents.case_documents(platform, s, user, case_id)
+    return use_cases.case_documents(platform, user, case_id)
 
 
 @router.get("/documents/{document_id}", response_model=DocumentOut)
@@ -56,8 +54,7 @@ def get_document(
     document_id: Id, platform: PlatformDep, user: Annotated[Principal, who(P.DOCUMENT_READ)]
 ) -> DocumentOut:
     """The document as JSON: its claims in plain words and the signed token."""
-    with platform.db.transaction() as s:
-        return documents.document_out(platform, s, user, document_id)
+    return use_cases.document(platform, user, document_id)
 
 
 @router.get("/documents/{document_id}/qr", response_class=Response)
@@ -68,11 +65,8 @@ def get_qr(
     format: Literal["svg", "png"] = "svg",
 ) -> Response:
     """The QR code alone (SVG or PNG); it holds the whole signed document."""
-    with platform.db.transaction() as s:
-        _, token, _ = documents.one_document(platform, s, user, document_id)
-    if format == "png":
-        return Response(render.qr_png(token), media_type="image/png")
-    return Response(render.qr_svg(token), media_type="image/svg+xml")
+    drawn = use_cases.qr_code(platform, user, document_id, format)
+    return Response(drawn.content, media_type=drawn.media_type)
 
 
 @router.get("/documents/{document_id}/card", response_class=Response)
@@ -83,15 +77,9 @@ def get_card(
     format: Literal["svg", "png", "pdf"] = "svg",
 ) -> Response:
     """A printable card, bank-card size, in SVG, PNG (300 dpi) or PDF."""
-    with platform.db.transaction() as s:
-        credential, token, row = documents.one_document(platform, s, user, document_id)
-    name = f"{row.number}.{format}"
-    headers = {"Content-Disposition": f'inline; filename="{name}"'}
-    if format == "png":
-        return Response(render.card_png(credential, token), 200, headers, "image/png")
-    if format == "pdf":
-        return Response(render.card_pdf(credential, token), 200, headers, "application/pdf")
-    return Response(render.card_svg(credential, token), 200, headers, "image/svg+xml")
+    drawn = use_cases.card(platform, user, document_id, format)
+    headers = {"Content-Disposition": f'inline; filename="{drawn.filename}"'}
+    return Response(drawn.content, 200, headers, drawn.media_type)
 
 
 @router.post("/documents/{document_id}/revocation", response_model=DocumentOut)
@@ -101,20 +89,10 @@ def revoke_document(
     key: IdempotencyKey,
     platform: PlatformDep,
     user: Annotated[Principal, who(P.DOCUMENT_REVOKE)],
-) -> object:
+) -> DocumentOut:
     """The issuing agency revokes a document; it fails offline once verifiers refresh the list."""
-    return submit(
-        platform,
-        user,
-        key,
-        f"document:{document_id}:revoke",
-        body,
-        lambda s: (
-            200,
-            documents.revoke_document(platform, s, user, document_id, body.reason).model_dump(
-                mode="json"
-            ),
-        ),
+    return run_command(
+        platform, user, key, use_cases.revoke_document(platform, user, document_id, body)
     )
 
 
@@ -130,17 +108,13 @@ def _cacheable(request: Request, content: dict[str, object]) -> Response:
 @router.get("/credentials/keys", dependencies=[Depends(PUBLIC)])
 def key_bundle(request: Request, platform: PlatformDep) -> Response:
     """Every agency's public keys with their state: what an offline verifier trusts."""
-    with platform.db.transaction() as s:
-        content = issuer_keys.key_bundle(s)
-    return _cacheable(request, content)
+    return _cacheable(request, use_cases.key_bundle(platform))
 
 
 @router.get("/credentials/status", dependencies=[Depends(PUBLIC)])
 def status_lists(request: Request, platform: PlatformDep) -> Response:
     """Each agency's signed revocation list (compressed bitstring); refresh at least daily."""
-    with platform.db.transaction() as s:
-        content = issuer_keys.status_lists(platform, s)
-    return _cacheable(request, content)
+    return _cacheable(request, use_cases.status_lists(platform))
 
 
 def _check(
@@ -155,8 +129,7 @@ def _check(
     refused = ratelimit.refusal(request, user.user_id)
     if refused is not None:
         return refused
-    with platform.db.transaction() as s:
-        return documents.check(platform, s, user, body, permission=permission, accepted=accepted)
+    return use_cases.check(platform, user, body, permission=permission, accepted=accepted)
 
 
 @router.post(

@@ -1,0 +1,128 @@
+"""The rules of the feature packages (docs/architecture.md), checked on every module's imports,
+including those inside functions:
+
+1. every `domain` imports only the standard library, pydantic and other features' `domain`;
+2. API routes, pages and CLI commands of a feature reach its data only through its use cases
+   and schemas: never a table, a store, a `Session` or a transaction of their own;
+3. the kernel imports no feature; a feature's API imports no pages.
+
+Features move into their packages one at a time; FEATURES lists those that have.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+import pytest
+
+import corredor
+
+SRC = Path(corredor.__file__).parent
+FEATURES = ("documents",)
+# what a feature's API, pages and CLI may import from their own feature
+FRONT_MAY_USE = ("use_cases", "schemas", "domain", "credentials", "verify_pages", "api")
+FRONTS = ("api.py", "pages.py", "verify_pages.py", "cli.py")
+
+
+def imports_of(path: Path) -> set[str]:
+    """Every module a file imports, at any depth (lazy imports inside functions count)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found |= {f"{node.module}.{alias.name}" for alias in node.names}
+    return found
+
+
+def module_of(path: Path) -> str:
+    return ".".join(("corredor", *path.relative_to(SRC).with_suffix("").parts))
+
+
+def is_domain(module: str) -> bool:
+    parts = module.split(".")
+    return parts[0] == "corredor" and "domain" in parts[1:3]
+
+
+def allowed_in_domain(module: str) -> bool:
+    root = module.split(".", maxsplit=1)[0]
+    if root == "corredor":
+        return is_domain(module) or module == "corredor"
+    return root == "pydantic" or root in sys.stdlib_module_names or root == "__future__"
+
+
+def domain_files() -> list[Path]:
+    roots = [SRC / "domain", *(SRC / feature / "domain" for feature in FEATURES)]
+    return [path for root in roots for path in root.rglob("*.py")]
+
+
+def test_every_domain_imports_only_the_standard_library_pydantic_and_domains() -> None:
+    files = domain_files()
+    assert len(files) >= 10
+    offenders = {
+        module_of(path): sorted(m for m in imports_of(path) if not allowed_in_domain(m))
+        for path in files
+    }
+    assert {m: bad for m, bad in offenders.items() if bad} == {}
+
+
+def front_offences(path: Path, feature: str) -> list[str]:
+    text = path.read_text(encoding="utf-8")
+    offences = [
+        module
+        for module in imports_of(path)
+        if module.startswith(f"corredor.{feature}.")
+        and module.split(".")[2] not in FRONT_MAY_USE
+        and not module.startswith(f"corredor.{feature}.{path.stem}")
+    ]
+    offences += [m for m in imports_of(path) if m.startswith("sqlalchemy")]
+    if "transaction(" in text or "unit_of_work(" in text:
+        offences.append("opens a transaction")
+    return sorted(offences)
+
+
+@pytest.mark.parametrize("feature", FEATURES)
+def test_api_pages_and_cli_use_only_use_cases_and_schemas(feature: str) -> None:
+    fronts = [SRC / feature / name for name in FRONTS if (SRC / feature / name).exists()]
+    assert len(fronts) >= 3
+    offenders = {path.name: front_offences(path, feature) for path in fronts}
+    assert {name: bad for name, bad in offenders.items() if bad} == {}
+
+
+@pytest.mark.parametrize("feature", FEATURES)
+def test_the_api_imports_no_pages(feature: str) -> None:
+    api = imports_of(SRC / feature / "api.py")
+    assert [m for m in api if "pages" in m or m.startswith("corredor.web")] == []
+
+
+def test_the_kernel_imports_no_feature() -> None:
+    files = list((SRC / "kernel").rglob("*.py"))
+    assert files
+    offenders = {
+        module_of(path): sorted(
+            m for m in imports_of(path) if any(m.startswith(f"corredor.{f}") for f in FEATURES)
+        )
+        for path in files
+    }
+    assert {m: bad for m, bad in offenders.items() if bad} == {}
+
+
+def test_the_checks_can_fail(tmp_path: Path) -> None:
+    page = tmp_path / "pages.py"
+    page.write_text(
+        "from corredor.documents.tables import DocumentRow\n"
+        "def f(p):\n    from sqlalchemy.orm import Session\n    with p.db.transaction() as s: pass\n",
+        encoding="utf-8",
+    )
+    assert front_offences(page, "documents") == [
+        "corredor.documents.tables",
+        "corredor.documents.tables.DocumentRow",
+        "opens a transaction",
+        "sqlalchemy.orm",
+        "sqlalchemy.orm.Session",
+    ]
+    assert not allowed_in_domain("sqlalchemy.orm")
+    assert allowed_in_domain("corredor.documents.domain.credentials")
