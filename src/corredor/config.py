@@ -43,6 +43,13 @@ class Settings(BaseSettings):
     token_minutes: int = Field(default=15, gt=0, le=24 * 60)
     watchlist_path: Path = DATA_DIR / "watchlist.csv"
     demo: bool = Field(default=False, description="demo data: the home page lists demo accounts")
+    web_secret: str | None = Field(
+        default=None,
+        min_length=16,
+        description="CORREDOR_WEB_SECRET: signs the screener's answers in the visitor's cookie. "
+        "Set the same value on every instance behind a load balancer; unset, each process draws "
+        "its own (answers then reset when the server restarts, which is safe).",
+    )
     rate_limit_url: str | None = Field(
         default=None,
         description="redis://host:port/db shared by every instance for the verification rate "

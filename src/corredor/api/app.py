@@ -38,7 +38,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     errors.install(app)
     for module in (accounts, reference, cases, sharing, referrals, audit, allocation, documents):
         app.include_router(module.router, prefix=PREFIX)
-    web_settings = default_settings()
+    web_settings = default_settings(app.state.platform.settings)
     app.include_router(create_web_router(settings=web_settings))  # the pages
     install_page_not_found(app, web_settings)
     return app

@@ -76,7 +76,3 @@ def move(status: RequestStatus, action: BookingAction) -> RequestStatus:
     if status not in sources:
         raise BookingStateError(status, action)
     return status if target is None else target
-
-
-def is_active(status: RequestStatus) -> bool:
-    return status in ACTIVE

@@ -11,7 +11,6 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
-from corredor.domain.facts import HouseholdMember
 from corredor.domain.policy import Policy
 from corredor.domain.predicates import Clause, Predicate, children
 from corredor.domain.rules import Decision, Outcome, decisive
@@ -60,14 +59,6 @@ def ground_fact(policy: Policy, ground: str) -> str:
             f"unknown legal ground {ground!r}; expected one of {', '.join(sorted(known))}"
         )
     return known[ground]
-
-
-def household_facts(
-    principal_birth_date: date, members: list[tuple[str, date]]
-) -> list[HouseholdMember]:
-    """The household as the policy engine sees it: everyone but the principal, by relation."""
-    del principal_birth_date  # the principal is the "self" of the facts, not a member
-    return [HouseholdMember(relation=relation, birth_date=born) for relation, born in members]
 
 
 def cited_clauses(decision: Decision) -> list[str]:

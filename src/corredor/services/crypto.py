@@ -49,10 +49,6 @@ class FieldCipher:
             raise DecryptionError(f"ciphertext for {column} failed authentication") from None
         return plain.decode("utf-8")
 
-    @staticmethod
-    def key_id_of(token: str) -> str:
-        return token.partition(":")[0]
-
 
 class LookupHasher:
     """HMAC-SHA256 of a normalised value: equal inputs match, the value cannot be read back."""

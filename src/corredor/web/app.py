@@ -285,11 +285,6 @@ def _add_result_pages(router: APIRouter, ctx: _Pages) -> None:
         )
 
 
-def mount_web(app: Any, **options: Any) -> None:
-    """Add the public pages to a FastAPI app (the one line the API app needs)."""
-    app.include_router(create_web_router(**options))
-
-
 def _choices(gettext: NullTranslations) -> dict[str, list[tuple[str, str]]]:
     """The options of the vocabulary selects: (value, text in the reader's language)."""
 

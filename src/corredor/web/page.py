@@ -7,7 +7,6 @@ the token cookie (double submit, compared in constant time).
 from __future__ import annotations
 
 import hmac
-import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from corredor.config import Settings
 from corredor.services.auth import Principal
 from corredor.web.forms import KEY_FIELD, new_form_key
 from corredor.web.i18n import (
@@ -62,10 +62,10 @@ class WebSettings:
     secure_cookies: bool = True
 
 
-def default_settings() -> WebSettings:
-    """The secret comes from CORREDOR_WEB_SECRET; without it, one per process (answers reset
-    when the server restarts, which is safe)."""
-    secret = os.environ.get("CORREDOR_WEB_SECRET") or secrets.token_urlsafe(32)
+def default_settings(settings: Settings | None = None) -> WebSettings:
+    """The secret is `Settings.web_secret` (CORREDOR_WEB_SECRET); without it, one per process
+    (answers reset when the server restarts, which is safe)."""
+    secret = (settings or Settings()).web_secret or secrets.token_urlsafe(32)
     return WebSettings(secret_key=secret)
 
 

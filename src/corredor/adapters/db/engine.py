@@ -7,7 +7,6 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
@@ -46,8 +45,3 @@ def upgrade(url: str, revision: str = "heads") -> None:
     """Migrate to every head, so two branches of migrations written side by side both apply."""
     make_engine(url).dispose()  # creates the SQLite directory if needed
     command.upgrade(alembic_config(url), revision)
-
-
-def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
