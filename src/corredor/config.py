@@ -16,8 +16,9 @@ from typing import Final
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-ROOT: Final = Path(__file__).resolve().parents[2]
-DATA_DIR: Final = ROOT / "data"
+from corredor.kernel.resources import shipped
+
+DATA_DIR: Final = shipped("data")
 
 # DEVELOPMENT ONLY. These are public; never run a real deployment with them.
 DEV_ENCRYPTION_KEY: Final = base64.b64encode(b"corredor-dev-only-aes-key-32byte").decode()

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from corredor.domain.catalogue import Catalogue, CatalogueError
 from corredor.domain.policy import Policy
+from corredor.kernel.resources import shipped
 
 
 @dataclass(frozen=True)
@@ -37,8 +38,8 @@ class PolicyFileError(ValueError):
 
 
 def default_policy_dir() -> Path:
-    """policies/ at the root of the source tree (the package is installed in place)."""
-    return Path(__file__).resolve().parents[2] / "policies"
+    """The policies Corredor ships with (the checkout's policies/, or the installed copy)."""
+    return shipped("policies")
 
 
 def field_path(location: tuple[int | str, ...]) -> str:

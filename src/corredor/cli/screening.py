@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from corredor import __version__
+from corredor.kernel.resources import shipped
 
 # The rule engine, pydantic and Polars load inside the commands that use them, so `corredor
 # --help` and every other command start without paying for them.
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 console = Console()
 errors = Console(stderr=True, soft_wrap=True)  # error lines stay whole, for grep and logs
 
-EXAMPLES_DIR = Path(__file__).resolve().parents[3] / "examples" / "profiles"
+EXAMPLES_DIR = shipped("examples") / "profiles"
 _STYLE = {"eligible": "green", "not_eligible": "red", "unknown": "yellow"}
 
 PolicyDir = Annotated[
@@ -201,7 +202,7 @@ def check(policies: PolicyDir = None) -> None:
     table = Table(title="Policy files")
     for column in ("Pathway", "Version", "In force", "Authority", "File"):
         table.add_column(column)
-    root = policies or Path(__file__).resolve().parents[3] / "policies"
+    root = policies or shipped("policies")
     files = {(p.parent.name, p.stem): p.relative_to(root) for p in policy_paths(root)}
     for policy in catalogue.all_policies():
         until = policy.effective_until.isoformat() if policy.effective_until else "open"

@@ -19,6 +19,8 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from corredor.kernel.resources import shipped
+
 # NumPy, Polars, Dask and matplotlib load inside the commands, so `corredor --help` and every
 # other command start without them.
 if TYPE_CHECKING:
@@ -28,7 +30,7 @@ if TYPE_CHECKING:
 console = Console()
 errors = Console(stderr=True, soft_wrap=True)
 DEFAULT_OUT = Path("var/simulations")
-FLEE_DIR = Path(__file__).resolve().parents[3] / "data" / "flee" / "flee-mali2012"
+FLEE_DIR = shipped("data") / "flee" / "flee-mali2012"
 
 
 def _fail(message: str) -> typer.Exit:

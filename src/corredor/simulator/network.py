@@ -10,6 +10,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from corredor.kernel.resources import shipped
+
 Stage = Literal["entry", "transit", "south", "cdmx", "north", "port", "airport"]
 EARTH_RADIUS_KM = 6371.0088
 
@@ -94,7 +96,7 @@ def great_circle_km(a: Node, b: Node) -> float:
 
 
 def default_network_path() -> Path:
-    return Path(__file__).resolve().parents[3] / "data" / "corridor-network.yaml"
+    return shipped("data") / "corridor-network.yaml"
 
 
 def load_network(path: Path | None = None) -> Network:

@@ -13,6 +13,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from corredor.kernel.resources import shipped
+
 
 class ScenarioError(ValueError):
     """A scenario that cannot be used, with the file and field named."""
@@ -153,7 +155,7 @@ class Scenario(_Strict):
 
 
 def default_scenario_dir() -> Path:
-    return Path(__file__).resolve().parents[3] / "scenarios"
+    return shipped("scenarios")
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
