@@ -41,7 +41,10 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def upgrade(url: str, revision: str = "heads") -> None:
-    """Migrate to every head, so two branches of migrations written side by side both apply."""
+def upgrade(url: str, revision: str = "head") -> None:
+    """Migrate to the one head. Migrations form a single line: a new one names the previous
+    head as its `down_revision` and writes its own id into migrations/HEAD, so two written side
+    by side conflict in that file and are put in order before they land
+    (tests/project/test_migrations.py)."""
     make_engine(url).dispose()  # creates the SQLite directory if needed
     command.upgrade(alembic_config(url), revision)
