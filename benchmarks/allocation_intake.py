@@ -36,8 +36,8 @@ from sqlalchemy.engine import make_url
 
 from corredor.adapters.db.allocation_models import AllocationRequest
 from corredor.adapters.db.engine import upgrade
-from corredor.cli.demo_seed import free_port
 from corredor.config import Settings
+from corredor.demo.walk import free_port
 from corredor.domain.permissions import Agency, Role
 from corredor.services import allocation
 from corredor.services.accounts import add_user

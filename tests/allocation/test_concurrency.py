@@ -23,7 +23,7 @@ from corredor.adapters.db.allocation_models import (
     AllocationRequestPerson,
     AllocationSeat,
 )
-from corredor.cli.demo_seed import free_port, running
+from corredor.demo.walk import free_port, running
 from corredor.services import audit
 from corredor.services.platform import Platform
 from tests.allocation.booking_helpers import CASEWORKER, OFFICER, SITE, ok, open_window, person

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from corredor.adapters.db.allocation_models import AllocationWindow, CapacityDay
 from corredor.adapters.db.engine import upgrade
 from corredor.adapters.db.models import Case, User
-from corredor.cli import demo_seed
-from corredor.cli.demo_seed import prepare_demo
+from corredor.demo import walk
+from corredor.demo.seed import prepare_demo
 from corredor.web.demo import DEMO_USERS
 from tests.platform.conftest import build_platform
 
@@ -23,9 +23,9 @@ def test_the_demo_is_seeded_once_however_often_the_server_starts(
     url = f"sqlite:///{tmp_path / 'demo.db'}"
     upgrade(url)
     platform = build_platform(url)
-    for start in range(2):  # a first start, then a restart
-        if start == 1:  # everything is there: a restart starts no seeding server
-            monkeypatch.setattr(demo_seed, "running", refuse_to_start)
+    # the demo is seeded in-process through the use cases: no server is started to seed it
+    monkeypatch.setattr(walk, "running", refuse_to_start)
+    for _ in range(2):  # a first start, then a restart
         prepare_demo(platform)
         with platform.db.transaction() as session:
             cases = session.scalar(select(func.count()).select_from(Case))
@@ -42,4 +42,4 @@ def test_the_demo_is_seeded_once_however_often_the_server_starts(
 
 
 def refuse_to_start(*_: object) -> None:
-    raise AssertionError("the demo data was there: no server needed to be started")
+    raise AssertionError("the demo is seeded in-process: no server may be started for it")

@@ -28,8 +28,8 @@ def serve(
 
     from corredor.adapters.db.engine import upgrade
     from corredor.api.app import create_app
-    from corredor.cli.demo_seed import prepare_demo
     from corredor.config import Settings
+    from corredor.demo.seed import prepare_demo
     from corredor.services.platform import Platform
     from corredor.web.demo import DEMO_PASSWORD, DEMO_USERS
 
@@ -59,8 +59,9 @@ def demo(
 ) -> None:
     """Walk a Haitian family from Ciudad Hidalgo to work authorization through the HTTP API."""
     from corredor.adapters.db.engine import upgrade
-    from corredor.cli.demo_seed import free_port, running, seed_demo_users, walk_family
     from corredor.config import Settings
+    from corredor.demo.seed import seed_demo_users
+    from corredor.demo.walk import free_port, running, walk_family
     from corredor.services.platform import Platform
 
     if url is not None:

@@ -1,5 +1,5 @@
-"""The demo: accounts of every role, a sample case and an open request window, seeded through
-the real API served in-process; and the walk of a Haitian family to work authorization."""
+"""`corredor demo`: a Haitian family walked to work authorization through the real HTTP API,
+served in-process (or by a running server), each step said as it happens."""
 
 from __future__ import annotations
 
@@ -9,108 +9,18 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from typing import Any
 
 import httpx
 import uvicorn
 from rich.console import Console
-from sqlalchemy import select
 
-from corredor.adapters.db.allocation_models import AllocationWindow
-from corredor.adapters.db.models import Case, User
 from corredor.api.app import create_app
-from corredor.services.accounts import add_user
-from corredor.services.errors import Conflict
 from corredor.services.platform import Platform
-from corredor.services.schemas import UserIn
-from corredor.web.demo import DEMO_PASSWORD, DEMO_USERS
+from corredor.web.demo import DEMO_PASSWORD
 
 console = Console()
-
-
-def seed_demo_users(platform: Platform) -> None:
-    """Every role's demo account; an account that exists already is left as it is."""
-    with platform.db.transaction() as session:
-        for username, role, agency in DEMO_USERS:
-            try:
-                with session.begin_nested():
-                    add_user(
-                        session,
-                        UserIn(username=username, password=DEMO_PASSWORD, role=role, agency=agency),
-                    )
-            except Conflict:
-                continue
-
-
-def prepare_demo(platform: Platform) -> None:
-    """Demo accounts, one sample case and an open request window; run again (a restart), it
-    adds only what is missing."""
-    seed_demo_users(platform)
-    needs_case = not demo_applicant_has_a_case(platform)
-    needs_window = not a_window_is_open(platform)
-    if not (needs_case or needs_window):
-        return  # a restart with everything there: no server to start
-    with running(platform, "127.0.0.1", free_port("127.0.0.1")) as base:
-        if needs_case:
-            walk_family(base, quiet=True, until="parole_requested")
-        if needs_window:
-            open_demo_window(base)
-
-
-DEMO_SITE = "mx-cmx-assisted-site"  # CBP's assisted site in Mexico City
-
-
-def open_demo_window(base: str) -> None:
-    """40 seats a day at the Mexico City site for two weeks from next week, and a request window
-    that closes in seven days (so the appointment pages have one)."""
-    with httpx.Client(base_url=base, timeout=30) as client:
-        w = Walk(client, quiet=True)
-        first = date.today() + timedelta(days=8)
-        last = first + timedelta(days=13)
-        w.call(
-            "cbp.cdmx",
-            "POST",
-            "/allocation/capacity",
-            "sets 40 seats a day at the assisted site",
-            {
-                "site_id": DEMO_SITE,
-                "from": first.isoformat(),
-                "until": last.isoformat(),
-                "seats": 40,
-            },
-        )
-        w.call(
-            "cbp.cdmx",
-            "POST",
-            "/allocation/windows",
-            "opens a request window",
-            {
-                "site_ids": [DEMO_SITE],
-                "first_day": first.isoformat(),
-                "last_day": last.isoformat(),
-                "closes_at": (datetime.now(UTC) + timedelta(days=7)).isoformat(),
-            },
-        )
-
-
-def a_window_is_open(platform: Platform) -> bool:
-    with platform.db.transaction() as session:
-        found = session.scalar(
-            select(AllocationWindow.id).where(AllocationWindow.state == "open").limit(1)
-        )
-    return found is not None
-
-
-def demo_applicant_has_a_case(platform: Platform) -> bool:
-    applicant = "marie"  # the applicant walk_family signs in as
-    with platform.db.transaction() as session:
-        found = session.scalar(
-            select(Case.id)
-            .join(User, User.id == Case.applicant_user_id)
-            .where(User.username == applicant)
-        )
-    return found is not None
 
 
 def free_port(host: str) -> int:

@@ -1,0 +1,159 @@
+"""Seeding the demo: each step is a use case of the platform, acting as the demo account whose
+job it is (so the audit log reads as it would in service), in one unit of work per part, so a
+restart adds only what is missing."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from corredor.adapters.db.allocation_models import AllocationWindow
+from corredor.adapters.db.models import Case, User
+from corredor.domain.disclosure import DisclosableField
+from corredor.kernel.unit_of_work import unit_of_work
+from corredor.services import allocation, corridor, sharing
+from corredor.services.accounts import add_user, principal_named
+from corredor.services.allocation_schemas import CapacityIn, WindowIn
+from corredor.services.errors import Conflict
+from corredor.services.platform import Platform
+from corredor.services.schemas import (
+    ConsentIn,
+    DisclosureIn,
+    HouseholdIn,
+    MemberIn,
+    ParoleApplicationIn,
+    PersonIn,
+    UserIn,
+)
+from corredor.web.demo import DEMO_PASSWORD, DEMO_USERS
+
+DEMO_SITE = "mx-cmx-assisted-site"  # CBP's assisted site in Mexico City
+APPLICANT = "marie"  # the demo applicant, whose family is the sample case
+SHARED = [
+    DisclosableField.NAME,
+    DisclosableField.BIRTH_DATE,
+    DisclosableField.NATIONALITY,
+    DisclosableField.DOCUMENT_NUMBER,
+    DisclosableField.HOUSEHOLD,
+    DisclosableField.TVRH,
+]
+
+
+def seed_demo_users(platform: Platform) -> None:
+    """Every role's demo account; an account that exists already is left as it is."""
+    with unit_of_work(platform) as session:
+        for username, role, agency in DEMO_USERS:
+            try:
+                with session.begin_nested():
+                    add_user(
+                        session,
+                        UserIn(username=username, password=DEMO_PASSWORD, role=role, agency=agency),
+                    )
+            except Conflict:
+                continue
+
+
+def prepare_demo(platform: Platform) -> None:
+    """Demo accounts, one sample case and an open request window; run again (a restart), it
+    adds only what is missing."""
+    seed_demo_users(platform)
+    if not demo_applicant_has_a_case(platform):
+        seed_sample_case(platform)
+    if not a_window_is_open(platform):
+        open_demo_window(platform)
+
+
+def seed_sample_case(platform: Platform) -> str:
+    """Marie-Claude Joseph and her children (4 and 9), registered at Ciudad Hidalgo and given
+    their TVRH; she consents to share with CBP, INM discloses, and she applies for parole."""
+    today = platform.today()
+    with unit_of_work(platform) as s:
+        inm = principal_named(s, "inm.hidalgo")
+        marie = principal_named(s, APPLICANT)
+        household = HouseholdIn(
+            border_point_id="mx-chp-ciudad-hidalgo",
+            ground="tvrh.ground.asylum-seeker",
+            principal=PersonIn(
+                name="Marie-Claude Joseph",
+                birth_date=date(1992, 4, 11),
+                nationality="HT",
+                document_number=f"HT-DEMO-{uuid.uuid4().hex[:6].upper()}",
+            ),
+            members=[
+                MemberIn(
+                    name="Wesley Joseph",
+                    birth_date=date(today.year - 4, 3, 2),
+                    nationality="HT",
+                    relation="child",
+                ),
+                MemberIn(
+                    name="Nadège Joseph",
+                    birth_date=date(today.year - 9, 7, 20),
+                    nationality="HT",
+                    relation="child",
+                ),
+            ],
+            documents=["passport"],
+            applicant_user_id=marie.user_id,
+        )
+        _, case = corridor.register_household(platform, s, inm, household)
+        case_id = str(case["id"])
+        corridor.decide_tvrh(platform, s, inm, case_id)
+        _, consent = sharing.record_consent(platform, s, marie, case_id, ConsentIn(fields=SHARED))
+        sharing.create_disclosure(
+            platform, s, inm, case_id, DisclosureIn(consent_id=consent["id"], fields=SHARED)
+        )
+        corridor.apply_parole(platform, s, marie, case_id, ParoleApplicationIn(channel="app"))
+    return case_id
+
+
+def open_demo_window(platform: Platform) -> None:
+    """40 seats a day at the Mexico City site for two weeks from next week, and a request window
+    that closes in seven days (so the appointment pages have one)."""
+    first = platform.today() + timedelta(days=8)
+    with unit_of_work(platform) as s:
+        cbp = principal_named(s, "cbp.cdmx")
+        allocation.set_capacity(
+            platform,
+            s,
+            cbp,
+            CapacityIn.model_validate(
+                {
+                    "site_id": DEMO_SITE,
+                    "from": first,
+                    "until": first + timedelta(days=13),
+                    "seats": 40,
+                }
+            ),
+        )
+        allocation.open_window(
+            platform,
+            s,
+            cbp,
+            WindowIn(
+                site_ids=[DEMO_SITE],
+                first_day=first,
+                last_day=first + timedelta(days=13),
+                closes_at=platform.now() + timedelta(days=7),
+            ),
+        )
+
+
+def a_window_is_open(platform: Platform) -> bool:
+    with unit_of_work(platform) as session:
+        found = session.scalar(
+            select(AllocationWindow.id).where(AllocationWindow.state == "open").limit(1)
+        )
+    return found is not None
+
+
+def demo_applicant_has_a_case(platform: Platform) -> bool:
+    with unit_of_work(platform) as session:
+        found = session.scalar(
+            select(Case.id)
+            .join(User, User.id == Case.applicant_user_id)
+            .where(User.username == APPLICANT)
+        )
+    return found is not None
