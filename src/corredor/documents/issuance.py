@@ -31,11 +31,11 @@ from corredor.documents.schemas import CheckIn, CheckOut, DocumentOut
 from corredor.documents.tables import DocumentRow
 from corredor.domain.cases import GrantKind, TravelMode
 from corredor.domain.permissions import Permission, Role
+from corredor.kernel.audit_tags import AuditTag
 from corredor.services import audit
 from corredor.services.auth import Principal
 from corredor.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from corredor.services.platform import (
-    SOURCE,
     Platform,
     actor,
     decrypt_person,
@@ -108,7 +108,7 @@ def issue_for_grant(p: Platform, s: Session, who: Principal, grant: Grant) -> li
     audit.append(
         s,
         actor(s, who, case),
-        f"{SOURCE}:document:issue",
+        AuditTag.DOCUMENT_ISSUE,
         case_id=grant.case_id,
         detail={"type": str(document_type), "numbers": [r.number for r in rows], "key": key.kid},
     )
@@ -140,7 +140,7 @@ def revoke_case_documents(
         audit.append(
             s,
             actor(s, who, s.get(Case, case_id)),
-            f"{SOURCE}:document:revoke",
+            AuditTag.DOCUMENT_REVOKE,
             case_id=case_id,
             detail={"numbers": revoked, "reason": reason},
         )
@@ -190,7 +190,7 @@ def revoke_key(p: Platform, s: Session, kid: str, reason: str) -> list[str]:
     audit.append(
         s,
         audit.Actor(user_id=None, role="key_custodian"),
-        f"{SOURCE}:issuer_key:revoke",
+        AuditTag.ISSUER_KEY_REVOKE,
         detail={"kid": kid, "reason": reason, "resigned": len(reissued), "by": replacement.kid},
     )
     s.flush()
@@ -236,7 +236,7 @@ def _audit_read(s: Session, who: Principal, case: Case, rows: list[DocumentRow])
     audit.append(
         s,
         actor(s, who, case),
-        f"{SOURCE}:document:read",
+        AuditTag.DOCUMENT_READ,
         case_id=case.id,
         detail={"documents": [r.number for r in rows]},
     )
@@ -333,7 +333,7 @@ def check(
     audit.append(
         s,
         actor(s, who),
-        f"{SOURCE}:document:{permission.split(':')[1]}",
+        AuditTag.of("document", permission.split(":")[1]),
         case_id=row.case_id if row is not None else None,
         detail={
             "document": row.number if row is not None else None,

@@ -29,12 +29,13 @@ from corredor.documents.schemas import (
 )
 from corredor.documents.tables import DocumentRow
 from corredor.domain.permissions import Permission
+from corredor.kernel.audit_tags import AuditTag
 from corredor.kernel.commands import Command
 from corredor.kernel.unit_of_work import unit_of_work
 from corredor.services import audit
 from corredor.services.auth import Principal
 from corredor.services.errors import NotFound
-from corredor.services.platform import SOURCE, Platform
+from corredor.services.platform import Platform
 
 OPERATOR = audit.Actor(user_id=None, role="operator")  # the command line, run by an operator
 
@@ -229,7 +230,7 @@ def run_key_job(
         else:
             resigned = issuance.revoke_key(p, s, kid, reason)
             said = f"revoked {kid}; re-signed {len(resigned)} live documents under a new key"
-        audit.append(s, OPERATOR, f"{SOURCE}:issuer_key:{job}", detail={"result": said})
+        audit.append(s, OPERATOR, AuditTag.of("issuer_key", job), detail={"result": said})
     return said
 
 
@@ -242,7 +243,7 @@ def export_case(p: Platform, case_id: str) -> list[ExportedDocument]:
         audit.append(
             s,
             OPERATOR,
-            f"{SOURCE}:document:export",
+            AuditTag.DOCUMENT_EXPORT,
             case_id=case_id,
             detail={"documents": [r.number for r in rows]},
         )

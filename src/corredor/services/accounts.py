@@ -9,10 +9,11 @@ from sqlalchemy.orm import Session
 
 from corredor.adapters.db.models import AuditEntry, User
 from corredor.domain.permissions import Agency, Permission, Role, check_agency
+from corredor.kernel.audit_tags import AuditTag
 from corredor.services import audit
 from corredor.services.auth import DUMMY_HASH, Principal, hash_password, password_matches
 from corredor.services.errors import Conflict, InvalidInput, NotFound, Unauthenticated
-from corredor.services.platform import SOURCE, Platform, actor, new_id, now
+from corredor.services.platform import Platform, actor, new_id, now
 from corredor.services.schemas import (
     AuditEntryOut,
     LoginIn,
@@ -61,7 +62,7 @@ def create_user(p: Platform, s: Session, who: Principal, body: UserIn) -> Answer
     audit.append(
         s,
         actor(s, who),
-        f"{SOURCE}:user:create",
+        AuditTag.USER_CREATE,
         detail={"user_id": user.id, "role": user.role, "agency": user.agency},
     )
     return 201, _user_out(user).model_dump(mode="json")
@@ -95,7 +96,7 @@ def login(p: Platform, s: Session, body: LoginIn) -> TokenOut:
         raise Unauthenticated("unknown username or wrong password")
     principal = _principal(user)
     token = p.tokens.issue(principal)
-    audit.append(s, actor(s, principal), f"{SOURCE}:session:sign_in")
+    audit.append(s, actor(s, principal), AuditTag.SESSION_SIGN_IN)
     return TokenOut(access_token=token.value, expires_at=token.expires_at, role=principal.role)
 
 

@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session
 
 from corredor.adapters.db.models import AuditEntry, Disclosure, User
 from corredor.domain.permissions import Permission
+from corredor.kernel.audit_tags import AuditTag
 from corredor.services import audit
 from corredor.services.auth import Principal
-from corredor.services.platform import SOURCE, visible_case
+from corredor.services.platform import visible_case
 
 
 class Purpose(StrEnum):
@@ -33,12 +34,12 @@ class Purpose(StrEnum):
 
 # Entries that read the person's data, and why each was allowed.
 _READS: dict[str, Purpose] = {
-    f"{SOURCE}:case:read_personal_data": Purpose.CASE_WORK,
-    f"{SOURCE}:disclosure:read": Purpose.PAROLE,
-    f"{SOURCE}:disclosure:read_for_vetting": Purpose.VETTING,
-    f"{SOURCE}:vetting:read": Purpose.VETTING,
+    AuditTag.CASE_READ_PERSONAL_DATA: Purpose.CASE_WORK,
+    AuditTag.DISCLOSURE_READ: Purpose.PAROLE,
+    AuditTag.DISCLOSURE_READ_FOR_VETTING: Purpose.VETTING,
+    AuditTag.VETTING_READ: Purpose.VETTING,
     # a document holds the holder's name and birth date (the holder reading their own too)
-    f"{SOURCE}:document:read": Purpose.CASE_WORK,
+    AuditTag.DOCUMENT_READ: Purpose.CASE_WORK,
 }
 
 
@@ -57,7 +58,7 @@ class CaseAccessOut(BaseModel):
 def _purpose(action: str) -> Purpose:
     if action in _READS:
         return _READS[action]
-    if action.endswith(":case:register"):
+    if action == AuditTag.CASE_REGISTER:
         return Purpose.REGISTRATION
     if ":consent:" in action or ":disclosure:" in action:
         return Purpose.CONSENT

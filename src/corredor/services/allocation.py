@@ -30,6 +30,7 @@ from corredor.domain.booking import RequestStatus
 from corredor.domain.lottery import commitment, new_seed
 from corredor.domain.permissions import Permission, Role
 from corredor.domain.policy import Policy
+from corredor.kernel.audit_tags import AuditTag
 from corredor.services import audit
 from corredor.services.allocation_schemas import (
     CapacityDayOut,
@@ -39,7 +40,6 @@ from corredor.services.allocation_schemas import (
     WindowOut,
 )
 from corredor.services.allocation_store import (
-    SOURCE,
     begin_writing,
     load_window,
     lock_days,
@@ -92,7 +92,7 @@ def set_capacity(p: Platform, s: Session, who: Principal, body: CapacityIn) -> A
     audit.append(
         s,
         actor(s, who),
-        f"{SOURCE}:capacity:update",
+        AuditTag.CAPACITY_UPDATE,
         detail={
             "site": body.site_id,
             "from": body.from_day.isoformat(),
@@ -219,7 +219,7 @@ def open_window(p: Platform, s: Session, who: Principal, body: WindowIn) -> Answ
     audit.append(
         s,
         actor(s, who),
-        f"{SOURCE}:window:open",
+        AuditTag.WINDOW_OPEN,
         detail={"window": window.id, "sites": window.sites, "commitment": committed},
     )
     return 201, window_out(s, window).model_dump(mode="json")
@@ -377,7 +377,7 @@ def register(
     audit.append(
         s,
         actor(s, who),
-        f"{SOURCE}:request:register",
+        AuditTag.REQUEST_REGISTER,
         case_id=body.case_id,
         detail={
             "request": request.id,

@@ -37,10 +37,10 @@ from corredor.domain.booking import (
     move,
 )
 from corredor.domain.permissions import Permission, Role
+from corredor.kernel.audit_tags import AuditTag
 from corredor.services import audit
 from corredor.services.allocation_schemas import BookingOut, RescheduleIn
 from corredor.services.allocation_store import (
-    SOURCE,
     active_seats,
     begin_writing,
     end_request,
@@ -96,7 +96,7 @@ def _audit(
     audit.append(
         s,
         actor(s, who),
-        f"{SOURCE}:booking:{action}",
+        AuditTag.of("booking", action),
         case_id=request.case_id,
         detail={"request": request.id, "status": request.status, **detail},
     )

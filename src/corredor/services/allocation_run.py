@@ -36,6 +36,7 @@ from corredor.domain.allocation_record import assignment_row, results_digest
 from corredor.domain.booking import AFTER_RUN, RequestStatus
 from corredor.domain.lottery import seed_from_hex, seed_matches
 from corredor.domain.permissions import Permission
+from corredor.kernel.audit_tags import AuditTag
 from corredor.services import audit
 from corredor.services.allocation import (
     SEED_COLUMN,
@@ -46,7 +47,6 @@ from corredor.services.allocation import (
 )
 from corredor.services.allocation_schemas import RunIn
 from corredor.services.allocation_store import (
-    SOURCE,
     begin_writing,
     give_seats,
     load_window,
@@ -180,7 +180,7 @@ def run_window(p: Platform, s: Session, who: Principal, window_id: str, body: Ru
     audit.append(
         s,
         actor(s, who),
-        f"{SOURCE}:run:complete",
+        AuditTag.RUN_COMPLETE,
         detail={
             "window": window.id,
             "run": run.id,
@@ -267,7 +267,7 @@ def reveal_seed(p: Platform, s: Session, who: Principal, window_id: str) -> Answ
     audit.append(
         s,
         actor(s, who),
-        f"{SOURCE}:seed:reveal",
+        AuditTag.SEED_REVEAL,
         detail={"window": window.id, "commitment": window.seed_commitment},
     )
     s.flush()

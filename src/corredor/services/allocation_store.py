@@ -41,8 +41,6 @@ from corredor.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from corredor.services.platform import now
 from corredor.services.reference import Reference
 
-SOURCE = "allocation"
-
 
 def begin_writing(session: Session) -> None:
     """On SQLite, take the database's write lock now rather than at the first write."""

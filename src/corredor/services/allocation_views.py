@@ -28,6 +28,7 @@ from corredor.domain.allocation_record import (
 from corredor.domain.booking import RequestStatus
 from corredor.domain.lottery import SeedError, seed_from_hex, seed_matches
 from corredor.domain.permissions import Permission
+from corredor.kernel.audit_tags import AuditTag
 from corredor.services import audit
 from corredor.services.allocation_run import capacity_from_json, inputs_digest
 from corredor.services.allocation_schemas import (
@@ -38,7 +39,6 @@ from corredor.services.allocation_schemas import (
     VerificationReport,
 )
 from corredor.services.allocation_store import (
-    SOURCE,
     active_seats,
     appointment_of,
     entry_of,
@@ -80,7 +80,7 @@ def position(s: Session, who: Principal, request_id: str) -> PositionOut:
     audit.append(
         s,
         actor(s, who),
-        f"{SOURCE}:request:read_position",
+        AuditTag.REQUEST_READ_POSITION,
         case_id=request.case_id,
         detail={"request": request.id},
     )

@@ -34,11 +34,11 @@ from corredor.domain.policy import Policy
 from corredor.domain.rules import Decision, Outcome, evaluate
 from corredor.domain.vetting import VettingOutcome, VettingSubject
 from corredor.domain.workflow import Action, CaseKind, CaseState, GuardContext, is_terminal
+from corredor.kernel.audit_tags import AuditTag
 from corredor.services import audit
 from corredor.services.auth import Principal
 from corredor.services.errors import Conflict, InvalidInput, NotFound
 from corredor.services.platform import (
-    SOURCE,
     Platform,
     active_disclosures,
     actor,
@@ -141,7 +141,7 @@ def register_household(p: Platform, s: Session, who: Principal, body: HouseholdI
     audit.append(
         s,
         actor(s, who),
-        f"{SOURCE}:case:register",
+        AuditTag.CASE_REGISTER,
         case_id=case.id,
         detail={"site_id": point.id, "household_size": len(everyone), "ground": body.ground},
     )
@@ -395,7 +395,7 @@ def _vetting_subjects(p: Platform, s: Session, who: Principal, case: Case) -> li
     audit.append(
         s,
         actor(s, who, case),
-        f"{SOURCE}:disclosure:read_for_vetting",
+        AuditTag.DISCLOSURE_READ_FOR_VETTING,
         case_id=case.id,
         detail={"disclosure_id": disclosures[0].id, "persons": len(people)},
     )
@@ -631,7 +631,7 @@ def list_cases(
         who.require(Permission.CASE_READ)
         digest = p.lookup.digest(document_number)
         query = query.join(Person, Person.case_id == Case.id).where(Person.document_hash == digest)
-        audit.append(s, actor(s, who), f"{SOURCE}:case:search_by_document", detail={})
+        audit.append(s, actor(s, who), AuditTag.CASE_SEARCH_BY_DOCUMENT, detail={})
     return [status_out(s, case) for case in s.execute(query).scalars().unique()]
 
 
@@ -646,7 +646,7 @@ def vetting_detail(p: Platform, s: Session, who: Principal, case_id: str) -> dic
     ).scalar_one_or_none()
     if record is None:
         raise NotFound(f"case {case_id} has not been vetted")
-    audit.append(s, actor(s, who, case), f"{SOURCE}:vetting:read", case_id=case.id, detail={})
+    audit.append(s, actor(s, who, case), AuditTag.VETTING_READ, case_id=case.id, detail={})
     detail: dict[str, Any] = json.loads(
         p.cipher.decrypt(record.outcome_enc, "vetting_results.outcome")
     )

@@ -35,6 +35,7 @@ from corredor.domain.workflow import (
     permission_for,
     step,
 )
+from corredor.kernel.audit_tags import AuditTag
 from corredor.policy_files import load_catalogue
 from corredor.services import audit
 from corredor.services.auth import Principal, Tokens
@@ -51,8 +52,6 @@ from corredor.services.schemas import (
     PersonIn,
     PersonOut,
 )
-
-SOURCE = "platform"
 
 
 def new_id() -> str:
@@ -238,7 +237,7 @@ def advance(
     audit.append(
         session,
         audit.Actor(who.user_id, str(who.role), behalf),
-        f"{SOURCE}:case:{action}",
+        AuditTag.of("case", action),
         case_id=case.id,
         detail={"from": str(taken.source), "to": case.state, **(data or {})},
     )
@@ -322,7 +321,7 @@ def full_out(p: Platform, session: Session, who: Principal, case: Case) -> CaseO
     audit.append(
         session,
         actor(session, who, case),
-        f"{SOURCE}:case:read_personal_data",
+        AuditTag.CASE_READ_PERSONAL_DATA,
         case_id=case.id,
         detail={"persons": len(persons), "fields": ["name", "birth_date", "document_number"]},
     )

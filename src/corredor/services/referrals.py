@@ -19,11 +19,11 @@ from corredor.domain.permissions import Permission, Role
 from corredor.domain.policy import Authority, Policy
 from corredor.domain.rules import evaluate
 from corredor.domain.workflow import INITIAL_STATE, Action, CaseKind, GuardContext
+from corredor.kernel.audit_tags import AuditTag
 from corredor.services import audit
 from corredor.services.auth import Principal
 from corredor.services.errors import Forbidden, InvalidInput
 from corredor.services.platform import (
-    SOURCE,
     Platform,
     actor,
     advance,
@@ -98,7 +98,7 @@ def create_referral(p: Platform, s: Session, who: Principal, body: ReferralIn) -
     audit.append(
         s,
         actor(s, who),
-        f"{SOURCE}:referral:create",
+        AuditTag.REFERRAL_CREATE,
         case_id=case.id,
         detail={"pathway": policy.id, "version": policy.version, "agency": str(who.agency)},
     )

@@ -21,12 +21,12 @@ from corredor.domain.disclosure import (
     releasable,
 )
 from corredor.domain.permissions import Permission, Role
+from corredor.kernel.audit_tags import AuditTag
 from corredor.services import audit
 from corredor.services.auth import Principal
 from corredor.services.corridor import current_tvrh
 from corredor.services.errors import Forbidden, InvalidInput, NotFound
 from corredor.services.platform import (
-    SOURCE,
     Platform,
     actor,
     decrypt_person,
@@ -71,7 +71,7 @@ def record_consent(
     audit.append(
         s,
         actor(s, who, case),
-        f"{SOURCE}:consent:record",
+        AuditTag.CONSENT_RECORD,
         case_id=case.id,
         detail={"consent_id": consent.id, "recipient": body.recipient, "fields": consent.fields},
     )
@@ -101,7 +101,7 @@ def revoke_consent(p: Platform, s: Session, who: Principal, consent_id: str) -> 
         audit.append(
             s,
             actor(s, who, case),
-            f"{SOURCE}:consent:revoke",
+            AuditTag.CONSENT_REVOKE,
             case_id=case.id,
             detail={"consent_id": consent.id},
         )
@@ -142,7 +142,7 @@ def create_disclosure(
     audit.append(
         s,
         actor(s, who, case),
-        f"{SOURCE}:disclosure:create",
+        AuditTag.DISCLOSURE_CREATE,
         case_id=case.id,
         detail={
             "disclosure_id": disclosure.id,
@@ -172,7 +172,7 @@ def revoke_disclosure(p: Platform, s: Session, who: Principal, disclosure_id: st
         audit.append(
             s,
             actor(s, who),
-            f"{SOURCE}:disclosure:revoke",
+            AuditTag.DISCLOSURE_REVOKE,
             case_id=disclosure.case_id,
             detail={"disclosure_id": disclosure.id},
         )
@@ -190,7 +190,7 @@ def read_disclosed(p: Platform, s: Session, who: Principal, disclosure_id: str) 
         audit.append(
             s,
             actor(s, who),
-            f"{SOURCE}:disclosure:read_refused",
+            AuditTag.DISCLOSURE_READ_REFUSED,
             case_id=disclosure.case_id,
             detail={"disclosure_id": disclosure.id},
         )
@@ -215,7 +215,7 @@ def read_disclosed(p: Platform, s: Session, who: Principal, disclosure_id: str) 
     audit.append(
         s,
         actor(s, who),
-        f"{SOURCE}:disclosure:read",
+        AuditTag.DISCLOSURE_READ,
         case_id=case.id,
         detail={"disclosure_id": disclosure.id, "fields": sorted(fields)},
     )
