@@ -41,19 +41,12 @@ from corredor.simulator.model import compile_scenario
 from corredor.simulator.montecarlo import dask_client, run_many, run_seeds
 from corredor.simulator.network import load_network
 from corredor.simulator.outputs import mean_ci, totals
-from corredor.simulator.scenario import load_scenario
+from corredor.simulator.scenario import COMPARISON, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 FLEE_VENV = ROOT / ".cache" / "flee-venv"
 FLEE_VERSION = "3.1"
-COMPARED = [
-    "status-quo-2023",
-    "joint-corridor",
-    "joint-corridor-families-first",
-    "joint-corridor-half-capacity",
-    "joint-corridor-double-capacity",
-    "joint-corridor-moved-appointments",
-]
+COMPARED = list(COMPARISON)
 MEASURES = [
     "waiting_north",
     "waiting_south",
@@ -61,8 +54,13 @@ MEASURES = [
     "land_port_arrivals",
     "flights",
     "irregular_crossings",
+    "apprehensions",
     "smuggling_demand",
     "smuggling_price",
+    "smuggler_capacity",
+    "moved_north",
+    "gave_up",
+    "darien_crossings",
     "wait_north_days",
 ]
 
@@ -303,34 +301,59 @@ def calibration_section(lines: list[str]) -> None:
 def comparison_section(runs: int, lines: list[str]) -> None:
     catalogue, network = load_catalogue(), load_network()
     results = {}
+    scenarios = {name: load_scenario(name) for name in COMPARED}
+    burn_in = scenarios[COMPARED[0]].burn_in_days
     with dask_client(workers=2) as client:
         for name in COMPARED:
-            model = compile_scenario(load_scenario(name), catalogue, network)
+            model = compile_scenario(scenarios[name], catalogue, network)
             series, seconds = timed(lambda m=model: run_many(m, runs, 2023, client=client))
-            results[name] = ([totals(s) for s in series], seconds)
+            results[name] = (series, seconds)
+    first = scenarios[COMPARED[0]]
     lines += [
-        "",
         f"## Scenarios compared ({runs} runs each on a local Dask cluster, mean and 95% CI)",
         "",
-        "Flows are totals over the scenario (families-first runs 730 days, the others 365); "
-        "waiting and price are means over the days.",
+        f"Every scenario starts {first.start}, runs {first.days} days, and the first {burn_in} "
+        "days are a burn-in (the transient, from the shared starting stocks). Steady state: "
+        f"the last {first.days - burn_in} days. Flows are people per year of the steady state; "
+        "stocks (waiting) are mean people over its days; the price is the mean US dollars per "
+        "smuggled crossing; smuggler capacity is crossings a day.",
         "",
-        "| measure | " + " | ".join(COMPARED) + " |",
+    ]
+    for label, start, end in (
+        ("Steady state", burn_in, None),
+        ("Transient (burn-in year)", 0, burn_in),
+    ):
+        lines += [
+            f"### {label}",
+            "",
+            "| measure | " + " | ".join(COMPARED) + " |",
+            "|---" * (len(COMPARED) + 1) + "|",
+        ]
+        for measure in MEASURES:
+            cells = []
+            for name in COMPARED:
+                values = [totals(s, start, end)[measure] for s in results[name][0]]
+                mean, low, high = mean_ci(np.array(values))
+                cells.append(
+                    "– (no one served)"
+                    if math.isnan(mean)
+                    else f"{mean:,.0f} ({low:,.0f}–{high:,.0f})"
+                )
+            lines.append(f"| {measure} | " + " | ".join(cells) + " |")
+        lines.append("")
+    growth = []
+    for name in COMPARED:
+        ends = [s["waiting_north"][-1] - s["waiting_north"][-91] for s in results[name][0]]
+        south = [s["waiting_south"][-1] - s["waiting_south"][-91] for s in results[name][0]]
+        growth.append(f"{name}: north {np.mean(ends):+,.0f}, south {np.mean(south):+,.0f}")
+    lines += [
+        "Change in people waiting over the last 90 days (a queue still growing is not at a "
+        "steady state): " + "; ".join(growth) + ".",
+        "",
+        "| seconds for all runs | " + " | ".join(f"{results[n][1]:.1f}" for n in COMPARED) + " |",
         "|---" * (len(COMPARED) + 1) + "|",
     ]
-    for measure in MEASURES:
-        cells = []
-        for name in COMPARED:
-            mean, low, high = mean_ci(np.array([t[measure] for t in results[name][0]]))
-            # a mean wait with no one served is undefined, not zero
-            cells.append(
-                "– (no one served)" if math.isnan(mean) else f"{mean:,.0f} ({low:,.0f}–{high:,.0f})"
-            )
-        lines.append(f"| {measure} | " + " | ".join(cells) + " |")
-    lines.append(
-        "| seconds for all runs | " + " | ".join(f"{results[n][1]:.1f}" for n in COMPARED) + " |"
-    )
-    print(*lines[-len(MEASURES) - 2 :], sep="\n")
+    print(*lines, sep="\n")
 
 
 SECTIONS = ("flee", "million", "calibration", "comparison")

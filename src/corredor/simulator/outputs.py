@@ -29,13 +29,26 @@ SERIES: dict[str, str] = {
     "smuggling_demand": "people hiring a smuggler (per day)",
     "smuggling_price": "smuggling price, US dollars",
     "gave_up": "people giving up waiting (per day)",
+    "moved_north": "people choosing to travel to the northern border to wait (per day)",
+    "apprehensions": "smuggled crossings apprehended by CBP (per day)",
+    "returned_to_mexico": "apprehended people returned to northern Mexico (per day)",
+    "smuggler_capacity": "crossings a day the smugglers in business can handle",
+    "legal_share": "smoothed share of exits from waiting by a legal pathway",
+    "arrival_factor": "arrivals relative to the scenario's figure (the magnet effect)",
     "wait_north_days": "mean days waited in the north by those given an appointment",
     "wait_south_days": "mean days waited in the south by those given a corridor TVRH",
     "inm_workload": "INM cases: TVRH issued (per day)",
     "cbp_workload": "CBP cases: interviews, port and air arrivals, encounters (per day)",
 }
 STOCKS = ("waiting_south", "waiting_cdmx", "waiting_north", "in_transit")
-LEVELS = ("smuggling_price", "wait_north_days", "wait_south_days")
+LEVELS = (
+    "smuggling_price",
+    "wait_north_days",
+    "wait_south_days",
+    "smuggler_capacity",
+    "legal_share",
+    "arrival_factor",
+)
 
 Series = dict[str, np.ndarray]
 
@@ -71,10 +84,12 @@ def run_frame(series: Series, start: object, run: int, scenario: str) -> pl.Data
     )
 
 
-def totals(series: Series) -> dict[str, float]:
-    """One number per series: totals for flows, means over days for stocks and levels."""
+def totals(series: Series, start: int = 0, end: int | None = None) -> dict[str, float]:
+    """One number per series over days [start, end): totals for flows, means over the days for
+    stocks and levels. A run's steady state is `start=burn_in`, its transient `end=burn_in`."""
     found = {}
-    for name, values in series.items():
+    for name, whole in series.items():
+        values = whole[start:end]
         if name in STOCKS or name in LEVELS:
             finite = values[np.isfinite(values)]
             found[name] = float(finite.mean()) if finite.size else math.nan
