@@ -84,3 +84,62 @@ def test_validate_reports_ard_and_defects(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "ARD:" in result.output and "ARD rescaled:" in result.output
     assert (tmp_path / "flee-mali2012-ard.txt").read_text().startswith("ARD: 0.")
+
+
+def test_sensitivity_writes_intervals_and_a_tornado_per_outcome(
+    tmp_path: Path, two_scenarios: tuple[Path, Path]
+) -> None:
+    out = tmp_path / "sens"
+    result = runner.invoke(
+        app,
+        [
+            "simulate",
+            "sensitivity",
+            str(two_scenarios[0]),
+            "--days",
+            "60",
+            "--burn-in",
+            "20",
+            "--sobol-n",
+            "2",
+            "--top",
+            "2",
+            "--draws",
+            "4",
+            "--seed",
+            "3",
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    text = (out / "sensitivity.md").read_text()
+    assert "with parameter uncertainty" in text and "Morris" in text and "Sobol" in text
+    for outcome in ("waiting_north", "waiting_south", "smuggling_demand", "smuggling_price"):
+        assert (out / f"tornado-{outcome}.svg").read_text().lstrip().startswith("<?xml")
+        assert (out / f"tornado-{outcome}.png").stat().st_size > 0
+
+
+def test_sensitivity_refuses_a_sobol_sample_that_is_not_a_power_of_two(
+    two_scenarios: tuple[Path, Path],
+) -> None:
+    result = runner.invoke(
+        app, ["simulate", "sensitivity", str(two_scenarios[0]), "--sobol-n", "6"]
+    )
+    assert result.exit_code == 2 and "power of 2" in result.output
+
+
+def test_the_simulate_command_module_imports_no_heavy_library() -> None:
+    """`corredor --help` must stay light: the simulator is imported inside the commands."""
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    code = (
+        "import sys, corredor.cli.simulate; "
+        "print(sorted(m for m in ('polars', 'numpy', 'dask', 'matplotlib', 'SALib', 'scipy') "
+        "if m in sys.modules))"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert found == "[]"

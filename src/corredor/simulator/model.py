@@ -176,7 +176,7 @@ def _round_randomly(values: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 def draw_run_inputs(model: Compiled, rng: np.random.Generator) -> RunInputs:
     """The day's integer capacities. Ad hoc TVRH issuance (status quo) is drawn per calendar
     month, uniformly between the scenario's monthly bounds, and spread over the month's days."""
-    low, high = model.ad_hoc_monthly
+    low, high = sorted(model.ad_hoc_monthly)  # bounds varied apart may cross
     ad_hoc = np.zeros(model.days)
     month_rate: dict[tuple[int, int], float] = {}
     for offset in range(model.days):
