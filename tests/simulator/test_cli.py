@@ -64,6 +64,17 @@ def test_compare_writes_a_report_with_plots(
     page = (out / "report.html").read_text()
     assert "small-corridor" in page and "small-wider" in page
     assert "<strong>assumption</strong>" in page and "source:" in page
+    # every outcome seed 000 makes a claim about, southern waiting included, with a direction
+    for claim in ("northern border", "southern border", "land-port arrivals", "smuggling prices"):
+        assert claim in page
+    assert (
+        page.count("seed 000 expects")
+        + page.count("contradicts seed 000")
+        + page.count("no change")
+        >= 6
+    )
+    # units: annual flows are not labelled per day in the table
+    assert "people per year" in page and "(per day)<br>" not in page
     for png in ("waiting_north.png", "smuggling_price.png", "cbp_workload.png"):
         assert (out / png).stat().st_size > 5000
         assert f"src='{png}'" in page
