@@ -39,6 +39,9 @@ def test_simulate_writes_daily_series_for_every_run(
     assert "smuggling_price" in frame.columns
     totals = pl.read_csv(out / "totals.csv")
     assert set(totals["series"]) >= {"waiting_north", "smuggling_demand", "flights"}
+    units = dict(zip(totals["series"], totals["unit"], strict=True))
+    assert units["smuggling_demand"] == "people per year"
+    assert units["waiting_north"] == "mean over the days"
     daily = pl.read_csv(out / "daily.csv")
     assert daily.height == 120 and "waiting_north_p95" in daily.columns
 
@@ -93,8 +96,11 @@ def test_validate_reports_ard_and_defects(tmp_path: Path) -> None:
         app, ["simulate", "validate", str(mali), "--runs", "1", "--out", str(tmp_path)]
     )
     assert result.exit_code == 0, result.output
-    assert "ARD:" in result.output and "ARD rescaled:" in result.output
-    assert (tmp_path / "flee-mali2012-ard.txt").read_text().startswith("ARD: 0.")
+    assert "ARD (corrected series" in result.output and "ARD rescaled:" in result.output
+    text = (tmp_path / "flee-mali2012-ard.txt").read_text()
+    assert text.startswith("ARD (corrected series, as Flee scores itself): 0.")
+    assert "ARD against the raw published series: 0." in text
+    assert "setting: optimisations.hasten = 10: honoured" in text
 
 
 def test_sensitivity_writes_intervals_and_a_tornado_per_outcome(

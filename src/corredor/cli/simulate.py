@@ -190,6 +190,7 @@ def simulate(  # noqa: PLR0917 - a Typer command takes its options as parameters
                 result.runs,
                 result.scenario.start,
                 result.scenario.id,
+                result.scenario.burn_in_days,
             )
         report = write_report(results, directory)
         console.print(_summary(results))
@@ -204,7 +205,13 @@ def simulate(  # noqa: PLR0917 - a Typer command takes its options as parameters
     from corredor.simulator.outputs import write_outputs  # noqa: PLC0415
 
     directory = out or DEFAULT_OUT / result.scenario.id
-    written = write_outputs(directory, result.runs, result.scenario.start, result.scenario.id)
+    written = write_outputs(
+        directory,
+        result.runs,
+        result.scenario.start,
+        result.scenario.id,
+        result.scenario.burn_in_days,
+    )
     console.print(_summary(results))
     for path in written:
         console.print(f"wrote {path}")
@@ -295,23 +302,37 @@ def _validate(directory: Path, runs: int, seed: int, out: Path | None) -> None:
         raise _fail(str(error)) from error
     for defect in scenario.defects:
         console.print(f"[yellow]input defect:[/] {defect}", highlight=False)
-    plain, rescaled = [], []
+    for line in scenario.settings_report:
+        console.print(f"setting: {line}", highlight=False)
+    plain, rescaled, raw = [], [], []
     with _progress() as progress:
         task = progress.add_task(scenario.name, total=runs)
         for child in run_seeds(seed, runs):
             run = run_flee_counts(scenario, child)
             plain.append(averaged_relative_difference(scenario, run))
             rescaled.append(averaged_relative_difference(scenario, run, rescaled=True))
+            raw.append(averaged_relative_difference(scenario, run, raw=True))
             progress.advance(task)
     lines = []
-    for label, values in (("ARD", plain), ("ARD rescaled", rescaled)):
+    for label, values in (
+        ("ARD (corrected series, as Flee scores itself)", plain),
+        ("ARD rescaled", rescaled),
+        ("ARD against the raw published series", raw),
+    ):
         mean, low, high = mean_ci(np.array(values))
         lines.append(f"{label}: {mean:.3f} (95% CI {low:.3f}–{high:.3f}, {runs} runs)")
         console.print(lines[-1])
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         (out / f"{scenario.name}-ard.txt").write_text(
-            "\n".join([*lines, *(f"defect: {d}" for d in scenario.defects)]) + "\n",
+            "\n".join(
+                [
+                    *lines,
+                    *(f"defect: {d}" for d in scenario.defects),
+                    *(f"setting: {line}" for line in scenario.settings_report),
+                ]
+            )
+            + "\n",
             encoding="utf-8",
         )
 
