@@ -334,7 +334,9 @@ def run_flee_counts(scenario: FleeScenario, seed: int) -> FleeRun:  # noqa: PLR0
                 at[place] += split[:, stay].sum()
                 split[:, stay] = 0
                 hops = by_place[place]
-                on_links[hops.long_days, hops.long] += split[:, hops.is_long].sum(axis=0)
+                # the day's shift of on_links is done: a long link taken now arrives after
+                # long_days days, as a first move's does (index long_days - 1, not long_days)
+                on_links[hops.long_days - 1, hops.long] += split[:, hops.is_long].sum(axis=0)
                 moved = bins[:, None] + hops.short_km[None, :]
                 counts = split[:, hops.is_short]
                 onward = moved < budget
