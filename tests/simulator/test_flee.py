@@ -157,3 +157,37 @@ def test_a_route_to_a_nearly_full_camp_is_dropped() -> None:
     per_link[into] = 7
     staying = _stay_if_full(per_link, rules, occupancy)
     assert staying[into].sum() == 7 * into.size and per_link.sum() == 0
+
+
+def _line_scenario(root: Path) -> Path:
+    """A conflict zone A, a town B 50 km away, a camp C 450 km beyond B (200 km a day)."""
+    inputs, sources = root / "input_csv", root / "source_data"
+    inputs.mkdir(parents=True)
+    sources.mkdir()
+    (inputs / "locations.csv").write_text(
+        "#name,region,country,lat,lon,location_type,conflict_date,population\n"
+        "A,A,X,0,0,conflict_zone,0,1000\nB,B,X,0,0,town,,1000\nC,C,Y,0,0,camp,,100000\n"
+    )
+    (inputs / "routes.csv").write_text("#name1,name2,distance\nA,B,50\nB,C,450\n")
+    (inputs / "closures.csv").write_text("#closure_type,name1,name2,closure_start,closure_end\n")
+    (inputs / "conflicts.csv").write_text("#Day,A\n" + "".join(f"{d},1\n" for d in range(12)))
+    (inputs / "sim_period.csv").write_text("StartDate,2020-01-01\nLength,12\n")
+    (sources / "data_layout.csv").write_text("total,refugees.csv\nC,c.csv\n")
+    (sources / "refugees.csv").write_text("Date,n\n2020-01-01,0\n2020-01-12,110\n")
+    (sources / "c.csv").write_text("Date,n\n2020-01-01,0\n2020-01-12,110\n")
+    (root / "simsetting.yml").write_text(
+        "move_rules:\n  max_move_speed: 200.0\n  default_movechance: 1.0\n"
+        "  conflict_movechance: 1.0\n  camp_movechance: 0.0\n  camp_weight: 1000.0\n"
+        "spawn_rules:\n  insert_day0: True\n"
+    )
+    return root
+
+
+def test_an_onward_long_hop_takes_as_many_days_in_both_engines(tmp_path: Path) -> None:
+    """Spawned on day 1 at A, at B the same day (50 km), then 450 km on to C: 200 km more on
+    day 1, 200 on day 2, the last 50 on day 3. Both engines (and Flee) reach C on day 3."""
+    scenario = read_flee(_line_scenario(tmp_path / "line"))
+    assert scenario.defects == []
+    for engine in (run_flee_counts, run_flee_agents):
+        camp = engine(scenario, 1).camps["C"]
+        assert np.flatnonzero(camp > 0)[0] == 3, engine.__name__
