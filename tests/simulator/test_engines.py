@@ -32,6 +32,8 @@ def _accounted(model: Compiled, series: Series) -> tuple[float, float]:
         + series["land_port_arrivals"].sum()
         + (series["flights"] - series["chnv_flights"]).sum()
         + series["gave_up"].sum()
+        # apprehended and removed to their country (the rest are back in the north, waiting)
+        + (series["apprehensions"] - series["returned_to_mexico"]).sum()
     )
     still_here = (
         series["waiting_south"][-1]
@@ -68,7 +70,10 @@ COMPARED = [
     "smuggling_demand",
     "gave_up",
     "irregular_crossings",
+    "apprehensions",
+    "moved_north",
     "smuggling_price",
+    "smuggler_capacity",
     "wait_north_days",
 ]
 

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import pytest
 
 from corredor.domain.catalogue import Catalogue
-from corredor.simulator.calibration import calibration_fits
+from corredor.simulator.calibration import calibration_fits, held_out_fit, read_periods
 from corredor.simulator.count_engine import run_count
 from corredor.simulator.model import Compiled, compile_scenario
 from corredor.simulator.montecarlo import dask_client, run_many, run_seeds
@@ -40,3 +42,22 @@ def test_status_quo_meets_the_domain_figures(catalogue: Catalogue, network: Netw
     assert abs(fits["CHNV parolees per 30 days"].relative_error) < 0.02
     assert fits["TVRH cards, lowest month"].simulated >= 11_883
     assert fits["TVRH cards, highest month"].simulated <= 44_426
+
+
+def test_the_bundled_darien_series_adds_up_to_the_2023_total() -> None:
+    periods = read_periods()
+    assert sum(p.observed for p in periods) == 520_085  # Minseg's 2023 total
+    assert periods[0].start == date(2023, 1, 1) and periods[-1].end == date(2023, 12, 31)
+    assert any(p.note.startswith("derived") for p in periods)  # Aug-Sep, marked as derived
+
+
+def test_held_out_months_are_scored_but_not_fitted(catalogue: Catalogue, network: Network) -> None:
+    model = compile_scenario(load_scenario("status-quo-2023"), catalogue, network)
+    periods = read_periods()
+    fit = held_out_fit(model, periods, date(2023, 6, 30), elasticities=(0.0, 0.3), runs=1)
+    held = [simulated for period, simulated, out in fit.rows if out]
+    trained = [(period, simulated) for period, simulated, out in fit.rows if not out]
+    assert len(held) == 5 and len(trained) == 6
+    # the level is fitted on the training months only: their totals match, the others need not
+    assert sum(s for _, s in trained) == pytest.approx(sum(p.observed for p, _ in trained))
+    assert fit.test_error > 0 and fit.train_error > 0

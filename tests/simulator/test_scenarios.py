@@ -5,15 +5,22 @@ from pathlib import Path
 import pytest
 
 from corredor.simulator.network import NetworkError, great_circle_km, load_network
-from corredor.simulator.scenario import Capacity, ScenarioError, load_scenario, scenario_names
+from corredor.simulator.scenario import (
+    COMPARISON,
+    Capacity,
+    ScenarioError,
+    load_scenario,
+    scenario_names,
+)
 
 EXPECTED = {
     "status-quo-2023",
+    "status-quo",
     "joint-corridor",
     "joint-corridor-families-first",
     "joint-corridor-half-capacity",
     "joint-corridor-double-capacity",
-    "joint-corridor-moved-appointments",
+    "joint-corridor-plus-appointments",
 }
 
 
@@ -43,13 +50,34 @@ def test_a_number_without_source_or_assumption_is_refused_naming_the_field(tmp_p
     text = (
         Path(load_scenario.__code__.co_filename).parents[3] / "scenarios" / "status-quo-2023.yaml"
     ).read_text()
-    broken = text.replace(
-        'assumption: "daily chance that someone waiting stops', 'note: "daily chance'
-    )
+    broken = text.replace('assumption: "bus fares', 'note: "bus fares')
     path = tmp_path / "broken.yaml"
     path.write_text(broken)
-    with pytest.raises(ScenarioError, match=r"behaviour\.give_up_per_day"):
+    with pytest.raises(ScenarioError, match=r"behaviour\.north_cost_usd"):
         load_scenario(str(path))
+    outside = text.replace("value: 300\n    range: [100, 800]", "value: 900\n    range: [100, 800]")
+    path.write_text(outside)
+    with pytest.raises(ScenarioError, match=r"outside its range"):
+        load_scenario(str(path))
+
+
+def test_the_headline_corridor_follows_its_policy_file_and_departures_are_labelled() -> None:
+    headline = load_scenario("joint-corridor")
+    # policies/mx-us-joint-corridor: the Mexico City interviews replace the border appointments
+    assert headline.capacities.appointments_per_day.value == 0
+    assert headline.departure is None
+    plus = load_scenario("joint-corridor-plus-appointments")
+    assert plus.capacities.appointments_per_day.value == 1450
+    assert plus.departure is not None and "replace" in plus.departure
+
+
+def test_the_scenarios_compared_share_calendar_horizon_and_burn_in() -> None:
+    compared = [load_scenario(name) for name in COMPARISON]
+    assert {(s.start, s.days, s.burn_in_days) for s in compared} == {
+        (compared[0].start, compared[0].days, compared[0].burn_in_days)
+    }
+    assert compared[0].burn_in_days > 0
+    assert compared[0].days - compared[0].burn_in_days >= 365
 
 
 def test_unknown_scenario_lists_the_known_ones() -> None:

@@ -11,9 +11,10 @@ import math
 
 import numpy as np
 
+from corredor.simulator.behaviour import smoothed_share
+from corredor.simulator.count_engine import expected_waits
 from corredor.simulator.model import Compiled, draw_run_inputs
 from corredor.simulator.outputs import Series, empty_series, finish
-from corredor.simulator.smuggling import expected_wait
 
 TRANSIT, SOUTH, CDMX, FLIGHT, NORTH, DONE = range(6)
 TO_PORT, TO_US_IRREGULAR = 6, 7
@@ -81,6 +82,19 @@ def _mean_age(people: People, who: np.ndarray) -> float:
     return float(people.age[who].mean()) if who.size else math.nan
 
 
+def _choose(
+    who: np.ndarray, groups: np.ndarray, hazards: tuple[np.ndarray, ...], rng: np.random.Generator
+) -> list[np.ndarray]:
+    """Competing daily exits, one draw per person: who takes exit i (at most one each)."""
+    draw = rng.random(who.size)
+    chosen, low = [], np.zeros(who.size)
+    for hazard in hazards:
+        high = low + hazard[groups]
+        chosen.append(who[(draw >= low) & (draw < high)])
+        low = high
+    return chosen
+
+
 def run_agents(model: Compiled, seed: int) -> Series:  # noqa: PLR0915 - the day's steps, in order
     rng = np.random.default_rng(seed)
     inputs = draw_run_inputs(model, rng)
@@ -100,7 +114,10 @@ def run_agents(model: Compiled, seed: int) -> Series:  # noqa: PLR0915 - the day
                 rng.choice(groups, count, p=shares), stage, rng.integers(0, 90, count), -1, 0
             )
     smoothed_demand = market.reference_demand
-    price = market.price(smoothed_demand)
+    smugglers = market.reference_demand  # crossings a day the smugglers can handle
+    price = market.price(smoothed_demand, smugglers)
+    choice = model.choice
+    legal_share = choice.reference_legal_share
 
     for day in range(model.days):
         # 1. journeys end
@@ -112,11 +129,20 @@ def run_agents(model: Compiled, seed: int) -> Series:  # noqa: PLR0915 - the day
         people.state[settle] = people.dest[settle]
         people.age[settle] = 0
         port_parolees = int((dest == TO_PORT).sum())
-        out["irregular_crossings"][day] = (dest == TO_US_IRREGULAR).sum()
+        crossing = arriving[dest == TO_US_IRREGULAR]
+        caught = crossing[rng.random(crossing.size) < market.apprehension_share]
+        returned = caught[rng.random(caught.size) < market.returned_share]
+        out["irregular_crossings"][day] = crossing.size - caught.size
+        out["apprehensions"][day] = caught.size
+        out["returned_to_mexico"][day] = returned.size
         people.state[arriving[(dest == TO_PORT) | (dest == TO_US_IRREGULAR)]] = DONE
+        people.state[returned] = NORTH
+        people.age[returned] = 0
 
-        # 2. arrivals
-        arrivals = int(rng.poisson(model.arrivals_per_day))
+        # 2. arrivals (the magnet effect)
+        factor = choice.arrival_factor(legal_share, price, market)
+        out["arrival_factor"][day] = factor
+        arrivals = int(rng.poisson(model.arrivals_per_day * factor))
         people.add(
             rng.choice(groups, arrivals, p=shares),
             TRANSIT,
@@ -125,7 +151,7 @@ def run_agents(model: Compiled, seed: int) -> Series:  # noqa: PLR0915 - the day
             SOUTH,
         )
         out["darien_crossings"][day] = arrivals
-        joining = int(rng.poisson(model.arrivals_elsewhere_per_day))
+        joining = int(rng.poisson(model.arrivals_elsewhere_per_day * factor))
         out["joined_elsewhere"][day] = joining
         people.add(
             rng.choice(groups, joining, p=shares),
@@ -136,37 +162,39 @@ def run_agents(model: Compiled, seed: int) -> Series:  # noqa: PLR0915 - the day
         )
         out["chnv_flights"][day] = inputs.chnv[day]
 
-        # 3. decisions while waiting
+        # 3. choices while waiting
         is_open = model.groups.open[:, day]
         south, cdmx, north = people.where(SOUTH), people.where(CDMX), people.where(NORTH)
         open_south = south[is_open[people.group[south]]]
-        wait_north = expected_wait(north.size, inputs.appointments[day])
-        wait_cdmx = expected_wait(cdmx.size, inputs.parole[day])
-        wait_corridor = expected_wait(open_south.size, inputs.tvrh[day])
-        south_wait = np.where(
-            is_open, wait_corridor + wait_cdmx, wait_north + model.delay_south_to_north
+        waits = expected_waits(
+            model,
+            day,
+            inputs,
+            south=south.size,
+            south_open=open_south.size,
+            cdmx=cdmx.size,
+            north=north.size,
         )
-        p_smuggle = market.daily_hazard(price, south_wait)[people.group[south]]
-        p_move = np.where(is_open, 0.0, model.move_north)[people.group[south]]
-        draw = rng.random(south.size)
-        s_smuggle = south[draw < p_smuggle]
-        s_quit = south[(draw >= p_smuggle) & (draw < p_smuggle + model.give_up)]
-        s_move = south[
-            (draw >= p_smuggle + model.give_up) & (draw < p_smuggle + model.give_up + p_move)
-        ]
-        exits = []
-        for who, wait in ((cdmx, wait_cdmx), (north, wait_north)):
-            hazard = float(market.daily_hazard(price, wait))
-            draw = rng.random(who.size)
-            exits.append(
-                (who[draw < hazard], who[(draw >= hazard) & (draw < hazard + model.give_up)])
-            )
-        hires = np.concatenate([s_smuggle, exits[0][0], exits[1][0]])
-        quits = np.concatenate([s_quit, exits[0][1], exits[1][1]])
+        s_smuggle, s_quit, s_move = _choose(
+            south,
+            people.group[south],
+            choice.hazards(market, price, *waits.for_south(is_open)),
+            rng,
+        )
+        c_smuggle, c_quit, c_move = _choose(
+            cdmx, people.group[cdmx], choice.hazards(market, price, *waits.for_cdmx(groups)), rng
+        )
+        n_smuggle, n_quit, _ = _choose(
+            north, people.group[north], choice.hazards(market, price, *waits.for_north(groups)), rng
+        )
+        hires = np.concatenate([s_smuggle, c_smuggle, n_smuggle])
+        quits = np.concatenate([s_quit, c_quit, n_quit])
         people.send(hires, TO_US_IRREGULAR, day + model.delay_smuggled)
         people.state[quits] = DONE
         people.send(s_move, NORTH, day + model.delay_south_to_north)
+        people.send(c_move, NORTH, day + model.delay_cdmx_to_north)
         out["smuggling_demand"][day] = hires.size
+        out["moved_north"][day] = s_move.size + c_move.size
         out["gave_up"][day] = quits.size
 
         # 4. services
@@ -208,10 +236,15 @@ def run_agents(model: Compiled, seed: int) -> Series:  # noqa: PLR0915 - the day
         out["appointments"][day] = served.size
         out["land_port_arrivals"][day] = served.size + port_parolees
 
-        # 5. prices and waiting
+        # 5. prices, smugglers, the legal share, and waiting
+        legal = float(corridor.size + served.size)
+        legal_share = smoothed_share(legal_share, legal, float(hires.size + quits.size), 30.0)
+        out["legal_share"][day] = legal_share
         smoothed_demand = market.smooth(smoothed_demand, float(hires.size))
         out["smuggling_price"][day] = price
-        price = market.price(smoothed_demand)
+        out["smuggler_capacity"][day] = smugglers
+        smugglers = market.adjust_capacity(smugglers, price)
+        price = market.price(smoothed_demand, smugglers)
         state: np.ndarray = people.state[: people.size]
         waiting = (state == SOUTH) | (state == CDMX) | (state == FLIGHT) | (state == NORTH)
         people.age[: people.size][waiting] += 1

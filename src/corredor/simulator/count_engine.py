@@ -4,18 +4,25 @@ Each day, in this order (the agent engine follows the same order):
 1. pipes deliver the people whose journey leg ends today;
 2. new arrivals cross the Darién, or join in Guatemala, and start the leg to southern Mexico;
    CHNV parolees fly in;
-3. the people waiting decide: hire a smuggler, give up, or (in the south, when the corridor is
-   not open to them) move on north;
+3. a share of the people waiting reconsider and choose among the options open to them (stay,
+   go north to wait for an appointment, hire a smuggler, give up) by a multinomial logit over
+   expected wait, cost and risk (behaviour.py); smuggled crossings are apprehended with a
+   chance, and some of those apprehended are returned to northern Mexico;
 4. services, each up to its capacity: corridor TVRH (longest-waiting first, only groups the
    corridor is open to), ad hoc TVRH (at random), parole interviews (longest-waiting first; some
    are denied and go north), flights, border appointments (by the scenario's rule);
-5. the smugglers' price follows the day's demand; everyone still waiting waits one day more.
+5. the smugglers' price follows the day's demand and their capacity, which follows the price;
+   the share of exits by a legal pathway is updated (it drives the next day's arrivals);
+   everyone still waiting waits one day more.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
+from corredor.simulator.behaviour import smoothed_share
 from corredor.simulator.model import Compiled, RunInputs, draw_run_inputs
 from corredor.simulator.outputs import Series, empty_series, finish
 from corredor.simulator.queues import (
@@ -54,6 +61,54 @@ def serve_appointments(
     return served
 
 
+@dataclass(frozen=True)
+class Waits:
+    """The day's expected waits (days), from queue lengths over the day's capacities."""
+
+    corridor: float  # for a corridor TVRH in the south (people the corridor is open to)
+    ad_hoc: float  # for an ad hoc TVRH in the south (everyone else)
+    cdmx: float  # for a parole interview in Mexico City
+    north: float  # for a border appointment
+    south_to_cdmx: int
+    south_to_north: int
+    cdmx_to_north: int
+
+    def for_south(self, is_open: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        stay = np.where(
+            is_open,
+            self.corridor + self.south_to_cdmx + self.cdmx,
+            self.ad_hoc + self.south_to_north + self.north,
+        )
+        return stay, np.full(is_open.shape, self.south_to_north + self.north)
+
+    def for_cdmx(self, groups: int) -> tuple[np.ndarray, np.ndarray]:
+        return np.full(groups, self.cdmx), np.full(groups, self.cdmx_to_north + self.north)
+
+    def for_north(self, groups: int) -> tuple[np.ndarray, None]:
+        return np.full(groups, self.north), None
+
+
+def expected_waits(
+    model: Compiled,
+    day: int,
+    inputs: RunInputs,
+    *,
+    south: float,
+    south_open: float,
+    cdmx: float,
+    north: float,
+) -> Waits:
+    return Waits(
+        corridor=expected_wait(south_open, inputs.tvrh[day]),
+        ad_hoc=expected_wait(south - south_open, inputs.ad_hoc[day]),
+        cdmx=expected_wait(cdmx, inputs.parole[day]),
+        north=expected_wait(north, inputs.appointments[day]),
+        south_to_cdmx=model.delay_south_to_cdmx,
+        south_to_north=model.delay_south_to_north,
+        cdmx_to_north=model.delay_cdmx_to_north,
+    )
+
+
 def run_count(model: Compiled, seed: int) -> Series:  # noqa: PLR0915 - the day's steps, in order
     rng = np.random.default_rng(seed)
     inputs: RunInputs = draw_run_inputs(model, rng)
@@ -73,7 +128,10 @@ def run_count(model: Compiled, seed: int) -> Series:  # noqa: PLR0915 - the day'
     to_port = Pipe(groups, model.delay_cdmx_to_north)
     smuggled = Pipe(groups, model.delay_smuggled)
     smoothed_demand = market.reference_demand
-    price = market.price(smoothed_demand)
+    smugglers = market.reference_demand  # crossings a day the smugglers can handle
+    price = market.price(smoothed_demand, smugglers)
+    choice = model.choice
+    legal_share = choice.reference_legal_share
 
     for day in range(model.days):
         # 1. journeys end
@@ -81,40 +139,53 @@ def run_count(model: Compiled, seed: int) -> Series:  # noqa: PLR0915 - the day'
         cdmx[:, 0] += to_cdmx.deliver()
         north[:, 0] += to_north.deliver() + cdmx_to_north.deliver()
         port_parolees = int(to_port.deliver().sum())
-        out["irregular_crossings"][day] = smuggled.deliver().sum()
+        crossing = smuggled.deliver()
+        caught = rng.binomial(crossing, market.apprehension_share)
+        returned = rng.binomial(caught, market.returned_share)
+        north[:, 0] += returned
+        out["irregular_crossings"][day] = (crossing - caught).sum()
+        out["apprehensions"][day] = caught.sum()
+        out["returned_to_mexico"][day] = returned.sum()
 
-        # 2. arrivals
-        arrivals = int(rng.poisson(model.arrivals_per_day))
+        # 2. arrivals (the magnet effect: the chance of a legal pathway and the price)
+        factor = choice.arrival_factor(legal_share, price, market)
+        out["arrival_factor"][day] = factor
+        arrivals = int(rng.poisson(model.arrivals_per_day * factor))
         to_south.put(rng.multinomial(arrivals, model.groups.shares))
         out["darien_crossings"][day] = arrivals
-        joining = int(rng.poisson(model.arrivals_elsewhere_per_day))
+        joining = int(rng.poisson(model.arrivals_elsewhere_per_day * factor))
         elsewhere_to_south.put(rng.multinomial(joining, model.groups.shares))
         out["joined_elsewhere"][day] = joining
         out["chnv_flights"][day] = inputs.chnv[day]
 
-        # 3. decisions while waiting
+        # 3. choices while waiting
         is_open = model.groups.open[:, day]
-        wait_north = expected_wait(north.sum(), inputs.appointments[day])
-        wait_cdmx = expected_wait(cdmx.sum(), inputs.parole[day])
-        wait_corridor = expected_wait((south * is_open[:, None]).sum(), inputs.tvrh[day])
-        south_wait = np.where(
-            is_open, wait_corridor + wait_cdmx, wait_north + model.delay_south_to_north
+        waits = expected_waits(
+            model,
+            day,
+            inputs,
+            south=south.sum(),
+            south_open=(south * is_open[:, None]).sum(),
+            cdmx=cdmx.sum(),
+            north=north.sum(),
         )
-        south_smuggle = market.daily_hazard(price, south_wait)
-        give_up = np.full(groups, model.give_up)
-        move_north = np.where(is_open, 0.0, model.move_north)
-        s_smuggle, s_quit, s_move = leave(south, [south_smuggle, give_up, move_north], rng)
+        s_smuggle, s_quit, s_move = leave(
+            south, list(choice.hazards(market, price, *waits.for_south(is_open))), rng
+        )
         to_north.put(s_move.sum(axis=1))
-        c_smuggle, c_quit = leave(
-            cdmx, [np.full(groups, market.daily_hazard(price, wait_cdmx)), give_up], rng
+        c_smuggle, c_quit, c_move = leave(
+            cdmx, list(choice.hazards(market, price, *waits.for_cdmx(groups))), rng
         )
-        n_smuggle, n_quit = leave(
-            north, [np.full(groups, market.daily_hazard(price, wait_north)), give_up], rng
+        cdmx_to_north.put(c_move.sum(axis=1))
+        n_smuggle, n_quit, _ = leave(
+            north, list(choice.hazards(market, price, *waits.for_north(groups))), rng
         )
         hires = s_smuggle.sum(axis=1) + c_smuggle.sum(axis=1) + n_smuggle.sum(axis=1)
         smuggled.put(hires)
         out["smuggling_demand"][day] = hires.sum()
-        out["gave_up"][day] = s_quit.sum() + c_quit.sum() + n_quit.sum()
+        out["moved_north"][day] = s_move.sum() + c_move.sum()
+        quits = s_quit.sum() + c_quit.sum() + n_quit.sum()
+        out["gave_up"][day] = quits
 
         # 4. services
         corridor = take_oldest(south, int(inputs.tvrh[day]), rng, allowed=is_open)
@@ -144,10 +215,15 @@ def run_count(model: Compiled, seed: int) -> Series:  # noqa: PLR0915 - the day'
         out["wait_north_days"][day] = mean_age(served)
         out["land_port_arrivals"][day] = served.sum() + port_parolees
 
-        # 5. prices and waiting
+        # 5. prices, smugglers, the legal share, and waiting
+        legal = float(corridor.sum() + served.sum())
+        legal_share = smoothed_share(legal_share, legal, float(hires.sum() + quits), 30.0)
+        out["legal_share"][day] = legal_share
         smoothed_demand = market.smooth(smoothed_demand, float(hires.sum()))
         out["smuggling_price"][day] = price
-        price = market.price(smoothed_demand)
+        out["smuggler_capacity"][day] = smugglers
+        smugglers = market.adjust_capacity(smugglers, price)
+        price = market.price(smoothed_demand, smugglers)
         for queue in (south, cdmx, flight, north):
             age_one_day(queue)
         out["waiting_south"][day] = south.sum()

@@ -6,10 +6,13 @@ The rules (Suleimenova et al. 2017; Flee's ruleset 2 with its settings):
   a decay with time since the conflict began; on day 0 the observed camp populations are placed;
 - a person not travelling leaves with the location's move chance (conflict 1.0, town 0.3,
   camp 0.001) and picks a route with weight score / (softening + distance) × capacity factor,
-  score 5 for camps, 0.25 for conflict zones, 1 for towns; with awareness level 2 or more the
-  weight of a route is the best weight reachable through it (loops ignored);
+  the score being Flee's: 1 × foreign_weight abroad × camp_weight for camps ×
+  conflict_weight ** (decay × intensity) for conflict zones; with awareness level 2 or more the
+  weight of a route is the best weight reachable through it (loops ignored; Flee 3.1 instead
+  lists every multi-hop route and commits the person to it: neither scenario here uses it);
 - a camp's capacity factor is 1 below `capacity_buffer` of its capacity, falls linearly to 0 at
-  capacity; closed links (country closures) cannot be chosen;
+  capacity; whoever picks a route to a camp whose factor is below 0.5 stays put that day (Flee's
+  check_dest_is_full_camp); closed links (country closures) cannot be chosen;
 - people travel `max_move_speed` km a day; whoever arrives having moved less than that in the day
   decides again at the new place (and may go on).
 """
@@ -100,12 +103,32 @@ class _Rules:
         return self._score
 
     def _score_on(self, day: int) -> np.ndarray:
+        """Flee's scoring.updateLocationScore: 1 × foreign_weight (abroad) × camp_weight (camps)
+        × conflict_weight ** (decay × intensity) (conflict zones), the decay being the
+        conflict_spawn_decay step for the days since the conflict began."""
         s = self.settings
-        score = np.full(len(self.is_camp), float(s["foreign_weight"]))
-        score[self.in_home_country] = 1.0
-        score[self.scenario.conflicts[day] > 0] = float(s["conflict_weight"])
-        score[self.is_camp] = float(s["camp_weight"])
-        return score
+        score = np.where(self.in_home_country, 1.0, float(s["foreign_weight"]))
+        score = score * np.where(self.is_camp, float(s["camp_weight"]), 1.0)
+        intensity = self.scenario.conflicts[day]
+        conflicted = intensity > 0
+        exponent = self.conflict_decay(day) * intensity
+        score = np.where(conflicted, score * float(s["conflict_weight"]) ** exponent, score)
+        return np.asarray(score)
+
+    def conflict_decay(self, day: int) -> np.ndarray:
+        """Flee's get_conflict_decay per location: the decay step for the days since its
+        conflict began (1 without a decay setting)."""
+        decay = self.settings.get("conflict_spawn_decay")
+        if not decay:
+            return np.ones(len(self.is_camp))
+        since = np.maximum(0, day - self.conflict_start)
+        steps = np.array(decay, dtype=float)
+        return np.asarray(steps[np.minimum(since // 30, len(steps) - 1)])
+
+    def nearly_full_camps(self, occupancy: np.ndarray) -> np.ndarray:
+        """Camps whose capacity factor is below 0.5: Flee drops a route that ends there and the
+        person stays put that day (flee.py, Person.check_dest_is_full_camp)."""
+        return np.asarray(self.is_camp & (self.capacity_factor(occupancy) < 0.5))
 
     def capacity_factor(self, occupancy: np.ndarray) -> np.ndarray:
         buffer = float(self.settings["capacity_buffer"])
@@ -177,14 +200,7 @@ class _Rules:
         return float(best)
 
     def spawn_weights(self, day: int) -> np.ndarray:
-        decay = self.settings.get("conflict_spawn_decay")
-        intensity = self.scenario.conflicts[day]
-        weights = self.population * intensity
-        if decay:
-            since = np.maximum(0, day - self.conflict_start)
-            factor = np.array(decay, dtype=float)[np.minimum(since // 30, len(decay) - 1)]
-            weights = weights * factor
-        return np.asarray(weights)
+        return np.asarray(self.population * self.scenario.conflicts[day] * self.conflict_decay(day))
 
     def new_people(self) -> np.ndarray:
         """People to place each day: the rise in the observed total, with shortfalls carried."""
@@ -192,7 +208,7 @@ class _Rules:
         counts = np.zeros(len(total), dtype=np.int64)
         debt = 0
         for day in range(1, len(total)):
-            rise = round(total[day]) - round(total[day - 1]) - debt
+            rise = int(total[day]) - int(total[day - 1]) - debt
             debt = -rise if rise < 0 else 0
             counts[day] = max(rise, 0)
         return counts
@@ -202,7 +218,7 @@ class _Rules:
         if self.settings.get("insert_day0", True):
             index = self.scenario.index()
             for camp, series in self.scenario.observed_camps.items():
-                placed[index[camp]] = round(series[0])
+                placed[index[camp]] = int(series[0])
         return placed
 
 
@@ -221,6 +237,14 @@ def _choose(
         p = w / total if total > 0 else np.full(links.size, 1 / links.size)
         per_link[links] += rng.multinomial(int(counts[location]), p)
     return per_link
+
+
+def _stay_if_full(per_link: np.ndarray, rules: _Rules, occupancy: np.ndarray) -> np.ndarray:
+    """Movers per link, less those whose link ends at a nearly full camp (they stay)."""
+    full = rules.nearly_full_camps(occupancy)[rules.graph.ends]
+    staying = np.where(full, per_link, 0)
+    per_link -= staying
+    return np.asarray(staying)
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,6 +304,7 @@ def run_flee_counts(scenario: FleeScenario, seed: int) -> FleeRun:  # noqa: PLR0
         pool = np.zeros((n_loc, budget), dtype=np.int64)  # arrived today, km moved so far
 
         first_move = _choose(movers, day, rules, at, rng)
+        np.add.at(at, g.starts, _stay_if_full(first_move, rules, at))
         for link in np.flatnonzero(first_move):
             if extra_days[link] > 0:
                 on_links[extra_days[link], link] += first_move[link]
@@ -294,6 +319,7 @@ def run_flee_counts(scenario: FleeScenario, seed: int) -> FleeRun:  # noqa: PLR0
             at += (pool - going).sum(axis=1)
             pool = np.zeros_like(pool)
             weights = rules.link_weights(day, at)
+            full = rules.nearly_full_camps(at)[g.ends]
             for place in np.flatnonzero(going.any(axis=1)):
                 links = g.outgoing[place]
                 if links.size == 0:
@@ -304,8 +330,13 @@ def run_flee_counts(scenario: FleeScenario, seed: int) -> FleeRun:  # noqa: PLR0
                 p = w / total if total > 0 else np.full(links.size, 1 / links.size)
                 bins = np.flatnonzero(going[place])
                 split = rng.multinomial(going[place, bins], p)  # [bin, link]
+                stay = full[links]
+                at[place] += split[:, stay].sum()
+                split[:, stay] = 0
                 hops = by_place[place]
-                on_links[hops.long_days, hops.long] += split[:, hops.is_long].sum(axis=0)
+                # the day's shift of on_links is done: a long link taken now arrives after
+                # long_days days, as a first move's does (index long_days - 1, not long_days)
+                on_links[hops.long_days - 1, hops.long] += split[:, hops.is_long].sum(axis=0)
                 moved = bins[:, None] + hops.short_km[None, :]
                 counts = split[:, hops.is_short]
                 onward = moved < budget
@@ -340,6 +371,7 @@ def run_flee_agents(scenario: FleeScenario, seed: int) -> FleeRun:  # noqa: PLR0
         """`who` decide to move: each picks a link by the day's weights (or stays)."""
         occupancy = np.bincount(location[link < 0], minlength=len(start_counts)).astype(float)
         weights = rules.link_weights(day, occupancy)
+        full = rules.nearly_full_camps(occupancy)
         for place in np.unique(location[who]):
             here = who[location[who] == place]
             links = g.outgoing[place]
@@ -347,7 +379,8 @@ def run_flee_agents(scenario: FleeScenario, seed: int) -> FleeRun:  # noqa: PLR0
                 continue
             w = weights[links]
             p = w / w.sum() if w.sum() > 0 else np.full(links.size, 1 / links.size)
-            link[here] = links[rng.choice(links.size, here.size, p=p)]
+            chosen = links[rng.choice(links.size, here.size, p=p)]
+            link[here] = np.where(full[g.ends[chosen]], -1, chosen)  # a nearly full camp: stay
             progress[here] = 0.0
 
     for day in range(scenario.days):
@@ -384,12 +417,14 @@ def run_flee_agents(scenario: FleeScenario, seed: int) -> FleeRun:  # noqa: PLR0
 
 
 def averaged_relative_difference(
-    scenario: FleeScenario, run: FleeRun, rescaled: bool = False
+    scenario: FleeScenario, run: FleeRun, rescaled: bool = False, raw: bool = False
 ) -> float:
-    """Flee's validation error: per day Σ|sim − obs| / Σobs over camps with data, averaged."""
-    names = [name for name in scenario.observed_camps if name in run.camps]
-    simulated = np.column_stack([run.camps[name] for name in names])
-    observed = np.column_stack([scenario.observed_camps[name] for name in names])
+    """Flee's validation error: per day Σ|sim − obs| / Σobs over camps with data, averaged.
+    `raw` scores against the published series, before Flee's registration corrections."""
+    series = scenario.observed_camps_raw if raw else scenario.observed_camps
+    names = [name for name in series if name in run.camps]
+    simulated = np.column_stack([run.camps[name][: scenario.days] for name in names])
+    observed = np.column_stack([series[name] for name in names])
     total_observed = observed.sum(axis=1)
     if rescaled:
         total_simulated = simulated.sum(axis=1)

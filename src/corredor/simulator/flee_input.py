@@ -8,6 +8,7 @@ observed series and the total in `refugees.csv`), optionally `simsetting.yml`.
 from __future__ import annotations
 
 import csv
+import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -16,23 +17,44 @@ from typing import Any
 import numpy as np
 import yaml
 
-# Flee's movement settings; used when a scenario has no simsetting.yml (the values of the
-# mali2012 scenario's simsetting.yml, which are also Flee's documented defaults for these rules)
+# Flee 3.1's own defaults (flee/SimulationSettings.py, ReadFromYML), used for every setting a
+# scenario's simsetting.yml does not give (venezuela2022 ships none)
 DEFAULT_SETTINGS: dict[str, Any] = {
-    "max_move_speed": 200.0,
-    "camp_weight": 5.0,
-    "conflict_weight": 0.25,
+    "max_move_speed": 360.0,
+    "camp_weight": 1.0,
+    "conflict_weight": 1.0 / math.sqrt(10.0),
     "foreign_weight": 1.0,
     "conflict_movechance": 1.0,
     "camp_movechance": 0.001,
     "default_movechance": 0.3,
     "awareness_level": 1,
-    "capacity_buffer": 0.75,
+    "capacity_buffer": 0.9,
     "capacity_scaling": 1.0,
     "distance_softening": 10.0,
     "conflict_spawn_decay": None,
     "insert_day0": True,
+    "hasten": 1,
+    "sum_from_camps": True,
 }
+# Flee's name for a move rule, where it differs from ours
+_FLEE_NAMES = {"distance_softening": "softening"}
+# Flee settings this port does not implement, with the value at which they have no effect: a
+# scenario that sets another value is reported as a defect, never silently run differently
+_NEUTRAL: dict[str, Any] = {
+    "avoid_short_stints": False,
+    "start_on_foot": False,
+    "weight_power": 1.0,
+    "weight_softening": 0.0,
+    "distance_power": 1.0,
+    "stay_close_to_home": False,
+    "use_pop_for_loc_weight": False,
+    "movechance_pop_scale_factor": 0.0,
+    "use_v1_rules": False,
+}
+_NEUTRAL_SPAWN: dict[str, Any] = {"take_from_population": False}
+# settings with no bearing on movement or spawning here (logs, and walking, which only applies
+# when start_on_foot is set or a link has a walk_probability)
+_IGNORED = {"max_walk_speed", "max_crossing_speed", "idpcamp_movechance"}
 
 
 class FleeInputError(ValueError):
@@ -76,9 +98,13 @@ class FleeScenario:
     closures: list[Closure]
     conflicts: np.ndarray  # [day, location] intensity, 0 when none
     observed_total: np.ndarray  # [day]
-    observed_camps: dict[str, np.ndarray]  # camp name -> [day]
+    observed_camps: dict[str, np.ndarray]  # camp name -> [day], registration corrections applied
     settings: dict[str, Any]
     defects: list[str] = field(default_factory=list)
+    # the camp series as published, before Flee's registration corrections (same scale)
+    observed_camps_raw: dict[str, np.ndarray] = field(default_factory=dict)
+    # how each simsetting was treated: honoured, no effect at its value, or not implemented
+    settings_report: list[str] = field(default_factory=list)
 
     def index(self) -> dict[str, int]:
         return {location.name: i for i, location in enumerate(self.locations)}
@@ -106,8 +132,8 @@ def _number(text: str, default: float = 0.0) -> float:
         return default
 
 
-def read_series(path: Path, start: date, days: int) -> np.ndarray:
-    """A dated series, linearly interpolated to each simulated day (held flat outside the data)."""
+def read_points(path: Path, start: date) -> list[tuple[int, float]]:
+    """A dated series as (day offset, value) points, sorted."""
     points = []
     for row in _rows(path):
         try:
@@ -116,32 +142,112 @@ def read_series(path: Path, start: date, days: int) -> np.ndarray:
             continue  # header lines
     if not points:
         raise FleeInputError(f"{path}: no dated values")
-    points.sort()
+    return sorted(points)
+
+
+def interpolate(
+    points: list[tuple[int, float]], days: int, scale_down: int = 1, whole: bool = False
+) -> np.ndarray:
+    """Points linearly interpolated to each simulated day (held flat outside the data), divided
+    by `scale_down`; `whole` truncates to whole people as Flee's DataTable does."""
     offsets = np.array([p[0] for p in points], dtype=float)
-    values = np.array([p[1] for p in points])
-    return np.asarray(np.interp(np.arange(days, dtype=float), offsets, values))
+    values = np.array([p[1] for p in points]) / scale_down
+    series = np.interp(np.arange(days, dtype=float), offsets, values)
+    return np.asarray(np.floor(series) if whole else series)
 
 
-def _settings(path: Path) -> tuple[dict[str, Any], list[str]]:
+def read_series(path: Path, start: date, days: int) -> np.ndarray:
+    """A dated series, linearly interpolated to each simulated day (held flat outside the data)."""
+    return interpolate(read_points(path, start), days)
+
+
+def correct_registrations(
+    points: list[tuple[int, float]], day: int
+) -> tuple[list[tuple[int, float]], float | None]:
+    """Flee's level-1 registration correction (handle_refugee_data.correctLevel1Registrations):
+    when a camp's count on `day` is its first level-2 count, every earlier value is scaled by
+    (value on that day) / (the value before it). Returns the points and the factor (None when no
+    data point falls on that day, in which case Flee changes nothing either)."""
+    for i, (offset, value) in enumerate(points):
+        if offset == day and i > 0 and points[i - 1][1] > 0:
+            factor = value / points[i - 1][1]
+            return [(o, v * factor) for o, v in points[:i]] + points[i:], factor
+    return points, None
+
+
+def _settings(path: Path) -> tuple[dict[str, Any], list[str], list[str]]:
+    """Settings, defects, and a line per simsetting saying how it is treated."""
     settings = dict(DEFAULT_SETTINGS)
     if not path.is_file():
-        return settings, [f"{path.name}: absent, Flee's default movement settings used"]
+        return (
+            settings,
+            [f"{path.name}: absent, Flee 3.1's default settings used"],
+            [
+                "simsetting.yml absent: Flee 3.1's defaults (speed 360 km/day, camp_weight 1, "
+                "conflict_weight 1/sqrt(10), capacity_buffer 0.9)"
+            ],
+        )
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     move = raw.get("move_rules", {}) or {}
     spawn = raw.get("spawn_rules", {}) or {}
+    optimisations = raw.get("optimisations", {}) or {}
+    defects, report = [], []
     for key in DEFAULT_SETTINGS:
-        if key in move:
-            settings[key] = move[key]
+        name = _FLEE_NAMES.get(key, key)
+        if name in move:
+            settings[key] = move[name]
+            report.append(f"move_rules.{name} = {move[name]}: honoured")
+    for key, value in move.items():
+        if key in _NEUTRAL:
+            if value == _NEUTRAL[key]:
+                report.append(f"move_rules.{key} = {value}: no effect at this value")
+            else:
+                defects.append(f"simsetting.yml: move_rules.{key} = {value} is not implemented")
+        elif key in _IGNORED:
+            report.append(f"move_rules.{key} = {value}: no effect (walking is not modelled)")
+        elif _FLEE_NAMES.get(key, key) not in DEFAULT_SETTINGS and key not in _FLEE_NAMES.values():
+            defects.append(f"simsetting.yml: move_rules.{key} is not known to this port")
     settings["conflict_spawn_decay"] = spawn.get("conflict_spawn_decay")
     settings["insert_day0"] = bool(spawn.get("insert_day0", True))
-    return settings, []
+    report.append(
+        f"spawn_rules.conflict_spawn_decay = {settings['conflict_spawn_decay']}: "
+        "honoured (spawn weights and conflict-zone scores)"
+    )
+    report.append(f"spawn_rules.insert_day0 = {settings['insert_day0']}: honoured")
+    for key, value in _NEUTRAL_SPAWN.items():
+        if key in spawn and spawn[key] != value:
+            defects.append(f"simsetting.yml: spawn_rules.{key} = {spawn[key]} is not implemented")
+        elif key in spawn:
+            report.append(f"spawn_rules.{key} = {spawn[key]}: no effect at this value")
+    settings["hasten"] = max(1, int(optimisations.get("hasten", 1)))
+    report.append(
+        f"optimisations.hasten = {settings['hasten']}: honoured (populations, capacities and "
+        f"observed series divided by {settings['hasten']})"
+    )
+    return settings, defects, report
 
 
-def read_flee(directory: Path) -> FleeScenario:
-    inputs, sources = directory / "input_csv", directory / "source_data"
+def read_flee(
+    directory: Path, *, hasten: int | None = None, sum_from_camps: bool = True
+) -> FleeScenario:
+    """A Flee scenario as Flee 3.1 reads it: populations and observed series divided by `hasten`
+    (the simsetting's, unless given), registration corrections applied, and the daily new people
+    taken from the sum of the camp series (`sum_from_camps`, Flee's SumFromCamps) or from
+    `refugees.csv`."""
+    inputs = directory / "input_csv"
     period = {row[0]: row[1] for row in _rows(inputs / "sim_period.csv") if len(row) >= 2}
     start, days = date.fromisoformat(period["StartDate"]), int(period["Length"])
-    settings, defects = _settings(directory / "simsetting.yml")
+    settings, defects, report = _settings(directory / "simsetting.yml")
+    if hasten is not None:
+        settings["hasten"] = max(1, hasten)
+        report.append(f"hasten set to {settings['hasten']} for this run")
+    settings["sum_from_camps"] = sum_from_camps
+    report.append(
+        "new people per day: rise of the sum of the camp series (Flee's SumFromCamps)"
+        if sum_from_camps
+        else "new people per day: rise of refugees.csv (Flee's SumFromCamps off)"
+    )
+    scale = int(settings["hasten"])
 
     locations = []
     for row in _data_rows(inputs / "locations.csv"):
@@ -154,7 +260,7 @@ def read_flee(directory: Path) -> FleeScenario:
                 longitude=_number(row[4]),
                 kind=row[5],
                 conflict_date=int(_number(conflict_date)) if conflict_date else None,
-                population=_number(row[7]) if len(row) > 7 else 0.0,
+                population=float(int(_number(row[7])) // scale) if len(row) > 7 else 0.0,
             )
         )
     names = {location.name for location in locations}
@@ -203,20 +309,9 @@ def read_flee(directory: Path) -> FleeScenario:
                 f"locations.csv: conflict zone {location.name!r} has no column in conflicts.csv"
             )
 
-    layout = _rows(sources / "data_layout.csv")
-    observed_total = np.zeros(days)
-    observed_camps: dict[str, np.ndarray] = {}
-    for row in layout:
-        name, file_name = row[0], row[1]
-        series = read_series(sources / file_name, start, days)
-        if name == "total":
-            observed_total = series
-        elif name not in index:
-            defects.append(
-                f"data_layout.csv: camp {name!r} is not a location; its data are not used"
-            )
-        else:
-            observed_camps[name] = series
+    observed_total, observed_camps, observed_camps_raw = _observed(
+        directory, start, days, scale, index, sum_from_camps, defects, report
+    )
     for location in locations:
         if location.kind == "camp" and location.name not in observed_camps:
             defects.append(f"locations.csv: camp {location.name!r} has no observed series")
@@ -232,7 +327,65 @@ def read_flee(directory: Path) -> FleeScenario:
         observed_camps=observed_camps,
         settings=settings,
         defects=defects,
+        observed_camps_raw=observed_camps_raw,
+        settings_report=report,
     )
+
+
+def _observed(  # noqa: PLR0917 - the reader's state, passed once
+    directory: Path,
+    start: date,
+    days: int,
+    scale: int,
+    index: dict[str, int],
+    sum_from_camps: bool,
+    defects: list[str],
+    report: list[str],
+) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """The observed total and camp series (corrected and raw), scaled down and whole."""
+    inputs, sources = directory / "input_csv", directory / "source_data"
+    corrections: dict[str, int] = {}
+    corrections_path = inputs / "registration_corrections.csv"
+    for row in _rows(corrections_path) if corrections_path.is_file() else []:
+        if len(row) > 1:
+            corrections[row[0]] = (date.fromisoformat(row[1]) - start).days
+
+    layout = _rows(sources / "data_layout.csv")
+    total_points: list[tuple[int, float]] = []
+    observed_camps: dict[str, np.ndarray] = {}
+    observed_camps_raw: dict[str, np.ndarray] = {}
+    for row in layout:
+        name, file_name = row[0], row[1]
+        points = read_points(sources / file_name, start)
+        if name == "total":
+            total_points = points
+            continue
+        if name not in index:
+            defects.append(
+                f"data_layout.csv: camp {name!r} is not a location; its data are not used"
+            )
+            continue
+        observed_camps_raw[name] = interpolate(points, days, scale, whole=True)
+        if name in corrections:
+            points, factor = correct_registrations(points, corrections[name])
+            report.append(
+                f"registration correction {name} day {corrections[name]}: "
+                + (f"earlier counts × {factor:.3f}" if factor else "no data point that day")
+            )
+        observed_camps[name] = interpolate(points, days, scale, whole=True)
+    for name in corrections:
+        if name not in observed_camps:
+            defects.append(f"registration_corrections.csv: {name!r} has no observed series")
+    if sum_from_camps:
+        observed_total = (
+            np.sum(list(observed_camps.values()), axis=0) if observed_camps else np.zeros(days)
+        )
+    elif total_points:
+        observed_total = interpolate(total_points, days, scale, whole=True)
+    else:
+        observed_total = np.zeros(days)
+        defects.append("data_layout.csv: no total series (refugees.csv)")
+    return observed_total, observed_camps, observed_camps_raw
 
 
 def _near_miss(name: str, names: set[str]) -> str | None:

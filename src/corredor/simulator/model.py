@@ -16,6 +16,7 @@ import numpy as np
 
 from corredor.domain.catalogue import Catalogue
 from corredor.domain.policy import Cap, Policy
+from corredor.simulator.behaviour import Choice
 from corredor.simulator.network import Network
 from corredor.simulator.population import Groups, eligibility_groups
 from corredor.simulator.scenario import Capacity, Scenario
@@ -48,11 +49,11 @@ class Compiled:
     appointments: np.ndarray
     chnv: np.ndarray
     appointment_rule: str
-    give_up: float
-    move_north: float
     denial: float
     flight_share: float
     market: Market
+    choice: Choice
+    burn_in: int = 0
 
     @property
     def max_age(self) -> int:
@@ -158,11 +159,11 @@ def compile_scenario(
         appointments=daily(capacities.appointments_per_day),
         chnv=daily(capacities.chnv_per_day),
         appointment_rule=capacities.appointment_rule,
-        give_up=behaviour.give_up_per_day.value,
-        move_north=behaviour.move_north_per_day.value,
         denial=behaviour.parole_denial_share.value,
         flight_share=behaviour.flight_share.value,
         market=Market.from_scenario(scenario.smuggling),
+        choice=Choice.from_scenario(behaviour),
+        burn_in=scenario.burn_in_days,
     )
 
 
@@ -175,7 +176,7 @@ def _round_randomly(values: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 def draw_run_inputs(model: Compiled, rng: np.random.Generator) -> RunInputs:
     """The day's integer capacities. Ad hoc TVRH issuance (status quo) is drawn per calendar
     month, uniformly between the scenario's monthly bounds, and spread over the month's days."""
-    low, high = model.ad_hoc_monthly
+    low, high = sorted(model.ad_hoc_monthly)  # bounds varied apart may cross
     ad_hoc = np.zeros(model.days)
     month_rate: dict[tuple[int, int], float] = {}
     for offset in range(model.days):

@@ -29,13 +29,26 @@ SERIES: dict[str, str] = {
     "smuggling_demand": "people hiring a smuggler (per day)",
     "smuggling_price": "smuggling price, US dollars",
     "gave_up": "people giving up waiting (per day)",
+    "moved_north": "people choosing to travel to the northern border to wait (per day)",
+    "apprehensions": "smuggled crossings apprehended by CBP (per day)",
+    "returned_to_mexico": "apprehended people returned to northern Mexico (per day)",
+    "smuggler_capacity": "crossings a day the smugglers in business can handle",
+    "legal_share": "smoothed share of exits from waiting by a legal pathway",
+    "arrival_factor": "arrivals relative to the scenario's figure (the magnet effect)",
     "wait_north_days": "mean days waited in the north by those given an appointment",
     "wait_south_days": "mean days waited in the south by those given a corridor TVRH",
     "inm_workload": "INM cases: TVRH issued (per day)",
     "cbp_workload": "CBP cases: interviews, port and air arrivals, encounters (per day)",
 }
 STOCKS = ("waiting_south", "waiting_cdmx", "waiting_north", "in_transit")
-LEVELS = ("smuggling_price", "wait_north_days", "wait_south_days")
+LEVELS = (
+    "smuggling_price",
+    "wait_north_days",
+    "wait_south_days",
+    "smuggler_capacity",
+    "legal_share",
+    "arrival_factor",
+)
 
 Series = dict[str, np.ndarray]
 
@@ -71,10 +84,12 @@ def run_frame(series: Series, start: object, run: int, scenario: str) -> pl.Data
     )
 
 
-def totals(series: Series) -> dict[str, float]:
-    """One number per series: totals for flows, means over days for stocks and levels."""
+def totals(series: Series, start: int = 0, end: int | None = None) -> dict[str, float]:
+    """One number per series over days [start, end): totals for flows, means over the days for
+    stocks and levels. A run's steady state is `start=burn_in`, its transient `end=burn_in`."""
     found = {}
-    for name, values in series.items():
+    for name, whole in series.items():
+        values = whole[start:end]
         if name in STOCKS or name in LEVELS:
             finite = values[np.isfinite(values)]
             found[name] = float(finite.mean()) if finite.size else math.nan
@@ -124,14 +139,39 @@ def _t_975(degrees: int) -> float:
     return _T_TABLE[known]
 
 
-def totals_frame(runs: list[Series], scenario: str) -> pl.DataFrame:
-    per_run = [totals(series) for series in runs]
+def totals_frame(runs: list[Series], scenario: str, burn_in: int = 0) -> pl.DataFrame:
+    """Per series and window: mean over runs with its 95% CI. Windows: `steady` (after the
+    burn-in; flows in people per year of it) and, with a burn-in, `transient` (the burn-in;
+    flows as totals over it). The unit column says which."""
+    days = len(runs[0]["waiting_north"]) if runs else 0
+    windows: list[tuple[str, int, int | None, int]] = [("steady", burn_in, None, days - burn_in)]
+    if burn_in:
+        windows.append(("transient", 0, burn_in, 0))
     rows = []
-    for name in SERIES:
-        mean, low, high = mean_ci(np.array([run[name] for run in per_run]))
-        rows.append(
-            {"scenario": scenario, "series": name, "mean": mean, "ci_low": low, "ci_high": high}
-        )
+    for window, start, end, per_year_of in windows:
+        per_run = [totals(series, start, end) for series in runs]
+        for name in SERIES:
+            values = np.array([run[name] for run in per_run])
+            is_flow = name not in STOCKS and name not in LEVELS
+            if is_flow and per_year_of:
+                values = values * 365.0 / per_year_of
+            mean, low, high = mean_ci(values)
+            unit = (
+                ("people per year" if per_year_of else "people over the window")
+                if is_flow
+                else "mean over the days"
+            )
+            rows.append(
+                {
+                    "scenario": scenario,
+                    "window": window,
+                    "series": name,
+                    "unit": unit,
+                    "mean": mean,
+                    "ci_low": low,
+                    "ci_high": high,
+                }
+            )
     return pl.DataFrame(rows)
 
 
@@ -153,12 +193,15 @@ def band_frame(runs: list[Series], start: object, scenario: str) -> pl.DataFrame
     return pl.DataFrame(columns)
 
 
-def write_outputs(directory: Path, runs: list[Series], start: object, scenario: str) -> list[Path]:
-    """series.parquet (every run, every day), daily.csv (means and bands), totals.csv."""
+def write_outputs(
+    directory: Path, runs: list[Series], start: object, scenario: str, burn_in: int = 0
+) -> list[Path]:
+    """series.parquet (every run, every day), daily.csv (means and bands), totals.csv (steady
+    state and transient, with units)."""
     directory.mkdir(parents=True, exist_ok=True)
     every = pl.concat([run_frame(s, start, i, scenario) for i, s in enumerate(runs)])
     written = [directory / "series.parquet", directory / "daily.csv", directory / "totals.csv"]
     every.write_parquet(written[0])
     band_frame(runs, start, scenario).write_csv(written[1])
-    totals_frame(runs, scenario).write_csv(written[2])
+    totals_frame(runs, scenario, burn_in).write_csv(written[2])
     return written

@@ -75,8 +75,10 @@ def take_random(
 def leave(
     queue: np.ndarray, hazards: list[np.ndarray], rng: np.random.Generator
 ) -> list[np.ndarray]:
-    """Competing daily exits: hazards[i][group] is the chance of exit i; at most one each."""
-    remaining = queue.copy()
+    """Competing daily exits: hazards[i][group] is the chance of exit i; at most one each.
+    Only the occupied cells are drawn (most days-waited cells of a long run are empty)."""
+    rows, columns = np.nonzero(queue)
+    remaining = queue[rows, columns]
     left_probability = np.ones(queue.shape[0])
     outs = []
     for hazard in hazards:
@@ -87,11 +89,13 @@ def leave(
             0.0,
             1.0,
         )
-        out = rng.binomial(remaining, conditional[:, None])
-        remaining -= out
+        taken = rng.binomial(remaining, conditional[rows])
+        remaining = remaining - taken
         left_probability = left_probability - hazard
+        out = np.zeros_like(queue)
+        out[rows, columns] = taken
         outs.append(out)
-    queue[:] = remaining
+    queue[rows, columns] = remaining
     return outs
 
 

@@ -13,12 +13,37 @@ matplotlib.use("Agg")  # files only, no display
 import matplotlib.pyplot as plt
 import numpy as np
 
-from corredor.simulator.outputs import SERIES, Series, mean_ci, totals
+from corredor.simulator.outputs import LEVELS, SERIES, STOCKS, Series, mean_ci, totals
 from corredor.simulator.scenario import Capacity, Param, Scenario
+
+# seed 000's expected direction of each outcome under the joint program, against the status quo
+SEED_CLAIMS: dict[str, tuple[str, str]] = {
+    "waiting_north": ("fewer people congregated at the northern border", "down"),
+    "waiting_south": ("fewer people congregated at the southern border", "down"),
+    "land_port_arrivals": ("fewer land-port arrivals to process", "down"),
+    "smuggling_demand": ("less demand for smugglers", "down"),
+    "smuggling_price": ("smuggling prices fall", "down"),
+    "smuggler_capacity": ("fewer smugglers", "down"),
+}
+# what the model assumes rather than finds, shown beside the results
+BUILT_IN = [
+    "Demand is the same figure in every scenario, changed only by the magnet response "
+    "(behaviour.magnet_*: assumed elasticities, no estimate in the seeds).",
+    "Who goes north, waits for the corridor, hires a smuggler or gives up follows a logit "
+    "whose weights are assumptions (ranges in the scenario files; see the sensitivity analysis).",
+    "Smuggling price responds to demand per smuggler and returns to a long-run level set by "
+    "enforcement as smugglers enter or leave: a lasting price fall is not possible in this "
+    "model without lower enforcement; a fall in the number of smugglers is.",
+    "The TVRH cap (500 cards a day at each of the four points) is policy data and is not "
+    "varied in the capacity variants: when more people choose the corridor, they wait in the "
+    "south.",
+]
 
 PLOTTED = [
     "waiting_north",
     "waiting_south",
+    "moved_north",
+    "smuggler_capacity",
     "waiting_cdmx",
     "wait_north_days",
     "land_port_arrivals",
@@ -35,8 +60,12 @@ COMPARED = [
     "land_port_arrivals",
     "flights",
     "irregular_crossings",
+    "apprehensions",
     "smuggling_demand",
     "smuggling_price",
+    "smuggler_capacity",
+    "moved_north",
+    "darien_crossings",
     "wait_north_days",
     "tvrh_issued",
     "parole_granted",
@@ -74,6 +103,38 @@ def _plot(name: str, results: list[ScenarioResult], path: Path) -> None:
     plt.close(figure)
 
 
+def _unit(name: str, window_days: int) -> str:
+    if name in STOCKS:
+        return "people, mean over the days"
+    if name == "smuggling_price":
+        return "US dollars per crossing, mean"
+    if name in ("wait_north_days", "wait_south_days"):
+        return "days waited, mean"
+    if name in LEVELS:
+        return "mean over the days"
+    return "people per year" if window_days else "people"
+
+
+def _label(name: str) -> str:
+    """A series' description without the daily-series unit (the table gives its own)."""
+    return SERIES[name].replace(" (per day)", "").replace(", per day)", ")")
+
+
+def _per_year(found: dict[str, float], days: int) -> dict[str, float]:
+    return {
+        name: value if name in STOCKS or name in LEVELS else value * 365.0 / days
+        for name, value in found.items()
+    }
+
+
+def _direction(base: float, value: float, spread: float) -> str:
+    if not np.isfinite(base) or not np.isfinite(value):
+        return "–"
+    if abs(value - base) <= spread:
+        return "no change beyond noise"
+    return "up" if value > base else "down"
+
+
 def _cell(values: list[float]) -> str:
     mean, low, high = mean_ci(np.array(values))
     if np.isnan(mean):
@@ -107,18 +168,84 @@ def write_report(results: list[ScenarioResult], directory: Path) -> Path:
         path = directory / f"{name}.png"
         _plot(name, results, path)
         figures.append(path.name)
-    per_run = {r.scenario.id: [totals(run) for run in r.runs] for r in results}
-    header = "".join(f"<th>{html.escape(r.scenario.id)}</th>" for r in results)
+    windows = {r.scenario.id: r.scenario.days - r.scenario.burn_in_days for r in results}
+    per_run = {
+        r.scenario.id: [
+            _per_year(totals(run, r.scenario.burn_in_days), windows[r.scenario.id])
+            for run in r.runs
+        ]
+        for r in results
+    }
+    transient = {
+        r.scenario.id: [totals(run, 0, r.scenario.burn_in_days) for run in r.runs]
+        for r in results
+        if r.scenario.burn_in_days
+    }
+    header = "".join(
+        f"<th>{html.escape(r.scenario.id)}"
+        + (
+            f"<br><small>departure: {html.escape(r.scenario.departure)}</small>"
+            if r.scenario.departure
+            else ""
+        )
+        + "</th>"
+        for r in results
+    )
+    window = next(iter(windows.values()))
     rows = "".join(
-        f"<tr><th scope='row'>{html.escape(SERIES[name])}</th>"
+        f"<tr><th scope='row'>{html.escape(_label(name))}<br><small>{_unit(name, window)}"
+        "</small></th>"
         + "".join(f"<td>{_cell([t[name] for t in per_run[r.scenario.id]])}</td>" for r in results)
         + "</tr>"
         for name in COMPARED
     )
+    transient_rows = "".join(
+        f"<tr><th scope='row'>{html.escape(_label(name))}<br><small>{_unit(name, 0)} over the "
+        "burn-in</small></th>"
+        + "".join(
+            f"<td>{_cell([t[name] for t in transient[r.scenario.id]])}</td>"
+            if r.scenario.id in transient
+            else "<td>–</td>"
+            for r in results
+        )
+        + "</tr>"
+        for name in ("waiting_north", "waiting_south", "smuggling_demand", "smuggling_price")
+    )
+    base = results[0].scenario.id
+    claims = ""
+    for name, (claim, expected) in SEED_CLAIMS.items():
+        base_values = np.array([t[name] for t in per_run[base]])
+        cells = ""
+        for r in results[1:]:
+            values = np.array([t[name] for t in per_run[r.scenario.id]])
+            spread = (
+                2
+                * float(
+                    np.sqrt(
+                        base_values.var(ddof=1) / base_values.size
+                        + values.var(ddof=1) / values.size
+                    )
+                )
+                if values.size > 1 and base_values.size > 1
+                else 0.0
+            )
+            found = _direction(float(base_values.mean()), float(values.mean()), spread)
+            verdict = (
+                "as seed 000 expects"
+                if found == expected
+                else "no change"
+                if found.startswith("no change")
+                else "<strong>contradicts seed 000</strong>"
+            )
+            cells += f"<td>{found}: {verdict}</td>"
+        claims += f"<tr><th scope='row'>{html.escape(claim)}</th>{cells}</tr>"
+    claims_header = "".join(f"<th>{html.escape(r.scenario.id)}</th>" for r in results[1:])
+    built_in = "".join(f"<li>{html.escape(item)}</li>" for item in BUILT_IN)
     scenarios = "".join(
         f"<section><h3>{html.escape(r.scenario.title)} (<code>{r.scenario.id}</code>)</h3>"
         f"<p>{html.escape(r.scenario.description)} "
-        f"Start {r.scenario.start}, {r.scenario.days} days, "
+        f"Start {r.scenario.start}, {r.scenario.days} days of which the first "
+        f"{r.scenario.burn_in_days} are a burn-in, "
         f"{len(r.runs)} runs from seed {r.seed}.</p><table><tr><th>parameter</th><th>value</th>"
         f"<th>provenance</th></tr>"
         + "".join(
@@ -138,10 +265,18 @@ table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;paddi
 text-align:right;vertical-align:top}}th[scope=row],td:first-child{{text-align:left}}
 figure{{display:inline-block;margin:0.5em}}img{{max-width:520px}}</style></head><body>
 <h1>Scenario comparison</h1>
-<p>Totals over each scenario (flows), or means over its days (people waiting, price, waits):
-mean over runs with its 95% confidence interval. Plots: mean per day, band 5th–95th percentile
-of the runs.</p>
+<h2>What seed 000 claims, and the direction found (steady state, against {html.escape(base)})</h2>
+<table><tr><th>claim</th>{claims_header}</tr>{claims}</table>
+<p>Results that follow from assumptions rather than from the model's behaviour:</p>
+<ul>{built_in}</ul>
+<h2>Steady state</h2>
+<p>After each scenario's burn-in: flows in people per year, people waiting as the mean over the
+days, the price in US dollars; mean over runs with its 95% confidence interval (Monte Carlo
+only: <code>corredor simulate sensitivity</code> gives intervals with parameter uncertainty).
+Plots: mean per day, band 5th–95th percentile of the runs.</p>
 <table><tr><th>measure</th>{header}</tr>{rows}</table>
+<h2>Transient (the burn-in)</h2>
+<table><tr><th>measure</th>{header}</tr>{transient_rows}</table>
 <h2>Daily series</h2>{images}
 <h2>Scenarios and where each number comes from</h2>{scenarios}
 </body></html>"""

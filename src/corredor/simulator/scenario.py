@@ -15,6 +15,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from corredor.kernel.resources import shipped
 
+# The scenarios compared in the report and the benchmark: one calendar, one horizon, one burn-in,
+# so that they differ only in policy (families-first is about time and is reported apart)
+COMPARISON = (
+    "status-quo",
+    "joint-corridor",
+    "joint-corridor-half-capacity",
+    "joint-corridor-double-capacity",
+    "joint-corridor-plus-appointments",
+)
+
 
 class ScenarioError(ValueError):
     """A scenario that cannot be used, with the file and field named."""
@@ -25,17 +35,29 @@ class _Strict(BaseModel):
 
 
 class Param(_Strict):
-    """A number with its provenance: exactly one of `source` or `assumption`."""
+    """A number with its provenance: exactly one of `source` or `assumption`. An assumption may
+    state the `range` it could plausibly take; the sensitivity analysis varies it over that range
+    (or over half to one and a half times its value when no range is stated)."""
 
     value: float
     source: str | None = None
     assumption: str | None = None
+    range: tuple[float, float] | None = None
 
     @model_validator(mode="after")
     def _provenance(self) -> Param:
         if (self.source is None) == (self.assumption is None):
             raise ValueError("give exactly one of source or assumption")
+        if self.range is not None and not self.range[0] <= self.value <= self.range[1]:
+            raise ValueError(f"value {self.value} is outside its range {list(self.range)}")
         return self
+
+    def bounds(self) -> tuple[float, float]:
+        """The range the sensitivity analysis varies an assumption over."""
+        if self.range is not None:
+            return self.range
+        low, high = sorted((0.5 * self.value, 1.5 * self.value))
+        return (low, high) if low < high else (self.value - 1.0, self.value + 1.0)
 
 
 class PolicyCap(_Strict):
@@ -106,8 +128,16 @@ class Capacities(_Strict):
 
 
 class Behaviour(_Strict):
-    give_up_per_day: Param
-    move_north_per_day: Param
+    """The daily discrete choice of people waiting (see docs/simulator.md#behaviour) and the
+    response of arrivals to the chance of a legal pathway and to smuggling prices."""
+
+    north_constant: Param
+    north_cost_usd: Param
+    north_risk: Param
+    give_up_constant: Param
+    magnet_legal_elasticity: Param
+    magnet_price_elasticity: Param
+    reference_legal_share: Param
     parole_denial_share: Param
     flight_share: Param
 
@@ -125,6 +155,9 @@ class Smuggling(_Strict):
     enforcement_price_elasticity: Param
     demand_price_exponent: Param
     demand_memory_days: Param
+    supply_adjustment_days: Param
+    apprehension_share: Param
+    returned_to_mexico_share: Param
 
 
 class Scenario(_Strict):
@@ -133,14 +166,28 @@ class Scenario(_Strict):
     description: str
     start: date
     days: int = Field(gt=0, le=3660)
+    burn_in_days: int = Field(
+        default=0,
+        ge=0,
+        description="first days reported apart as the transient; the rest is the steady state",
+    )
     corridor_pathway: str | None = Field(
         default=None, description="policy id whose eligibility and phases open the corridor"
+    )
+    departure: str | None = Field(
+        default=None, description="how this variant departs from its policy file, if it does"
     )
     population: Population
     journey: Journey
     capacities: Capacities
     behaviour: Behaviour
     smuggling: Smuggling
+
+    @model_validator(mode="after")
+    def _burn_in_leaves_days(self) -> Scenario:
+        if self.burn_in_days >= self.days:
+            raise ValueError(f"burn_in_days ({self.burn_in_days}) must be under days ({self.days})")
+        return self
 
     def parameters(self) -> list[tuple[str, Param | Capacity]]:
         """Every parameter with its dotted name, for the report's provenance table."""

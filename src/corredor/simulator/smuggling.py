@@ -1,20 +1,26 @@
-"""The smugglers' market: who turns to a smuggler, and what it costs.
+"""The smugglers' market: demand, supply, enforcement, and the price between them.
 
-Choice: each day a share `decision_rate` of the people waiting reconsider; they choose between
-waiting for the legal pathway and hiring a smuggler by a binary logit over price, expected wait
-and risk:
+Demand is the people who choose a smuggler in the daily discrete choice (behaviour.py); the
+smuggler's utility is
 
     U_smuggler = constant - b_price * price/1000 - b_risk * risk
-    U_wait     = - b_wait * expected_wait_days/30
-    P(smuggler) = 1 / (1 + exp(U_wait - U_smuggler))
 
-Price: smugglers price off recent demand and enforcement,
+Supply: smugglers can take `capacity` crossings a day. In the short run the price rises with
+demand per unit of capacity; in the long run smugglers enter while the price is above its
+long-run level (their cost, which enforcement raises) and leave while it is below:
 
-    price_t = reference_price * (demand_t / reference_demand) ** demand_price_exponent
-                              * enforcement_index ** enforcement_price_elasticity
+    price_t    = long_run_price * (demand_t / capacity_t) ** demand_price_exponent
+    long_run   = reference_price * enforcement_index ** enforcement_price_elasticity
+    capacity_t+1 = capacity_t * (1 + (price_t / long_run - 1) / supply_adjustment_days)
 
-where demand_t is an exponential moving average of daily hires. The elasticities' sources are in
-the scenario files (Gathmann 2008 for enforcement and the price-elastic demand).
+where demand_t is an exponential moving average of daily hires. So price and demand are two
+outcomes, and the number of smugglers (their capacity) a third: a fall in demand first lowers
+the price, then drives smugglers out until the price is back at its long-run level.
+
+Enforcement: a share `apprehension_share` of smuggled crossings is apprehended; of those, a share
+`returned_to_mexico_share` is returned to northern Mexico, where they wait and may try again.
+The elasticities' sources are in the scenario files (Gathmann 2008 for enforcement and the
+price-elastic demand).
 """
 
 from __future__ import annotations
@@ -42,6 +48,9 @@ class Market:
     enforcement_elasticity: float
     demand_exponent: float
     memory_days: float
+    supply_adjustment_days: float = 90.0
+    apprehension_share: float = 0.0
+    returned_share: float = 0.0
 
     @classmethod
     def from_scenario(cls, smuggling: Smuggling) -> Market:
@@ -58,6 +67,17 @@ class Market:
             enforcement_elasticity=smuggling.enforcement_price_elasticity.value,
             demand_exponent=smuggling.demand_price_exponent.value,
             memory_days=max(1.0, smuggling.demand_memory_days.value),
+            supply_adjustment_days=max(1.0, smuggling.supply_adjustment_days.value),
+            apprehension_share=smuggling.apprehension_share.value,
+            returned_share=smuggling.returned_to_mexico_share.value,
+        )
+
+    def utility(self, price: float) -> float:
+        """The smuggler's utility in the daily choice."""
+        return float(
+            self.constant
+            - self.price_sensitivity * price / 1000.0
+            - self.risk_sensitivity * self.risk
         )
 
     def daily_hazard(self, price: float, expected_wait_days: float | np.ndarray) -> np.ndarray:
@@ -72,13 +92,20 @@ class Market:
         share = 1.0 / (1.0 + np.exp(waiting - smuggler))
         return np.asarray(self.decision_rate * share)
 
-    def price(self, smoothed_demand: float) -> float:
-        relative = max(smoothed_demand, 1e-9) / self.reference_demand
-        return float(
-            self.reference_price
-            * relative**self.demand_exponent
-            * self.enforcement_index**self.enforcement_elasticity
-        )
+    @property
+    def long_run_price(self) -> float:
+        return float(self.reference_price * self.enforcement_index**self.enforcement_elasticity)
+
+    def price(self, smoothed_demand: float, capacity: float | None = None) -> float:
+        """The day's price; capacity defaults to the reference demand (the 2023 market)."""
+        supply = self.reference_demand if capacity is None else capacity
+        relative = max(smoothed_demand, 1e-9) / max(supply, 1e-9)
+        return float(self.long_run_price * relative**self.demand_exponent)
+
+    def adjust_capacity(self, capacity: float, price: float) -> float:
+        """Smugglers enter while the price is above its long-run level, leave while below."""
+        gap = price / self.long_run_price - 1.0
+        return float(max(1.0, capacity * (1.0 + gap / self.supply_adjustment_days)))
 
     def smooth(self, smoothed_demand: float, hires_today: float) -> float:
         return smoothed_demand + (hires_today - smoothed_demand) / self.memory_days
