@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -77,6 +78,29 @@ def test_screen_rejects_a_bad_date_option() -> None:
     assert "--as-of: expected a date as YYYY-MM-DD" in err
 
 
+@pytest.mark.parametrize(
+    ("facts", "expected"),
+    [
+        # ISO 3166-1: XX is not an assigned code; it is refused, never screened
+        ({"nationality": "XX"}, "nationality: Value error, 'XX' is not an assigned ISO 3166-1"),
+        ({"birth_date": "2030-01-01"}, "birth_date: 2030-01-01 is after the screening date"),
+        (
+            {"household": [{"relation": "child", "birth_date": "2027-01-01"}]},
+            "household[0].birth_date: 2027-01-01 is after the screening date",
+        ),
+    ],
+)
+def test_screen_refuses_bad_input_naming_the_field(
+    tmp_path: Path, facts: dict, expected: str
+) -> None:
+    profile = tmp_path / "person.json"
+    profile.write_text(json.dumps(facts), encoding="utf-8")
+    code, out, err = run("screen", str(profile), "--as-of", "2026-12-01", "--json")
+    assert code == 2
+    assert expected in " ".join(err.split()), err
+    assert out == ""
+
+
 def test_screen_of_a_missing_file() -> None:
     code, _, err = run("screen", "nowhere.json")
     assert code == 2
@@ -86,7 +110,27 @@ def test_screen_of_a_missing_file() -> None:
 def test_policy_check_passes_on_the_shipped_catalogue() -> None:
     code, out, _ = run("policy", "check")
     assert code == 0
-    assert "18 policy files are valid" in out
+    assert "21 policy files are valid" in out
+    assert "every date, cut-off and nationality list cites its source" in " ".join(out.split())
+
+
+def test_policy_check_refuses_a_cutoff_without_a_source(tmp_path: Path) -> None:
+    shipped = Path(__file__).resolve().parents[2] / "policies" / "us-smo-colombia"
+    copy = tmp_path / "us-smo-colombia"
+    copy.mkdir()
+    for path in shipped.glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        unsourced = "\n".join(
+            line
+            for line in text.splitlines()
+            if not line.startswith('      source: "Cancillería de Colombia (2023-06-14) and')
+        )
+        (copy / path.name).write_text(unsourced + "\n", encoding="utf-8")
+    code, _, err = run("policy", "check", "--policies", str(tmp_path))
+    assert code == 2
+    assert "us-smo-colombia/2023-06-19.yaml: smo.arrival-cutoff: a cut-off date needs a source" in (
+        " ".join(err.split())
+    )
 
 
 def test_policy_check_fails_naming_file_and_field(tmp_path: Path) -> None:
@@ -160,6 +204,8 @@ def test_screen_bulk_reads_parquet(tmp_path: Path) -> None:
             "nationality": ["VE", "GT"],
             "current_country": ["CO", "GT"],
             "unaccompanied_minor": [False, True],
+            # the Colombia office served people in Colombia on or before 2023-06-11
+            "in_country_since": [date(2023, 6, 11), date(2020, 1, 1)],
         }
     ).write_parquet(source)
     code, _, err = run(

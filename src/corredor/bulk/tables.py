@@ -13,7 +13,7 @@ from pathlib import Path
 import polars as pl
 
 from corredor.bulk.vectorized import FRAME_SCHEMA
-from corredor.domain.facts import DOCUMENT_TYPES, FACTS, RELATIONS, FactKind
+from corredor.domain.facts import DOCUMENT_TYPES, FACTS, ISO_COUNTRIES, RELATIONS, FactKind
 
 PASS_THROUGH = ("id",)
 _TRUE = ("true", "yes", "1")
@@ -110,6 +110,13 @@ def _check_vocabulary(frame: pl.DataFrame, name: str, file: str) -> None:
         if len(bad):
             row = int(bad[0])
             raise TableError(file, name, f"not an ISO code: {column[row]!r}", row + 1)
+        prefix = column if kind is FactKind.COUNTRY else column.str.slice(0, 2)
+        unassigned = (column.is_not_null() & ~prefix.is_in(sorted(ISO_COUNTRIES))).arg_true()
+        if len(unassigned):
+            row = int(unassigned[0])
+            raise TableError(
+                file, name, f"not an assigned ISO 3166-1 code: {column[row]!r}", row + 1
+            )
     elif kind is FactKind.TERMS:
         _check_words(column, name, file, sorted(DOCUMENT_TYPES))
     elif kind is FactKind.HOUSEHOLD:

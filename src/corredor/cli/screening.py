@@ -18,9 +18,15 @@ from corredor import __version__
 from corredor.bulk.tables import PASS_THROUGH, TableError, read_profiles
 from corredor.bulk.vectorized import screen_frame
 from corredor.domain.catalogue import Catalogue
-from corredor.domain.facts import Profile
+from corredor.domain.facts import FactError, Profile
 from corredor.domain.rules import Decision, Outcome
-from corredor.policy_files import PolicyFileError, field_path, load_catalogue, policy_paths
+from corredor.policy_files import (
+    PolicyFileError,
+    field_path,
+    load_catalogue,
+    policy_paths,
+    unsourced,
+)
 
 console = Console()
 errors = Console(stderr=True, soft_wrap=True)  # error lines stay whole, for grep and logs
@@ -80,6 +86,14 @@ def read_profile(path: Path) -> Profile:
         raise typer.Exit(code=2) from None
 
 
+def _screen(catalogue: Catalogue, person: Profile, day: date, path: Path) -> list[Decision]:
+    """Screen one person; a date after the screening date is refused, naming the field."""
+    try:
+        return catalogue.screen(person, day)
+    except FactError as error:
+        raise _fail(f"{path}: {error.field}: {error.message}") from None
+
+
 def decision_json(decision: Decision) -> dict[str, Any]:
     return {
         "pathway": decision.pathway,
@@ -126,7 +140,7 @@ def screen(
     catalogue = _catalogue(policies)
     person = read_profile(profile)
     day = _as_of(as_of)
-    decisions = catalogue.screen(person, day)
+    decisions = _screen(catalogue, person, day, profile)
     if as_json:
         payload = {"as_of": day.isoformat(), "results": [decision_json(d) for d in decisions]}
         typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
@@ -178,12 +192,17 @@ def screen_demo(as_of: AsOf = None) -> None:
     catalogue = _catalogue(None)
     day = _as_of(as_of)
     for path in sorted(EXAMPLES_DIR.glob("*.json")):
-        print_decisions(catalogue, catalogue.screen(read_profile(path), day), path.stem)
+        print_decisions(catalogue, _screen(catalogue, read_profile(path), day, path), path.stem)
 
 
 def check(policies: PolicyDir = None) -> None:
     """Validate every policy file; exit non-zero naming the file and field on error."""
     catalogue = _catalogue(policies)
+    problems = unsourced(catalogue)
+    if problems:
+        for problem in problems:
+            errors.print(f"[bold red]error:[/] {problem}", highlight=False)
+        raise typer.Exit(code=2)
     table = Table(title="Policy files")
     for column in ("Pathway", "Version", "In force", "Authority", "File"):
         table.add_column(column)
@@ -199,7 +218,10 @@ def check(policies: PolicyDir = None) -> None:
             str(files[(policy.id, policy.version)]),
         )
     console.print(table)
-    console.print(f"[green]{len(catalogue.all_policies())} policy files are valid.[/]")
+    console.print(
+        f"[green]{len(catalogue.all_policies())} policy files are valid; every date, cut-off "
+        "and nationality list cites its source.[/]"
+    )
 
 
 def register(app: typer.Typer) -> None:

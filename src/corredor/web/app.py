@@ -53,6 +53,7 @@ from corredor.web.screener import (
     ROWS,
     VOCABULARY,
     Answers,
+    assigned_countries,
     describe_answer,
     parse_answer,
     questions_needed,
@@ -231,7 +232,9 @@ def render_question(
         question=question_text,
         values=values,
         errors={field: _(ERRORS[key]) for field, key in errors.items()},
-        countries=sorted(country_names(page.lang).items(), key=lambda item: item[1]),
+        countries=sorted(
+            assigned_countries(country_names(page.lang)).items(), key=lambda item: item[1]
+        ),
         states=MEXICAN_STATES,
         elsewhere=ELSEWHERE,
         rows=range(1, ROWS + 1),

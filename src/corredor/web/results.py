@@ -10,7 +10,7 @@ from datetime import date
 from babel.support import NullTranslations
 
 from corredor.domain.catalogue import Catalogue
-from corredor.domain.policy import Policy
+from corredor.domain.policy import Policy, Status
 from corredor.domain.predicates import Labels
 from corredor.domain.rules import Decision, Outcome, Reason
 from corredor.web.i18n import Formatter
@@ -18,7 +18,7 @@ from corredor.web.i18n import Formatter
 
 @dataclass(frozen=True)
 class ReasonView:
-    state: str  # met, not_met, unknown, info
+    state: str  # met, not_met, unknown, needs_advice, info
     text: str
 
 
@@ -32,6 +32,8 @@ class PathwayView:
     summary: str | None
     reasons: list[ReasonView] = field(default_factory=list)
     next_steps: list[str] = field(default_factory=list)
+    proposal: bool = False  # Corredor's proposed pilot, not (yet) a government program
+    instead: list[str] = field(default_factory=list)  # when not eligible: what exists instead
 
 
 def pick(labels: Labels | None, lang: str) -> str | None:
@@ -120,6 +122,10 @@ def explain(
                 ],
                 next_steps=[pick(step.text, lang) or "" for step in policy.next_steps]
                 if decision.outcome is not Outcome.NOT_ELIGIBLE
+                else [],
+                proposal=policy.status is Status.PROPOSAL,
+                instead=[pick(step.text, lang) or "" for step in policy.if_not_eligible]
+                if decision.outcome is Outcome.NOT_ELIGIBLE
                 else [],
             )
         )

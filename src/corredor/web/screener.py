@@ -18,6 +18,7 @@ from corredor.domain.catalogue import Catalogue
 from corredor.domain.facts import (
     DOCUMENT_TYPES,
     FACTS,
+    ISO_COUNTRIES,
     PETITION_STATES,
     RELATIONS,
     US_STATUSES,
@@ -197,7 +198,13 @@ def _date(form: Mapping[str, Any], suffix: str, today: date) -> tuple[date | Non
 
 
 def _country(value: str, countries: Mapping[str, str]) -> str | None:
-    return value if value in countries else None
+    """A country the page lists and ISO 3166-1 assigns (CLDR also names XK, EA, IC...)."""
+    return value if value in countries and value in ISO_COUNTRIES else None
+
+
+def assigned_countries(names: Mapping[str, str]) -> dict[str, str]:
+    """The countries a page may offer: those with an assigned ISO 3166-1 code."""
+    return {code: name for code, name in names.items() if code in ISO_COUNTRIES}
 
 
 def parse_answer(
