@@ -81,6 +81,13 @@ class Phase(_Strict):
 class Step(_Strict):
     text: Labels
     where: str | None = Field(default=None, description="a kind of place, e.g. inm_border_point")
+    journey: bool = Field(
+        default=False,
+        description=(
+            "the step asks the person to travel somewhere; it is never shown to a child "
+            "travelling alone"
+        ),
+    )
 
     _texts = field_validator("text")(_require_languages)
 

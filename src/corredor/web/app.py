@@ -45,7 +45,7 @@ from corredor.web.page import (
     default_settings,
 )
 from corredor.web.parole import add_parole_pages
-from corredor.web.results import PathwayView, explain
+from corredor.web.results import CHILD_TITLE, PathwayView, child_protection, explain
 from corredor.web.screener import (
     ELSEWHERE,
     ERRORS,
@@ -57,6 +57,7 @@ from corredor.web.screener import (
     describe_answer,
     parse_answer,
     questions_needed,
+    with_derived,
 )
 from corredor.web.session import page_route_class
 from corredor.web.staff.allocation import add_staff_allocation_pages
@@ -193,7 +194,7 @@ def _add_home_and_question_pages(router: APIRouter, ctx: _Pages) -> None:
             answers = (
                 answers.with_skip(fact)
                 if result.skipped
-                else answers.with_answer(fact, result.value)
+                else with_derived(answers.with_answer(fact, result.value), ctx.today())
             )
         response = page.redirect("/screener/next")
         save_answers(page, response, answers, ctx.signer)
@@ -279,15 +280,24 @@ def _add_result_pages(router: APIRouter, ctx: _Pages) -> None:
         page = Page(request, ctx.settings)
         as_of = ctx.today()
         answers = ctx.load_answers(request)
-        decisions = ctx.catalogue.screen(answers.profile(), as_of)
+        profile = answers.profile()
+        decisions = ctx.catalogue.screen(profile, as_of)
+        protection = child_protection(profile, page.gettext)
         views: list[PathwayView] = explain(
-            ctx.catalogue, decisions, page.lang, page.gettext, page.fmt
+            ctx.catalogue,
+            decisions,
+            page.lang,
+            page.gettext,
+            page.fmt,
+            unaccompanied_child=bool(protection),
         )
         return page.render(
             "results.html",
             title=page.gettext.gettext("Your results"),
             as_of=page.fmt.date(as_of),
             pathways=views,
+            child_protection=protection,
+            child_title=page.gettext.gettext(CHILD_TITLE) if protection else "",
         )
 
 

@@ -10,10 +10,61 @@ from datetime import date
 from babel.support import NullTranslations
 
 from corredor.domain.catalogue import Catalogue
+from corredor.domain.facts import Profile
 from corredor.domain.policy import Policy, Status
 from corredor.domain.predicates import Labels
 from corredor.domain.rules import Decision, Outcome, Reason
 from corredor.web.i18n import Formatter
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction; it is translated where it is shown."""
+    return message
+
+
+# What a child travelling alone reads first (msgids). Never a journey: help comes to the child.
+CHILD_TITLE = N_("You are under 18 and travelling alone: you have the right to be protected")
+CHILD_IN_MEXICO = (
+    N_(
+        "Mexican law gives a child or adolescent travelling alone the right to a humanitarian "
+        "visitor card (TVRH), for free (Ley de Migración, art. 52 fr. V and art. 74). You do not "
+        "need to travel anywhere to ask for it: the INM must call the child protection system "
+        "(DIF) for you right away."
+    ),
+    N_(
+        "Mexico's child protection system, the DIF and the Procuraduría de Protección de Niñas, "
+        "Niños y Adolescentes, must protect you, give you a safe place to stay and decide with you "
+        "what is best for you. Ask a shelter, the police, the INM or the DIF where you are to "
+        "contact them. It is free."
+    ),
+)
+CHILD_ELSEWHERE = (
+    N_(
+        "Ask the child protection authority of the country where you are, or UNHCR, for help "
+        "where you are. It is free."
+    ),
+)
+CHILD_EVERYWHERE = (
+    N_("UNHCR (ACNUR) helps children travelling alone where they are, for free."),
+    N_(
+        "Do not travel alone and do not pay anyone to take you across a border: no smuggler can "
+        "get you papers, and the journey is very dangerous for children."
+    ),
+    N_(
+        "Proposal (by Corredor, not a government program): a caseworker could check whether you "
+        "could join a parent who lives lawfully in the United States through the Central "
+        "American Minors (CAM) program. CAM takes no new applications now."
+    ),
+)
+
+
+def child_protection(profile: Profile, gettext: NullTranslations) -> list[str]:
+    """For a child travelling alone: protection where they are, before any pathway."""
+    if profile.unaccompanied_minor is not True:
+        return []
+    _ = gettext.gettext
+    local = CHILD_IN_MEXICO if profile.current_country in (None, "MX") else CHILD_ELSEWHERE
+    return [_(text) for text in (*local, *CHILD_EVERYWHERE)]
 
 
 @dataclass(frozen=True)
@@ -89,8 +140,13 @@ def explain(
     lang: str,
     gettext: NullTranslations,
     fmt: Formatter,
+    *,
+    unaccompanied_child: bool = False,
 ) -> list[PathwayView]:
-    """Pathways the person may use first, then those that need more answers, then the rest."""
+    """Pathways the person may use first, then those that need more answers, then the rest.
+
+    A child travelling alone is never shown a step that is a journey (`Step.journey`).
+    """
     _ = gettext.gettext
     outcome_text = {
         Outcome.ELIGIBLE: _("You may be eligible"),
@@ -120,7 +176,11 @@ def explain(
                     )
                     for reason in decision.reasons
                 ],
-                next_steps=[pick(step.text, lang) or "" for step in policy.next_steps]
+                next_steps=[
+                    pick(step.text, lang) or ""
+                    for step in policy.next_steps
+                    if not (unaccompanied_child and step.journey)
+                ]
                 if decision.outcome is not Outcome.NOT_ELIGIBLE
                 else [],
                 proposal=policy.status is Status.PROPOSAL,
