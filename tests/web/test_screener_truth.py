@@ -64,3 +64,37 @@ def test_a_person_abroad_is_told_us_asylum_is_not_asked_from_there(client: TestC
     assert "asylum in the US cannot be asked for from another country" in asylum
     assert "What exists instead" in asylum
     assert "Do not pay anyone to take you to the border" in asylum
+
+
+def test_open_pathways_come_first_and_closed_ones_fold_to_one_line(client: TestClient) -> None:
+    """CHNV (closed 2025-01-20, 90 FR 13611), FRP (2025-12-15), SMO and CAM (EO 14163)."""
+    walk(client, CORRIDOR_FAMILY)
+    html = client.get("/screener/results?lang=en").text
+    corridor = html.index('aria-labelledby="pathway-mx-us-joint-corridor"')
+    refused = html.index("<h2>Not open to you now</h2>")
+    closed = html.index("<h2>Closed programs</h2>")
+    assert corridor < refused < closed
+    assert "<details" not in html[:refused]  # what may be open is shown in full
+    folded = html[closed:]
+    for pathway in (
+        "us-chnv-parole",
+        "us-family-reunification-parole",
+        "us-smo-colombia",
+        "us-smo-costa-rica",
+        "us-smo-ecuador",
+        "us-smo-guatemala",
+        "us-cam",
+    ):
+        start = folded.index(f'aria-labelledby="pathway-{pathway}"')
+        summary = folded[folded.index("<summary>", start) : folded.index("</summary>", start)]
+        assert "closed to new applications since" in text(summary), pathway
+    chnv = section(html, "us-chnv-parole")
+    assert "20 January 2025" in chnv  # what exists instead, once closed
+
+
+def test_a_refused_pathway_says_what_would_change_it(client: TestClient) -> None:
+    walk(client, CORRIDOR_FAMILY)
+    comar = section(client.get("/screener/results?lang=en").text, "mx-comar-asylum")
+    assert "Not met" in comar
+    assert "what would change this result" in comar
+    assert "free legal aid service" in comar

@@ -45,7 +45,8 @@ from corredor.web.page import (
     default_settings,
 )
 from corredor.web.parole import add_parole_pages
-from corredor.web.results import CHILD_TITLE, PathwayView, child_protection, explain
+from corredor.web.published import add_published_policy_pages
+from corredor.web.results import CHILD_TITLE, PathwayView, child_protection, explain, group
 from corredor.web.screener import (
     ELSEWHERE,
     ERRORS,
@@ -120,6 +121,7 @@ def create_web_router(
     )
     _add_home_and_question_pages(router, ctx)
     _add_result_pages(router, ctx)
+    add_published_policy_pages(router, ctx.catalogue, ctx.settings, ctx.today)
     # the other pages each declare who may open them (a permission, signed in, or public)
     pages = APIRouter(include_in_schema=False, route_class=route_class)
     add_account_pages(pages, chosen)
@@ -295,7 +297,7 @@ def _add_result_pages(router: APIRouter, ctx: _Pages) -> None:
             "results.html",
             title=page.gettext.gettext("Your results"),
             as_of=page.fmt.date(as_of),
-            pathways=views,
+            groups=group(views),
             child_protection=protection,
             child_title=page.gettext.gettext(CHILD_TITLE) if protection else "",
         )

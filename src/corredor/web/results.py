@@ -85,6 +85,28 @@ class PathwayView:
     next_steps: list[str] = field(default_factory=list)
     proposal: bool = False  # Corredor's proposed pilot, not (yet) a government program
     instead: list[str] = field(default_factory=list)  # when not eligible: what exists instead
+    closed: str | None = None  # one line when the pathway is closed (or not yet open)
+
+
+@dataclass(frozen=True)
+class ResultGroups:
+    """The results page, shortest path first: what may be open, then the rest, folded."""
+
+    open: list[PathwayView]  # eligible or needs more answers
+    refused: list[PathwayView]  # in force, but a rule is not met
+    closed: list[PathwayView]  # closed or not yet open: one line each
+
+
+def group(views: list[PathwayView]) -> ResultGroups:
+    return ResultGroups(
+        open=[view for view in views if view.outcome != Outcome.NOT_ELIGIBLE.value],
+        refused=[
+            view
+            for view in views
+            if view.outcome == Outcome.NOT_ELIGIBLE.value and view.closed is None
+        ],
+        closed=[view for view in views if view.closed is not None],
+    )
 
 
 def pick(labels: Labels | None, lang: str) -> str | None:
@@ -157,6 +179,19 @@ def explain(
     views = []
     for decision in sorted(decisions, key=lambda d: order[d.outcome]):
         policy = _policy(catalogue, decision)
+        reasons = [
+            _reason(reason, decision=decision, policy=policy, lang=lang, gettext=gettext, fmt=fmt)
+            for reason in decision.reasons
+        ]
+        closing = {"pathway.closed", "pathway.not_yet_open"}
+        closed = next(
+            (
+                view.text
+                for view, r in zip(reasons, decision.reasons, strict=True)
+                if r.key in closing
+            ),
+            None,
+        )
         views.append(
             PathwayView(
                 pathway=decision.pathway,
@@ -165,17 +200,8 @@ def explain(
                 outcome=decision.outcome.value,
                 outcome_text=outcome_text[decision.outcome],
                 summary=pick(policy.summary, lang),
-                reasons=[
-                    _reason(
-                        reason,
-                        decision=decision,
-                        policy=policy,
-                        lang=lang,
-                        gettext=gettext,
-                        fmt=fmt,
-                    )
-                    for reason in decision.reasons
-                ],
+                reasons=reasons,
+                closed=closed,
                 next_steps=[
                     pick(step.text, lang) or ""
                     for step in policy.next_steps
