@@ -14,6 +14,7 @@ from corredor.domain.facts import Profile
 from corredor.domain.policy import Policy, Status
 from corredor.domain.predicates import Labels
 from corredor.domain.rules import Decision, Outcome, Reason
+from corredor.offices import load_offices
 from corredor.web.i18n import Formatter
 
 
@@ -86,6 +87,25 @@ class PathwayView:
     proposal: bool = False  # Corredor's proposed pilot, not (yet) a government program
     instead: list[str] = field(default_factory=list)  # when not eligible: what exists instead
     closed: str | None = None  # one line when the pathway is closed (or not yet open)
+    places: list[PlaceView] = field(default_factory=list)  # where the shown steps happen
+
+
+@dataclass(frozen=True)
+class OfficeView:
+    name: str
+    address: str | None
+    hours: str | None
+    phone: str | None
+    web: str
+    checked: str
+
+
+@dataclass(frozen=True)
+class PlaceView:
+    free: bool
+    fraud: str
+    bring: list[str]
+    offices: list[OfficeView]
 
 
 @dataclass(frozen=True)
@@ -156,6 +176,39 @@ def _reason(
     return ReasonView("info", reason.text)  # a reason this page does not know yet: English
 
 
+def _places(policy: Policy, shown: list[bool], lang: str, fmt: Formatter) -> list[PlaceView]:
+    """The offices of the steps shown, with what to bring, cost and the fraud to watch for."""
+    places = load_offices().places
+    kinds = dict.fromkeys(
+        step.where
+        for step, visible in zip(policy.next_steps, shown, strict=True)
+        if visible and step.where in places
+    )
+    views = []
+    for kind in kinds:
+        assert kind is not None
+        place = places[kind]
+        views.append(
+            PlaceView(
+                free=place.free is True,
+                fraud=pick(place.fraud, lang) or "",
+                bring=[pick(item, lang) or "" for item in place.bring],
+                offices=[
+                    OfficeView(
+                        name=office.name,
+                        address=office.address,
+                        hours=office.hours,
+                        phone=office.phone,
+                        web=str(office.web),
+                        checked=fmt.date(office.checked),
+                    )
+                    for office in place.offices
+                ],
+            )
+        )
+    return views
+
+
 def explain(
     catalogue: Catalogue,
     decisions: Iterable[Decision],
@@ -192,6 +245,11 @@ def explain(
             ),
             None,
         )
+        shown = [
+            decision.outcome is not Outcome.NOT_ELIGIBLE
+            and not (unaccompanied_child and step.journey)
+            for step in policy.next_steps
+        ]
         views.append(
             PathwayView(
                 pathway=decision.pathway,
@@ -204,11 +262,10 @@ def explain(
                 closed=closed,
                 next_steps=[
                     pick(step.text, lang) or ""
-                    for step in policy.next_steps
-                    if not (unaccompanied_child and step.journey)
-                ]
-                if decision.outcome is not Outcome.NOT_ELIGIBLE
-                else [],
+                    for step, visible in zip(policy.next_steps, shown, strict=True)
+                    if visible
+                ],
+                places=_places(policy, shown, lang, fmt),
                 proposal=policy.status is Status.PROPOSAL,
                 instead=[pick(step.text, lang) or "" for step in policy.if_not_eligible]
                 if decision.outcome is Outcome.NOT_ELIGIBLE
