@@ -113,3 +113,21 @@ def test_the_tvrh_rests_on_its_own_grounds_and_the_corridor_is_decided_apart(api
     )
     assert parole.status_code == 422, parole.text
     assert "corridor is not open" in parole.text
+
+
+def test_an_unassigned_country_code_is_refused_naming_the_field(api: Api) -> None:
+    """ISO 3166-1: XX is not an assigned code; the API refuses it (422) instead of deciding."""
+    refused = api.post(
+        "/cases",
+        "inm",
+        Role.INM_OFFICER,
+        {
+            "border_point_id": "mx-tab-el-ceibo",
+            "ground": "tvrh.ground.violence-or-disaster",
+            "principal": {"name": "Ana Pérez", "birth_date": "1990-01-01", "nationality": "XX"},
+        },
+    )
+    assert refused.status_code == 422
+    detail = refused.json()["detail"][0]
+    assert detail["loc"][-1] == "nationality"
+    assert "not an assigned ISO 3166-1" in detail["msg"]
