@@ -221,3 +221,24 @@ def test_screen_demo_explains_every_example() -> None:
     code, out, _ = run("screen-demo", "--as-of", "2026-11-23")
     assert code == 0
     assert out.count("mx-us-joint-corridor") == len(list(EXAMPLES_DIR.glob("*.json")))
+
+
+def test_screen_bulk_refuses_a_date_after_the_screening_date(tmp_path: Path) -> None:
+    source = tmp_path / "people.csv"
+    source.write_text("id,nationality,birth_date\na,HT,1990-01-01\nb,HT,2030-01-01\n")
+    code, _, err = run(
+        "screen-bulk", str(source), str(tmp_path / "out.parquet"), "--as-of", "2026-12-01"
+    )
+    assert code == 2
+    assert "birth_date" in err
+    assert "row 2" in err
+    assert "after the screening date 2026-12-01" in " ".join(err.split())
+    assert not (tmp_path / "out.parquet").exists()
+
+
+def test_screen_bulk_refuses_an_unassigned_country_code(tmp_path: Path) -> None:
+    source = tmp_path / "people.csv"
+    source.write_text("id,nationality\na,XX\n")
+    code, _, err = run("screen-bulk", str(source), str(tmp_path / "out.parquet"))
+    assert code == 2
+    assert "not an assigned ISO 3166-1 code: 'XX'" in err

@@ -8,6 +8,7 @@ CSV cells hold text: booleans as true/false, dates as YYYY-MM-DD, and the list a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -132,3 +133,26 @@ def _check_words(column: pl.Series, name: str, file: str, allowed: list[str]) ->
         raise TableError(
             file, name, f"unknown value in {column[row].to_list()}; expected {allowed}", row + 1
         )
+
+
+def check_dates(frame: pl.DataFrame, as_of: date, file: str) -> None:
+    """Refuse a table with a date after the screening date (a birth date in the future...)."""
+    limit = pl.lit(as_of)
+    checks: list[tuple[str, pl.Expr]] = []
+    for name in ("birth_date", "in_country_since"):
+        if name in frame.columns:
+            checks.append((name, pl.col(name) > limit))
+    if "household" in frame.columns:
+        member = pl.element().struct.field("birth_date") > limit
+        checks.append(("household", pl.col("household").list.eval(member).list.any()))
+    if "irregular_entries" in frame.columns:
+        entry = pl.element().struct.field("date") > limit
+        checks.append(
+            ("irregular_entries", pl.col("irregular_entries").list.eval(entry).list.any())
+        )
+    for name, late in checks:
+        rows = frame.select(late.fill_null(False).alias("late"))["late"].arg_true()
+        if len(rows):
+            raise TableError(
+                file, name, f"a date after the screening date {as_of.isoformat()}", int(rows[0]) + 1
+            )

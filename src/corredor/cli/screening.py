@@ -15,7 +15,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from corredor import __version__
-from corredor.bulk.tables import PASS_THROUGH, TableError, read_profiles
+from corredor.bulk.tables import PASS_THROUGH, TableError, check_dates, read_profiles
 from corredor.bulk.vectorized import screen_frame
 from corredor.domain.catalogue import Catalogue
 from corredor.domain.facts import FactError, Profile
@@ -162,6 +162,7 @@ def screen_bulk(
         raise _fail(f"{target}: expected a .parquet output file")
     try:
         frame = read_profiles(source)
+        check_dates(frame, day, source.name)
     except TableError as error:
         raise _fail(str(error)) from None
     keep = [name for name in PASS_THROUGH if name in frame.columns]
