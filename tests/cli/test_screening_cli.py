@@ -145,10 +145,10 @@ def test_policy_check_fails_naming_file_and_field(tmp_path: Path) -> None:
 def test_screen_bulk_csv_to_parquet(tmp_path: Path) -> None:
     source = tmp_path / "people.csv"
     source.write_text(
-        "id,nationality,current_country,current_region,criminal_history,household\n"
-        'a,HT,MX,MX-CHP,false,"[{""relation"": ""child"", ""birth_date"": ""2023-06-15""}]"\n'
-        "b,HT,MX,MX-CHP,false,[]\n"
-        "c,,,,,\n"
+        "id,nationality,birth_date,current_country,current_region,criminal_history,household\n"
+        'a,HT,1994-08-02,MX,MX-CHP,false,"[{""relation"": ""child"", ""birth_date"": ""2023-06-15""}]"\n'
+        "b,HT,1994-08-02,MX,MX-CHP,false,[]\n"
+        "c,,,,,,\n"
     )
     target = tmp_path / "out" / "outcomes.parquet"
     code, out, err = run("screen-bulk", str(source), str(target), "--as-of", "2026-11-23")

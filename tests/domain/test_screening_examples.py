@@ -52,6 +52,7 @@ def test_venezuelan_who_crossed_before_the_cutoff_is_eligible(catalogue: Catalog
 def haitian_household(*members: dict) -> Profile:
     return Profile(
         nationality="HT",
+        birth_date=date(1994, 8, 2),
         current_country="MX",
         current_region="MX-CHP",
         criminal_history=False,

@@ -8,12 +8,14 @@ seed 002 (a CAM assessment for them is a recommendation, shown as Corredor's pro
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from babel.support import NullTranslations
 from fastapi.testclient import TestClient
 
 from corredor.domain.catalogue import Catalogue
+from corredor.domain.facts import Profile
 from corredor.domain.policy import Policy
 from corredor.domain.rules import Decision, Outcome
 from corredor.web.i18n import LANGUAGE_CODES, Formatter, translations
@@ -56,6 +58,34 @@ def test_age_then_travelling_alone_are_asked_first(client: TestClient) -> None:
     assert next_fact(client) == "birth_date"
     answer(client, "birth_date", {"day": "1", "month": "2", "year": "2011"})
     assert next_fact(client) == "unaccompanied_minor"
+
+
+def test_a_child_alone_is_not_asked_about_work_or_convictions(client: TestClient) -> None:
+    asked = walk(client, CHILD_ALONE_IN_CHIAPAS)
+    assert asked[:2] == ["birth_date", "unaccompanied_minor"]
+    assert "job_offer" not in asked
+    assert "criminal_history" not in asked
+
+
+def test_the_corridor_never_calls_a_child_alone_eligible(catalogue: Catalogue) -> None:
+    """Every phase, even 'every adult': a child travelling alone is protected, not sent."""
+    child = Profile(
+        nationality="HN",
+        birth_date=date(2011, 2, 1),
+        current_country="MX",
+        current_region="MX-CHP",
+        unaccompanied_minor=True,
+        criminal_history=False,
+        household=[],
+    )
+    for day in (date(2026, 1, 15), date(2027, 3, 1), date(2027, 9, 1)):
+        decision = next(
+            d for d in catalogue.screen(child, day) if d.pathway == "mx-us-joint-corridor"
+        )
+        assert decision.outcome is Outcome.NOT_ELIGIBLE
+        assert {"corridor.travels-with-guardian", "corridor.adult"} <= {
+            r.clause for r in decision.reasons
+        }
 
 
 def test_an_adult_is_not_asked_whether_they_are_a_child_alone(client: TestClient) -> None:

@@ -103,6 +103,13 @@ class Policy(_Strict):
     id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
     version: str = Field(min_length=1)
     status: Status = Status.ENACTED
+    asks_unaccompanied_children: bool = Field(
+        default=True,
+        description=(
+            "false: the screener asks a child travelling alone nothing for this pathway (work "
+            "visas, the corridor): protection comes first"
+        ),
+    )
     titles: Labels
     summary: Labels | None = None
     authority: list[Authority] = Field(min_length=1)

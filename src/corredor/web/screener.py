@@ -182,7 +182,11 @@ def questions_needed(catalogue: Catalogue, answers: Answers, as_of: date) -> lis
     closed pathways ask nothing.
     """
     counts: dict[str, int] = {}
+    child_alone = answers.facts.get("unaccompanied_minor") is True
     for decision in catalogue.screen(answers.profile(), as_of):
+        policy = catalogue.in_effect(decision.pathway, as_of)
+        if child_alone and policy is not None and not policy.asks_unaccompanied_children:
+            continue  # a child travelling alone is asked about protection, not work or travel
         for fact in decision.missing_facts:
             if fact not in answers.skipped and fact not in answers.facts:
                 counts[fact] = counts.get(fact, 0) + 1
