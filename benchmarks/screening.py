@@ -124,7 +124,8 @@ def main() -> None:
         timings.append(time.perf_counter() - started)
     assert result.height == args.rows
 
-    sample = to_profiles(frame.head(args.scalar_rows))
+    # the scalar screener refuses a profile with a date after the screening date (bad input)
+    sample = [p for p in to_profiles(frame.head(args.scalar_rows)) if not p.dates_after(args.as_of)]
     started = time.perf_counter()
     for person in sample:
         catalogue.screen(person, args.as_of)

@@ -13,7 +13,7 @@ import yaml
 from pydantic import ValidationError
 
 from corredor.domain.catalogue import Catalogue, CatalogueError
-from corredor.domain.policy import Policy
+from corredor.domain.policy import Policy, missing_sources
 from corredor.kernel.resources import shipped
 
 
@@ -120,3 +120,12 @@ def load_catalogue(directory: Path | None = None) -> Catalogue:
         return Catalogue(policies)
     except CatalogueError as error:
         raise PolicyFileError([Problem(str(root), "", str(error))]) from None
+
+
+def unsourced(catalogue: Catalogue, root: Path | None = None) -> list[Problem]:
+    """Every date, cut-off and nationality list without a source, naming file and field."""
+    return [
+        Problem(f"{policy.id}/{policy.version}.yaml", field, message)
+        for policy in catalogue.all_policies()
+        for field, message in missing_sources(policy)
+    ]

@@ -85,12 +85,14 @@ def test_chnv_follows_seed_002(catalogue: Catalogue) -> None:
     assert cutoffs["chnv.no-irregular-crossing.ve"] == date(2022, 10, 19)
     assert cutoffs["chnv.no-irregular-crossing.chn"] == date(2023, 1, 9)
     documents = next(c for c in leaves(policy.eligibility) if c.id == "chnv.travel-document")
-    assert set(documents.operand) == {"passport", "alternative_travel_document"}
+    # 88 FR 1243/1255/1266/1279: an unexpired passport; the alternative travel document was a
+    # WRC recommendation (seed 002), never adopted
+    assert set(documents.operand) == {"passport"}
 
 
 def test_chnv_has_versions_chosen_by_date(catalogue: Catalogue) -> None:
     versions = [policy.version for policy in catalogue.versions("us-chnv-parole")]
-    assert versions == ["2022-10-19", "2023-01-06", "2023-05-11"]
+    assert versions == ["2022-10-19", "2023-01-06"]
     first = catalogue.in_effect("us-chnv-parole", date(2022, 12, 1))
     assert first is not None
     assert first.version == "2022-10-19"
@@ -110,6 +112,8 @@ def test_tvrh_is_one_year_renewable_with_work(catalogue: Catalogue) -> None:
         "tvrh.ground.violence-or-disaster",
         "tvrh.ground.child-abduction",
         "tvrh.ground.public-interest",
+        "tvrh.ground.crime-victim-or-witness",  # Ley de Migración art. 52 fr. V a)
+        "tvrh.ground.unaccompanied-child",  # Ley de Migración art. 52 fr. V b), art. 74
     }
 
 

@@ -25,7 +25,7 @@ def test_venezuelan_who_crossed_panama_after_the_cutoff_is_not_eligible_for_chnv
     )
     decision = decision_for(catalogue, "us-chnv-parole", person, date(2024, 3, 1))
     assert decision.outcome is Outcome.NOT_ELIGIBLE
-    assert decision.version == "2023-05-11"
+    assert decision.version == "2023-01-06"
     cited = {reason.clause for reason in decision.reasons}
     assert "chnv.no-irregular-crossing.ve" in cited
     assert all(reason.key == "clause.not_met" for reason in decision.reasons)
@@ -39,6 +39,8 @@ def test_venezuelan_who_crossed_before_the_cutoff_is_eligible(catalogue: Catalog
         us_supporter=True,
         documents=["passport"],
         criminal_history=False,
+        unaccompanied_minor=False,
+        us_removal_order_last_5_years=False,
         irregular_entries=[{"country": "PA", "date": date(2022, 10, 19)}],
     )
     assert (
@@ -50,6 +52,7 @@ def test_venezuelan_who_crossed_before_the_cutoff_is_eligible(catalogue: Catalog
 def haitian_household(*members: dict) -> Profile:
     return Profile(
         nationality="HT",
+        birth_date=date(1994, 8, 2),
         current_country="MX",
         current_region="MX-CHP",
         criminal_history=False,
@@ -94,7 +97,7 @@ def test_unknown_lists_the_facts_to_ask_next(catalogue: Catalogue) -> None:
     assert "nationality" not in decision.missing_facts
 
 
-def test_unaccompanied_children_are_excluded_from_smo_and_pointed_to_cam(
+def test_unaccompanied_children_are_excluded_from_smo_without_a_promised_referral(
     catalogue: Catalogue,
 ) -> None:
     child = Profile(
@@ -106,7 +109,10 @@ def test_unaccompanied_children_are_excluded_from_smo_and_pointed_to_cam(
     smo = decision_for(catalogue, "us-smo-guatemala", child, date(2024, 6, 1))
     assert smo.outcome is Outcome.NOT_ELIGIBLE
     assert smo.reasons[0].clause == "smo.not-unaccompanied-child"
-    assert "Central American Minors" in smo.reasons[0].text
+    # seed 002: the CAM assessment for these children is WRC's recommendation, not a process
+    # that exists; the rule must not say children "are referred" to it
+    assert "referred" not in smo.reasons[0].text
+    assert "Central American Minors" not in smo.reasons[0].text
     cam = decision_for(
         catalogue, "us-cam", child.model_copy(update={"current_country": "HN"}), date(2024, 6, 1)
     )
@@ -118,7 +124,8 @@ def test_closed_pathways_say_since_when(catalogue: Catalogue) -> None:
     decision = decision_for(catalogue, "us-chnv-parole", Profile(), TODAY)
     assert decision.outcome is Outcome.NOT_ELIGIBLE
     assert decision.reasons[0].key == "pathway.closed"
-    assert decision.reasons[0].params == {"closed": "2025-01-21"}
+    # USCIS stopped accepting CHNV supporter forms on 2025-01-20 (90 FR 13611 terminated CHNV)
+    assert decision.reasons[0].params == {"closed": "2025-01-20"}
 
 
 def test_every_clause_outcome_is_reported(catalogue: Catalogue) -> None:

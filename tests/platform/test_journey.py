@@ -78,8 +78,10 @@ def test_a_caseworker_applies_on_behalf_and_the_audit_shows_both(api: Api) -> No
     assert mine[-1]["on_behalf_of"] == applied["on_behalf_of"]
 
 
-def test_a_refused_tvrh_explains_why(api: Api) -> None:
-    # An adult travelling alone is not in phase 1 of the corridor (households with a child < 6).
+def test_the_tvrh_rests_on_its_own_grounds_and_the_corridor_is_decided_apart(api: Api) -> None:
+    """Ley de Migración art. 52 fr. V: INM decides the TVRH on its grounds. An adult travelling
+    alone is not in phase 1 of the corridor (households with a child under 6): that is the
+    corridor's own decision, named as such, and it does not take the TVRH away."""
     me = api.user("solo", Role.APPLICANT)
     case = ok(
         api.post(
@@ -94,8 +96,38 @@ def test_a_refused_tvrh_explains_why(api: Api) -> None:
             },
         )
     )
-    refused = ok(api.post(f"/cases/{case['id']}/tvrh", "inm", Role.INM_OFFICER), 200)
-    assert refused["state"] == "tvrh_refused"
-    corridor = next(d for d in refused["decisions"] if d["policy_id"] == "mx-us-joint-corridor")
+    issued = ok(api.post(f"/cases/{case['id']}/tvrh", "inm", Role.INM_OFFICER), 201)
+    assert issued["state"] == "tvrh_issued"
+    by_subject = {d["subject"]: d for d in issued["decisions"]}
+    assert by_subject["tvrh"]["policy_id"] == "mx-tvrh"
+    assert by_subject["tvrh"]["outcome"] == "eligible"
+    corridor = by_subject["corridor"]
+    assert corridor["policy_id"] == "mx-us-joint-corridor"
     assert corridor["outcome"] == "not_eligible"
     assert "corridor.cohort.young-child" in corridor["clauses"]
+    parole = api.post(
+        f"/cases/{case['id']}/parole-application",
+        "solo",
+        Role.APPLICANT,
+        {"channel": "app", "site_id": "mx-cmx-assisted-site"},
+    )
+    assert parole.status_code == 422, parole.text
+    assert "corridor is not open" in parole.text
+
+
+def test_an_unassigned_country_code_is_refused_naming_the_field(api: Api) -> None:
+    """ISO 3166-1: XX is not an assigned code; the API refuses it (422) instead of deciding."""
+    refused = api.post(
+        "/cases",
+        "inm",
+        Role.INM_OFFICER,
+        {
+            "border_point_id": "mx-tab-el-ceibo",
+            "ground": "tvrh.ground.violence-or-disaster",
+            "principal": {"name": "Ana Pérez", "birth_date": "1990-01-01", "nationality": "XX"},
+        },
+    )
+    assert refused.status_code == 422
+    detail = refused.json()["detail"][0]
+    assert detail["loc"][-1] == "nationality"
+    assert "not an assigned ISO 3166-1" in detail["msg"]

@@ -45,6 +45,9 @@ PUBLIC_PAGES = {
     "/verify",
     "/allocation/results",
     "/allocation/results/{run_id}",
+    # the published criteria of every pathway (seed 000)
+    "/policies",
+    "/policies/{pathway}",
 }
 
 

@@ -8,12 +8,13 @@ CSV cells hold text: booleans as true/false, dates as YYYY-MM-DD, and the list a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import polars as pl
 
 from corredor.bulk.vectorized import FRAME_SCHEMA
-from corredor.domain.facts import DOCUMENT_TYPES, FACTS, RELATIONS, FactKind
+from corredor.domain.facts import DOCUMENT_TYPES, FACTS, ISO_COUNTRIES, RELATIONS, FactKind
 
 PASS_THROUGH = ("id",)
 _TRUE = ("true", "yes", "1")
@@ -110,6 +111,13 @@ def _check_vocabulary(frame: pl.DataFrame, name: str, file: str) -> None:
         if len(bad):
             row = int(bad[0])
             raise TableError(file, name, f"not an ISO code: {column[row]!r}", row + 1)
+        prefix = column if kind is FactKind.COUNTRY else column.str.slice(0, 2)
+        unassigned = (column.is_not_null() & ~prefix.is_in(sorted(ISO_COUNTRIES))).arg_true()
+        if len(unassigned):
+            row = int(unassigned[0])
+            raise TableError(
+                file, name, f"not an assigned ISO 3166-1 code: {column[row]!r}", row + 1
+            )
     elif kind is FactKind.TERMS:
         _check_words(column, name, file, sorted(DOCUMENT_TYPES))
     elif kind is FactKind.HOUSEHOLD:
@@ -125,3 +133,26 @@ def _check_words(column: pl.Series, name: str, file: str, allowed: list[str]) ->
         raise TableError(
             file, name, f"unknown value in {column[row].to_list()}; expected {allowed}", row + 1
         )
+
+
+def check_dates(frame: pl.DataFrame, as_of: date, file: str) -> None:
+    """Refuse a table with a date after the screening date (a birth date in the future...)."""
+    limit = pl.lit(as_of)
+    checks: list[tuple[str, pl.Expr]] = []
+    for name in ("birth_date", "in_country_since"):
+        if name in frame.columns:
+            checks.append((name, pl.col(name) > limit))
+    if "household" in frame.columns:
+        member = pl.element().struct.field("birth_date") > limit
+        checks.append(("household", pl.col("household").list.eval(member).list.any()))
+    if "irregular_entries" in frame.columns:
+        entry = pl.element().struct.field("date") > limit
+        checks.append(
+            ("irregular_entries", pl.col("irregular_entries").list.eval(entry).list.any())
+        )
+    for name, late in checks:
+        rows = frame.select(late.fill_null(False).alias("late"))["late"].arg_true()
+        if len(rows):
+            raise TableError(
+                file, name, f"a date after the screening date {as_of.isoformat()}", int(rows[0]) + 1
+            )

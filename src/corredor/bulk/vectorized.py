@@ -58,6 +58,13 @@ def normalize(frame: pl.LazyFrame) -> pl.LazyFrame:
 
 def compile_predicate(node: Predicate, as_of: date) -> pl.Expr:
     """A boolean expression, null where the outcome is unknown."""
+    value = _compile_node(node, as_of)
+    if node.judgement:  # not met, but the law needs judgement: unknown
+        return pl.when(value.not_()).then(pl.lit(None, dtype=pl.Boolean())).otherwise(value)
+    return value
+
+
+def _compile_node(node: Predicate, as_of: date) -> pl.Expr:
     if isinstance(node, AllOf):
         parts = [compile_predicate(part, as_of) for part in node.all]
         return pl.all_horizontal(parts) if parts else pl.lit(True)
@@ -102,6 +109,8 @@ def _compare(column: pl.Expr, operator: str, operand: Any, as_of: date) -> pl.Ex
             return column <= pl.lit(years_before(as_of, operand))
         case "age_below":
             return column > pl.lit(years_before(as_of, operand))
+        case "within_years":
+            return column >= pl.lit(years_before(as_of, operand))
         case "any_member":
             return column.list.eval(_member_matches(operand, as_of)).list.any()
         case "any_entry":

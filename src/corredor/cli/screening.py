@@ -86,6 +86,16 @@ def read_profile(path: Path) -> Profile:
         raise typer.Exit(code=2) from None
 
 
+def _screen(catalogue: Catalogue, person: Profile, day: date, path: Path) -> list[Decision]:
+    """Screen one person; a date after the screening date is refused, naming the field."""
+    from corredor.domain.facts import FactError
+
+    try:
+        return catalogue.screen(person, day)
+    except FactError as error:
+        raise _fail(f"{path}: {error.field}: {error.message}") from None
+
+
 def decision_json(decision: Decision) -> dict[str, Any]:
     return {
         "pathway": decision.pathway,
@@ -132,7 +142,7 @@ def screen(
     catalogue = _catalogue(policies)
     person = read_profile(profile)
     day = _as_of(as_of)
-    decisions = catalogue.screen(person, day)
+    decisions = _screen(catalogue, person, day, profile)
     if as_json:
         payload = {"as_of": day.isoformat(), "results": [decision_json(d) for d in decisions]}
         typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
@@ -151,7 +161,7 @@ def screen_bulk(
     import polars as pl
     from rich.progress import Progress
 
-    from corredor.bulk.tables import PASS_THROUGH, TableError, read_profiles
+    from corredor.bulk.tables import PASS_THROUGH, TableError, check_dates, read_profiles
     from corredor.bulk.vectorized import screen_frame
     from corredor.domain.rules import Outcome
 
@@ -161,6 +171,7 @@ def screen_bulk(
         raise _fail(f"{target}: expected a .parquet output file")
     try:
         frame = read_profiles(source)
+        check_dates(frame, day, source.name)
     except TableError as error:
         raise _fail(str(error)) from None
     keep = [name for name in PASS_THROUGH if name in frame.columns]
@@ -191,14 +202,19 @@ def screen_demo(as_of: AsOf = None) -> None:
     catalogue = _catalogue(None)
     day = _as_of(as_of)
     for path in sorted(EXAMPLES_DIR.glob("*.json")):
-        print_decisions(catalogue, catalogue.screen(read_profile(path), day), path.stem)
+        print_decisions(catalogue, _screen(catalogue, read_profile(path), day, path), path.stem)
 
 
 def check(policies: PolicyDir = None) -> None:
     """Validate every policy file; exit non-zero naming the file and field on error."""
-    from corredor.policy_files import policy_paths
+    from corredor.policy_files import policy_paths, unsourced
 
     catalogue = _catalogue(policies)
+    problems = unsourced(catalogue)
+    if problems:
+        for problem in problems:
+            errors.print(f"[bold red]error:[/] {problem}", highlight=False)
+        raise typer.Exit(code=2)
     table = Table(title="Policy files")
     for column in ("Pathway", "Version", "In force", "Authority", "File"):
         table.add_column(column)
@@ -214,7 +230,10 @@ def check(policies: PolicyDir = None) -> None:
             str(files[(policy.id, policy.version)]),
         )
     console.print(table)
-    console.print(f"[green]{len(catalogue.all_policies())} policy files are valid.[/]")
+    console.print(
+        f"[green]{len(catalogue.all_policies())} policy files are valid; every date, cut-off "
+        "and nationality list cites its source.[/]"
+    )
 
 
 def register(app: typer.Typer) -> None:

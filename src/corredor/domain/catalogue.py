@@ -51,7 +51,12 @@ class Catalogue:
         return next((p for p in self._versions[pathway] if p.in_effect(as_of)), None)
 
     def screen(self, profile: Profile, as_of: date) -> list[Decision]:
-        """Every pathway's decision for one person on a date."""
+        """Every pathway's decision for one person on a date.
+
+        A profile with a date after `as_of` (a birth date in the future) is refused with
+        `FactError` naming the field: it is bad input, never screened.
+        """
+        profile.check_dates(as_of)
         facts = profile.known_facts()
         decisions = []
         for pathway in self._versions:

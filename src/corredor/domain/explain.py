@@ -25,6 +25,7 @@ _TEMPLATES: dict[str, str] = {
     "after": "{fact} is after {expected}",
     "age_at_least": "age is at least {expected}",
     "age_below": "age is under {expected}",
+    "within_years": "{fact} is at most {expected} year(s) ago (the anniversary included)",
     "exists": "{fact} exists: {expected}",
 }
 

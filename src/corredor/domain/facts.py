@@ -108,6 +108,11 @@ FACTS: Final[dict[str, FactSpec]] = {
             "restitution proceedings?",
         ),
         FactSpec(
+            name="crime_victim_or_witness_in_mexico",
+            kind=FactKind.BOOLEAN,
+            question="Have you been the victim of, or a witness to, a crime committed in Mexico?",
+        ),
+        FactSpec(
             name="seeking_asylum_in_mexico",
             kind=FactKind.BOOLEAN,
             question="Do you want to ask for asylum (refugee status) in Mexico?",
@@ -140,6 +145,17 @@ FACTS: Final[dict[str, FactSpec]] = {
             name="returned_from_us",
             kind=FactKind.BOOLEAN,
             question="Were you returned to Mexico by the United States?",
+        ),
+        FactSpec(
+            name="us_removal_order_last_5_years",
+            kind=FactKind.BOOLEAN,
+            question="Have you been ordered removed (deported) from the United States in the "
+            "last five years?",
+        ),
+        FactSpec(
+            name="registered_asylum_seeker",
+            kind=FactKind.BOOLEAN,
+            question="Are you registered as an asylum seeker in the country where you are now?",
         ),
     )
 }
@@ -174,6 +190,23 @@ US_STATUSES: Final[frozenset[str]] = frozenset(
 PETITION_STATES: Final[frozenset[str]] = frozenset({"none", "pending", "approved"})
 VISA_CLASSES: Final[frozenset[str]] = frozenset({"H-2A", "H-2B", "MX-TVTF", "MX-WORK", "other"})
 
+# The 249 officially assigned ISO 3166-1 alpha-2 codes (ISO 3166 Maintenance Agency). A code
+# that looks right but is not assigned (XX, ZZ, user-assigned codes) is refused, never screened.
+ISO_COUNTRIES: Final[frozenset[str]] = frozenset(
+    """
+    AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR
+    BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ
+    EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW
+    GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY
+    KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV
+    MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY
+    QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG
+    TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM
+    ZW
+    """.split()  # noqa: SIM905 - one code per cell reads like the ISO table
+)
+assert len(ISO_COUNTRIES) == 249
+
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _REGION = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,3}$")
 
@@ -181,13 +214,26 @@ _REGION = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,3}$")
 def check_country(value: str) -> str:
     if not _COUNTRY.fullmatch(value):
         raise ValueError(f"expected an ISO 3166-1 alpha-2 country code such as 'MX', got {value!r}")
+    if value not in ISO_COUNTRIES:
+        raise ValueError(f"{value!r} is not an assigned ISO 3166-1 alpha-2 country code")
     return value
 
 
 def check_region(value: str) -> str:
     if not _REGION.fullmatch(value):
         raise ValueError(f"expected an ISO 3166-2 region code such as 'MX-CHP', got {value!r}")
+    if value[:2] not in ISO_COUNTRIES:
+        raise ValueError(f"{value!r} is not in an assigned ISO 3166-1 country")
     return value
+
+
+class FactError(ValueError):
+    """A fact that cannot be true on the screening date; names the field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        self.message = message
+        super().__init__(f"{field}: {message}")
 
 
 def _one_of(value: str, allowed: frozenset[str], what: str) -> str:
@@ -268,12 +314,15 @@ class Profile(_Strict):
     vulnerable_deportation_difficult: bool | None = None
     danger_violence_or_disaster: bool | None = None
     child_abduction_proceedings: bool | None = None
+    crime_victim_or_witness_in_mexico: bool | None = None
     seeking_asylum_in_mexico: bool | None = None
     public_interest_emergency: bool | None = None
     fear_of_persecution: bool | None = None
     job_offer: JobOffer | None = Field(default=None, description="null means: no job offer")
     us_relative: UsRelative | None = Field(default=None, description="null means: no relative")
     returned_from_us: bool | None = None
+    us_removal_order_last_5_years: bool | None = None
+    registered_asylum_seeker: bool | None = None
 
     @field_validator("nationality", "current_country")
     @classmethod
@@ -292,6 +341,32 @@ class Profile(_Strict):
             for document in value:
                 _one_of(document, DOCUMENT_TYPES, "document type")
         return value
+
+    def dates_after(self, as_of: date) -> list[FactError]:
+        """Dates that lie after the screening date (a birth date in the future...), by field."""
+        found: list[tuple[str, date | None]] = [
+            ("birth_date", self.birth_date),
+            ("in_country_since", self.in_country_since),
+        ]
+        found += [
+            (f"household[{index}].birth_date", member.birth_date)
+            for index, member in enumerate(self.household or [])
+        ]
+        found += [
+            (f"irregular_entries[{index}].date", entry.date)
+            for index, entry in enumerate(self.irregular_entries or [])
+        ]
+        return [
+            FactError(name, f"{value.isoformat()} is after the screening date {as_of.isoformat()}")
+            for name, value in found
+            if value is not None and value > as_of
+        ]
+
+    def check_dates(self, as_of: date) -> None:
+        """Refuse a profile whose dates lie after the screening date; names the first field."""
+        problems = self.dates_after(as_of)
+        if problems:
+            raise problems[0]
 
     def known_facts(self) -> dict[str, Any]:
         """The facts that are known: set and not null, plus record facts set to null ("none")."""

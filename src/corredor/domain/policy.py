@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from corredor.domain.facts import check_country
-from corredor.domain.predicates import AllOf, AnyOf, Labels, Predicate, children
+from corredor.domain.predicates import AllOf, AnyOf, Clause, Labels, Predicate, children
 
 REQUIRED_LANGUAGES = ("en", "es")
 
@@ -72,6 +72,7 @@ class Phase(_Strict):
     id: str
     title: Labels
     opens: date
+    source: str | None = Field(default=None, description="who set the opening date, and where")
     cohort: Predicate | None = Field(default=None, description="none means everyone eligible")
 
     _titles = field_validator("title")(_require_languages)
@@ -80,13 +81,35 @@ class Phase(_Strict):
 class Step(_Strict):
     text: Labels
     where: str | None = Field(default=None, description="a kind of place, e.g. inm_border_point")
+    journey: bool = Field(
+        default=False,
+        description=(
+            "the step asks the person to travel somewhere; it is never shown to a child "
+            "travelling alone"
+        ),
+    )
 
     _texts = field_validator("text")(_require_languages)
+
+
+class Status(StrEnum):
+    """Whether a government runs the pathway, or it is a proposal that Corredor pilots."""
+
+    ENACTED = "enacted"
+    PROPOSAL = "proposal"
 
 
 class Policy(_Strict):
     id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
     version: str = Field(min_length=1)
+    status: Status = Status.ENACTED
+    asks_unaccompanied_children: bool = Field(
+        default=True,
+        description=(
+            "false: the screener asks a child travelling alone nothing for this pathway (work "
+            "visas, the corridor): protection comes first"
+        ),
+    )
     titles: Labels
     summary: Labels | None = None
     authority: list[Authority] = Field(min_length=1)
@@ -97,6 +120,9 @@ class Policy(_Strict):
     effective_until: date | None = Field(
         default=None, description="last day in force (inclusive); none means open-ended"
     )
+    dates_source: str | None = Field(
+        default=None, description="the notice, statute or decision behind effective_from/until"
+    )
     eligibility: Predicate
     caps: list[Cap] = []
     validity: Validity | None = None
@@ -104,6 +130,9 @@ class Policy(_Strict):
     phases: list[Phase] = []
     evidence: list[Labels] = []
     next_steps: list[Step] = []
+    if_not_eligible: list[Step] = Field(
+        default=[], description="what exists instead, or where to get advice, when not eligible"
+    )
     notes: str | None = None
 
     _titles = field_validator("titles")(_require_languages)
@@ -169,4 +198,37 @@ def _walk(node: Predicate) -> list[Predicate]:
     found: list[Predicate] = [node]
     for child in children(node):
         found.extend(_walk(child))
+    return found
+
+
+_DATED_OPERATORS = frozenset({"on_or_before", "after", "any_entry", "no_entry"})
+
+
+def missing_sources(policy: Policy) -> list[tuple[str, str]]:
+    """Dates, cut-offs and nationality lists that do not say where they come from.
+
+    Each is (field, what is missing). `corredor policy check` refuses a file with any: a
+    caseworker or a lawyer must be able to check every date and list against its source.
+    """
+    problems: list[tuple[str, str]] = []
+    if not policy.dates_source:
+        problems.append(("dates_source", "effective dates need a source (notice, statute...)"))
+    for index, phase in enumerate(policy.phases):
+        if not phase.source:
+            problems.append((f"phases[{index}].source", "a phase's opening date needs a source"))
+    for path, node in _walk_paths(policy.eligibility, "eligibility"):
+        if not isinstance(node, Clause) or node.source:
+            continue
+        name = node.id or path
+        if node.operator in _DATED_OPERATORS:
+            problems.append((name, "a cut-off date needs a source"))
+        elif node.fact == "nationality" and node.operator in ("in", "not_in", "equals"):
+            problems.append((name, "a nationality list needs a source"))
+    return problems
+
+
+def _walk_paths(node: Predicate, path: str) -> list[tuple[str, Predicate]]:
+    found: list[tuple[str, Predicate]] = [(path, node)]
+    for index, child in enumerate(children(node)):
+        found.extend(_walk_paths(child, f"{path}.{index}"))
     return found

@@ -31,6 +31,16 @@ class _Node(BaseModel):
 
     id: str | None = Field(default=None, description="stable clause id, cited in decisions")
     label: Labels | None = Field(default=None, description="the requirement in plain language")
+    source: str | None = Field(
+        default=None, description="the legal source of this clause's dates, lists or rule"
+    )
+    judgement: bool = Field(
+        default=False,
+        description=(
+            "the law needs a lawyer's judgement where this part is not met: it then reads "
+            "unknown ('get legal advice'), never a flat 'not met'"
+        ),
+    )
 
 
 class MemberMatch(BaseModel):
@@ -81,6 +91,7 @@ OPERATOR_KINDS: dict[str, frozenset[FactKind]] = {
     "after": frozenset({FactKind.DATE}),
     "age_at_least": frozenset({FactKind.DATE}),
     "age_below": frozenset({FactKind.DATE}),
+    "within_years": frozenset({FactKind.DATE}),
     "any_member": frozenset({FactKind.HOUSEHOLD}),
     "any_entry": frozenset({FactKind.ENTRIES}),
     "no_entry": frozenset({FactKind.ENTRIES}),
@@ -113,6 +124,12 @@ class Clause(_Node):
     after: date | None = None
     age_at_least: int | None = Field(default=None, ge=0, le=130)
     age_below: int | None = Field(default=None, ge=0, le=130)
+    within_years: int | None = Field(
+        default=None,
+        ge=0,
+        le=130,
+        description="on or after the same day N years before the as-of date (anniversary kept)",
+    )
     any_member: MemberMatch | None = None
     any_entry: EntryMatch | None = None
     no_entry: EntryMatch | None = None

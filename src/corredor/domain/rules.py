@@ -58,6 +58,7 @@ class ClauseResult:
     expected: Any = None
     actual: Any = None
     parts: tuple[ClauseResult, ...] = ()
+    needs_advice: bool = False  # not met, but the law needs judgement: reads unknown
 
     @property
     def ref(self) -> str:
@@ -113,19 +114,22 @@ def evaluate_tree(
         for index, part in enumerate(_parts(node))
     )
     values = [part.value for part in parts]
+    value: Tri
     if isinstance(node, AllOf):
         kind, value = "all", _all(values)
     elif isinstance(node, AnyOf):
         kind, value = "any", _any(values)
     else:
         kind, value = "not", (None if values[0] is None else not values[0])
+    needs_advice = node.judgement and value is False
     return ClauseResult(
         path=path or "eligibility",
         id=node.id,
         kind=kind,
-        value=value,
+        value=None if needs_advice else value,
         label=node.label,
         parts=parts,
+        needs_advice=needs_advice,
     )
 
 
@@ -154,11 +158,13 @@ def _evaluate_clause(
 ) -> ClauseResult:
     actual = _fact_value(clause.fact, facts)
     value = None if actual is _MISSING else _compare(clause, actual, as_of)
+    needs_advice = clause.judgement and value is False
     return ClauseResult(
         path=path,
         id=clause.id,
         kind="clause",
-        value=value,
+        value=None if needs_advice else value,
+        needs_advice=needs_advice,
         label=clause.label,
         fact=clause.fact,
         operator=clause.operator,
@@ -200,6 +206,8 @@ def _compare(clause: Clause, actual: Any, as_of: date) -> bool:
             return bool(actual <= years_before(as_of, operand))
         case "age_below":
             return bool(actual > years_before(as_of, operand))
+        case "within_years":
+            return bool(actual >= years_before(as_of, operand))
         case "any_member":
             return any(_member_matches(member, operand, as_of) for member in actual)
         case "any_entry":
@@ -230,7 +238,7 @@ def decisive(result: ClauseResult) -> list[ClauseResult]:
     An ``all`` that is false is decided by its false parts; an ``any`` that is true by its true
     parts; an unknown node by its unknown parts; otherwise by every part.
     """
-    if result.kind == "clause":
+    if result.kind == "clause" or result.needs_advice:
         return [result]
     relevant = [part for part in result.parts if part.value is result.value]
     if result.kind == "any" and result.value is False:
@@ -257,7 +265,13 @@ def evaluate(policy: Policy, facts: Mapping[str, Any], as_of: date) -> Decision:
     if outcome is Outcome.NOT_ELIGIBLE and policy.phases:
         reasons.extend(_later_phases(policy, facts, as_of))
     missing = (
-        tuple(dict.fromkeys(c.fact.partition(".")[0] for c in deciding if c.fact))
+        tuple(
+            dict.fromkeys(
+                c.fact.partition(".")[0]
+                for c in deciding
+                if c.fact and not c.needs_advice and c.fact.partition(".")[0] not in facts
+            )
+        )
         if outcome is Outcome.UNKNOWN
         else ()
     )
@@ -276,6 +290,12 @@ def _reason(clause: ClauseResult) -> Reason:
     state = {True: "met", False: "not_met", None: "unknown"}[clause.value]
     requirement = describe_requirement(clause)
     params = {"requirement": requirement}
+    if clause.needs_advice:
+        actual = describe_actual(clause)
+        if actual:
+            params["actual"] = actual
+        text = f"Needs legal advice: {requirement}" + (f" (you: {actual})" if actual else "")
+        return Reason(key="clause.needs_advice", text=text, clause=clause.ref, params=params)
     if clause.value is None:
         text = f"Not known yet: {requirement}"
     else:

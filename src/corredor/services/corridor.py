@@ -228,14 +228,20 @@ def _tvrh_decisions(p: Platform, s: Session, case: Case) -> tuple[Decision, Deci
     return tvrh, corridor
 
 
-def _tvrh_eligible(tvrh: Decision, corridor: Decision) -> bool | None:
-    """TVRH under the corridor: the TVRH rule holds, and nothing but vetting is left open."""
-    if tvrh.outcome is Outcome.NOT_ELIGIBLE or corridor.outcome is Outcome.NOT_ELIGIBLE:
-        return False
-    pending = set(corridor.missing_facts) - {"criminal_history"}  # vetting settles that later
-    if tvrh.outcome is Outcome.UNKNOWN or pending:
+def _tvrh_eligible(tvrh: Decision) -> bool | None:
+    """INM's TVRH rests on its own grounds (Ley de Migración art. 52 fr. V), never on whether
+    the US corridor is open to the household: those are two decisions by two agencies."""
+    if tvrh.outcome is Outcome.UNKNOWN:
         return None
-    return True
+    return tvrh.outcome is Outcome.ELIGIBLE
+
+
+def _corridor_open(corridor: Decision) -> bool:
+    """The corridor's own decision: met, or nothing but vetting (criminal history) left open."""
+    if corridor.outcome is Outcome.ELIGIBLE:
+        return True
+    pending = set(corridor.missing_facts) - {"criminal_history"}  # vetting settles that later
+    return corridor.outcome is Outcome.UNKNOWN and not pending
 
 
 def decide_tvrh(p: Platform, s: Session, who: Principal, case_id: str) -> Answer:
@@ -243,16 +249,15 @@ def decide_tvrh(p: Platform, s: Session, who: Principal, case_id: str) -> Answer
     if case.state != CaseState.REGISTERED:  # let the workflow explain before evaluating
         advance(s, who, case, Action.ISSUE_TVRH, context=GuardContext(today=p.today()))
     tvrh, corridor = _tvrh_decisions(p, s, case)
-    eligible = _tvrh_eligible(tvrh, corridor)
+    eligible = _tvrh_eligible(tvrh)
     if eligible is None:
-        missing = sorted(
-            set(tvrh.missing_facts) | set(corridor.missing_facts) - {"criminal_history"}
-        )
+        missing = sorted(set(tvrh.missing_facts))
         raise InvalidInput("facts", f"not enough known to decide; missing: {', '.join(missing)}")
-    for decision in (tvrh, corridor):
-        _record(s, case, "tvrh", decision, who, note=None)
+    _record(s, case, "tvrh", tvrh, who, note=None)
+    _record(s, case, "corridor", corridor, who, note=None)  # its own pathway, its own decision
+    corridor_open = _corridor_open(corridor)
     if not eligible:
-        reasons = [r.text for d in (tvrh, corridor) for r in d.reasons if r.key.endswith("not_met")]
+        reasons = [r.text for r in tvrh.reasons if r.key.endswith("not_met")]
         reason = "; ".join(reasons) or "not eligible"
         advance(
             s,
@@ -272,7 +277,10 @@ def decide_tvrh(p: Platform, s: Session, who: Principal, case_id: str) -> Answer
         valid_from=valid_from,
         valid_until=valid_until,
         details={
-            "authorizes": ["stay_in_mexico", "travel_to_mexico_city", "work_authorization"],
+            "authorizes": ["stay_in_mexico", "travel_to_mexico_city", "work_authorization"]
+            if corridor_open
+            else ["stay_in_mexico", "work_authorization"],
+            "corridor": corridor_open,
             "site_id": case.site_id,
             "renewals": 0,
             "policy": f"{tvrh.pathway}@{tvrh.version}",
@@ -291,6 +299,17 @@ def decide_tvrh(p: Platform, s: Session, who: Principal, case_id: str) -> Answer
     )
     issuance.issue_latest(p, s, who, case.id, GrantKind.TVRH)
     return 201, status_out(s, case).model_dump(mode="json")
+
+
+def _corridor_refused(s: Session, case_id: str) -> bool:
+    """The case's latest corridor decision says the corridor is not open to the household."""
+    latest = s.execute(
+        select(DecisionRow.outcome)
+        .where(DecisionRow.case_id == case_id, DecisionRow.subject == "corridor")
+        .order_by(DecisionRow.decided_at.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    return latest == Outcome.NOT_ELIGIBLE.value
 
 
 def current_tvrh(s: Session, case_id: str) -> Grant | None:
@@ -358,6 +377,12 @@ def apply_parole(
         raise InvalidInput("site_id", f"not an assisted site: {site_id}")
     if body.channel == "assisted_site" and who.role is not Role.CASEWORKER:
         raise InvalidInput("channel", "an assisted application is made by a caseworker")
+    if _corridor_refused(s, case.id):
+        raise InvalidInput(
+            "case",
+            "the TVRH was issued on its own grounds, but the US corridor is not open to this "
+            "household (see the corridor decision of the case)",
+        )
     card = current_tvrh(s, case.id)
     context = GuardContext(
         today=p.today(),

@@ -46,7 +46,8 @@ from corredor.web.page import (
 )
 from corredor.web.parole import add_parole_pages
 from corredor.web.places import country_names, region_names
-from corredor.web.results import PathwayView, explain
+from corredor.web.published import add_published_policy_pages
+from corredor.web.results import CHILD_TITLE, PathwayView, child_protection, explain, group
 from corredor.web.screener import (
     ELSEWHERE,
     ERRORS,
@@ -56,6 +57,7 @@ from corredor.web.screener import (
     describe_answer,
     parse_answer,
     questions_needed,
+    with_derived,
 )
 from corredor.web.session import page_route_class
 from corredor.web.staff.allocation import add_staff_allocation_pages
@@ -117,6 +119,7 @@ def create_web_router(
     )
     _add_home_and_question_pages(router, ctx)
     _add_result_pages(router, ctx)
+    add_published_policy_pages(router, ctx.catalogue, ctx.settings, ctx.today)
     # the other pages each declare who may open them (a permission, signed in, or public)
     pages = APIRouter(include_in_schema=False, route_class=route_class)
     add_account_pages(pages, chosen)
@@ -191,7 +194,7 @@ def _add_home_and_question_pages(router: APIRouter, ctx: _Pages) -> None:
             answers = (
                 answers.with_skip(fact)
                 if result.skipped
-                else answers.with_answer(fact, result.value)
+                else with_derived(answers.with_answer(fact, result.value), ctx.today())
             )
         response = page.redirect("/screener/next")
         save_answers(page, response, answers, ctx.signer)
@@ -273,15 +276,24 @@ def _add_result_pages(router: APIRouter, ctx: _Pages) -> None:
         page = Page(request, ctx.settings)
         as_of = ctx.today()
         answers = ctx.load_answers(request)
-        decisions = ctx.catalogue.screen(answers.profile(), as_of)
+        profile = answers.profile()
+        decisions = ctx.catalogue.screen(profile, as_of)
+        protection = child_protection(profile, page.gettext)
         views: list[PathwayView] = explain(
-            ctx.catalogue, decisions, page.lang, page.gettext, page.fmt
+            ctx.catalogue,
+            decisions,
+            page.lang,
+            page.gettext,
+            page.fmt,
+            unaccompanied_child=bool(protection),
         )
         return page.render(
             "results.html",
             title=page.gettext.gettext("Your results"),
             as_of=page.fmt.date(as_of),
-            pathways=views,
+            groups=group(views),
+            child_protection=protection,
+            child_title=page.gettext.gettext(CHILD_TITLE) if protection else "",
         )
 
 

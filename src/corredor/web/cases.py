@@ -7,6 +7,7 @@ own case) apply.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
@@ -81,7 +82,8 @@ def clause_labels(catalogue: Catalogue, pathway: str, version: str | None) -> di
     if policy is None:
         return {}
     found: dict[str, Labels] = {}
-    stack: list[Predicate] = [policy.eligibility]
+    # the whole rule with every phase open: eligibility, the phase gate and each cohort's clauses
+    stack: list[Predicate] = [policy.predicate_at(date.max)]
     while stack:
         node = stack.pop()
         if node.id and node.label:
@@ -105,9 +107,15 @@ def decision_views(page: Page, catalogue: Catalogue, status: CaseStatusOut) -> l
     views = []
     for decision in status.decisions:
         known = clause_labels(catalogue, decision.policy_id or "", decision.policy_version)
+        pathway = decision.policy_id or ""
+        titles = (
+            catalogue.versions(pathway)[-1].titles if pathway in catalogue.pathway_ids() else None
+        )
+        # each decision carries its own pathway's name (a renewal says it is one)
+        subject = subjects.get(decision.subject) if decision.subject != "tvrh" else None
         views.append(
             DecisionView(
-                subject=subjects.get(decision.subject, decision.subject),
+                subject=subject or pick(titles, page.lang) or decision.subject,
                 outcome=outcomes.get(decision.outcome, decision.outcome),
                 citation=f"{decision.policy_id}@{decision.policy_version}",
                 clauses=[pick(known.get(c), page.lang) or c for c in decision.clauses],

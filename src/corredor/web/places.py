@@ -4,8 +4,8 @@ Country names come from CLDR (via Babel) where CLDR really has them in that lang
 the project's own catalog where it does not: CLDR has no Kreyòl names (its `ht` locale only
 inherits French, and Babel 2.19 dropped even that), so `place_names/countries-ht.yaml` is Kreyòl's
 source whatever Babel is installed. Mexican state names are the project's (`regions-mx.yaml`):
-CLDR has no subdivision names. The list of countries offered is ISO 3166-1 (`iso3166-1.txt`),
-not whatever territories a CLDR release happens to carry.
+CLDR has no subdivision names. The list of countries offered is ISO 3166-1 (the assigned codes
+in `corredor.domain.facts`), not whatever territories a CLDR release happens to carry.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from typing import Final
 import yaml
 from babel import Locale
 
+from corredor.domain.facts import ISO_COUNTRIES
+
 PLACES: Final = resources.files("corredor.web") / "place_names"
 # Languages whose country names the project owns, first; CLDR fills in only what they lack.
 OWN_COUNTRY_CATALOGS: Final = {"ht": "countries-ht.yaml"}
@@ -29,9 +31,8 @@ def _read(name: str) -> str:
 
 @cache
 def country_codes() -> tuple[str, ...]:
-    """The 249 assigned ISO 3166-1 alpha-2 codes."""
-    lines = _read("iso3166-1.txt").splitlines()
-    return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+    """The 249 assigned ISO 3166-1 alpha-2 codes (the same list that validates the facts)."""
+    return tuple(sorted(ISO_COUNTRIES))
 
 
 @cache

@@ -18,6 +18,7 @@ from corredor.domain.catalogue import Catalogue
 from corredor.domain.facts import (
     DOCUMENT_TYPES,
     FACTS,
+    ISO_COUNTRIES,
     PETITION_STATES,
     RELATIONS,
     US_STATUSES,
@@ -25,6 +26,7 @@ from corredor.domain.facts import (
     FactKind,
     Profile,
 )
+from corredor.domain.rules import years_before
 from corredor.web.places import region_names
 
 
@@ -136,14 +138,40 @@ class Answers:
         return cls(facts, tuple(name for name in skipped if name in FACTS))
 
 
+# Asked before anything that depends on them: a child travelling alone is protected first.
+FIRST_QUESTIONS: Final = ("birth_date", "unaccompanied_minor")
+ADULT_AGE: Final = 18
+
+
 def questions_needed(catalogue: Catalogue, answers: Answers, as_of: date) -> list[str]:
-    """The facts still missing for some pathway, in the catalogue's order, minus skipped ones."""
-    needed: dict[str, None] = {}
+    """The facts still missing, the next question first.
+
+    Age and travelling alone come first; then the fact that settles the most open pathways
+    (ties in the catalogue's order). A fact that no pathway in force needs is never asked:
+    closed pathways ask nothing.
+    """
+    counts: dict[str, int] = {}
+    child_alone = answers.facts.get("unaccompanied_minor") is True
     for decision in catalogue.screen(answers.profile(), as_of):
+        policy = catalogue.in_effect(decision.pathway, as_of)
+        if child_alone and policy is not None and not policy.asks_unaccompanied_children:
+            continue  # a child travelling alone is asked about protection, not work or travel
         for fact in decision.missing_facts:
             if fact not in answers.skipped and fact not in answers.facts:
-                needed[fact] = None
-    return list(needed)
+                counts[fact] = counts.get(fact, 0) + 1
+    first = [f for f in FIRST_QUESTIONS if f not in answers.facts and f not in answers.skipped]
+    ranked = sorted(counts, key=lambda fact: -counts[fact])  # stable: catalogue order on ties
+    return [*first, *(fact for fact in ranked if fact not in first)]
+
+
+def with_derived(answers: Answers, as_of: date) -> Answers:
+    """An adult is not an unaccompanied child: that answer follows from the birth date."""
+    born = answers.facts.get("birth_date")
+    if born is None or "unaccompanied_minor" in answers.facts:
+        return answers
+    if date.fromisoformat(born) <= years_before(as_of, ADULT_AGE):
+        return answers.with_answer("unaccompanied_minor", False)
+    return answers
 
 
 def _text(form: Mapping[str, Any], name: str) -> str:
@@ -166,7 +194,13 @@ def _date(form: Mapping[str, Any], suffix: str, today: date) -> tuple[date | Non
 
 
 def _country(value: str, countries: Mapping[str, str]) -> str | None:
-    return value if value in countries else None
+    """A country the page lists and ISO 3166-1 assigns (CLDR also names XK, EA, IC...)."""
+    return value if value in countries and value in ISO_COUNTRIES else None
+
+
+def assigned_countries(names: Mapping[str, str]) -> dict[str, str]:
+    """The countries a page may offer: those with an assigned ISO 3166-1 code."""
+    return {code: name for code, name in names.items() if code in ISO_COUNTRIES}
 
 
 def parse_answer(
