@@ -57,6 +57,8 @@ def pages_by_visitor(platform: Platform) -> list[tuple[Visitor, list[str]]]:
                 "/sign-in",
                 "/verify",
                 "/allocation/results",
+                "/policies",
+                "/policies/us-chnv-parole",
             ],
         ),
         (

@@ -319,7 +319,8 @@ def test_a_caseworker_assists_in_spanish_for_an_english_speaking_applicant(
         ("/?lang=en", "en", PHONE, "home-demo-en"),
         ("/staff/policies", "en", DESK, "staff-policies-en"),
         ("/cases", "es", DESK, None),
-        ("/account", "fr", PHONE, None),
+        # an auditor's pages carry staff tasks: asked for in French, they answer in Spanish
+        ("/account?lang=fr", "es", PHONE, None),
         ("/cases/00000000-0000-0000-0000-000000000000", "pt", PHONE, None),  # the 404 page
         ("/desk/register", "pt", PHONE, None),  # the 403 page: an auditor is not INM
     ],
