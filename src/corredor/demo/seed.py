@@ -72,32 +72,7 @@ def seed_sample_case(platform: Platform) -> str:
     with unit_of_work(platform) as s:
         inm = principal_named(s, "inm.hidalgo")
         marie = principal_named(s, APPLICANT)
-        household = HouseholdIn(
-            border_point_id="mx-chp-ciudad-hidalgo",
-            ground="tvrh.ground.asylum-seeker",
-            principal=PersonIn(
-                name="Marie-Claude Joseph",
-                birth_date=date(1992, 4, 11),
-                nationality="HT",
-                document_number=f"HT-DEMO-{uuid.uuid4().hex[:6].upper()}",
-            ),
-            members=[
-                MemberIn(
-                    name="Wesley Joseph",
-                    birth_date=date(today.year - 4, 3, 2),
-                    nationality="HT",
-                    relation="child",
-                ),
-                MemberIn(
-                    name="Nadège Joseph",
-                    birth_date=date(today.year - 9, 7, 20),
-                    nationality="HT",
-                    relation="child",
-                ),
-            ],
-            documents=["passport"],
-            applicant_user_id=marie.user_id,
-        )
+        household = demo_household(marie.user_id, today)
         _, case = corridor.register_household(platform, s, inm, household)
         case_id = str(case["id"])
         corridor.decide_tvrh(platform, s, inm, case_id)
@@ -107,6 +82,37 @@ def seed_sample_case(platform: Platform) -> str:
         )
         corridor.apply_parole(platform, s, marie, case_id, ParoleApplicationIn(channel="app"))
     return case_id
+
+
+def demo_household(applicant_user_id: str, today: date) -> HouseholdIn:
+    """Marie-Claude Joseph and her children, 4 and 9 years old, at Ciudad Hidalgo: the family
+    of the sample case and of `corredor demo`'s walk."""
+    return HouseholdIn(
+        border_point_id="mx-chp-ciudad-hidalgo",
+        ground="tvrh.ground.asylum-seeker",
+        principal=PersonIn(
+            name="Marie-Claude Joseph",
+            birth_date=date(1992, 4, 11),
+            nationality="HT",
+            document_number=f"HT-DEMO-{uuid.uuid4().hex[:6].upper()}",
+        ),
+        members=[
+            MemberIn(
+                name="Wesley Joseph",
+                birth_date=date(today.year - 4, 3, 2),
+                nationality="HT",
+                relation="child",
+            ),
+            MemberIn(
+                name="Nadège Joseph",
+                birth_date=date(today.year - 9, 7, 20),
+                nationality="HT",
+                relation="child",
+            ),
+        ],
+        documents=["passport"],
+        applicant_user_id=applicant_user_id,
+    )
 
 
 def open_demo_window(platform: Platform) -> None:

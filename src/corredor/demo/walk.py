@@ -17,6 +17,7 @@ import uvicorn
 from rich.console import Console
 
 from corredor.api.app import create_app
+from corredor.demo.seed import SHARED, demo_household
 from corredor.services.platform import Platform
 from corredor.web.demo import DEMO_PASSWORD
 
@@ -84,9 +85,8 @@ class Walk:
         return result
 
 
-def walk_family(base: str, *, quiet: bool = False, until: str = "work_authorized") -> str:
+def walk_family(base: str, *, quiet: bool = False) -> str:
     """A Haitian family from Ciudad Hidalgo to work authorization, through the HTTP API."""
-    today = date.today()
     with httpx.Client(base_url=base, timeout=30) as client:
         w = Walk(client, quiet)
         me = w.call("marie", "GET", "/me", "signs in on her phone")
@@ -96,37 +96,12 @@ def walk_family(base: str, *, quiet: bool = False, until: str = "work_authorized
             "/cases",
             "registers Marie-Claude Joseph and her children (4 and 9) at Ciudad Hidalgo, "
             "ground: asylum seeker",
-            {
-                "border_point_id": "mx-chp-ciudad-hidalgo",
-                "ground": "tvrh.ground.asylum-seeker",
-                "principal": {
-                    "name": "Marie-Claude Joseph",
-                    "birth_date": "1992-04-11",
-                    "nationality": "HT",
-                    "document_number": f"HT-DEMO-{uuid.uuid4().hex[:6].upper()}",
-                },
-                "members": [
-                    {
-                        "name": "Wesley Joseph",
-                        "birth_date": date(today.year - 4, 3, 2).isoformat(),
-                        "nationality": "HT",
-                        "relation": "child",
-                    },
-                    {
-                        "name": "Nadège Joseph",
-                        "birth_date": date(today.year - 9, 7, 20).isoformat(),
-                        "nationality": "HT",
-                        "relation": "child",
-                    },
-                ],
-                "documents": ["passport"],
-                "applicant_user_id": me["id"],
-            },
+            demo_household(me["id"], date.today()).model_dump(mode="json"),
         )
         cid = case["id"]
         issued = w.call("inm.hidalgo", "POST", f"/cases/{cid}/tvrh", "issues the TVRH")
         card = next(g for g in issued["grants"] if g["kind"] == "tvrh")
-        fields = ["name", "birth_date", "nationality", "document_number", "household", "tvrh"]
+        fields = [str(field) for field in SHARED]
         consent = w.call(
             "marie",
             "POST",
@@ -146,15 +121,6 @@ def walk_family(base: str, *, quiet: bool = False, until: str = "work_authorized
                 f"    TVRH {card['number']} valid {card['valid_from']} to {card['valid_until']}; "
                 f"the family travels to Mexico City"
             )
-        if until == "parole_requested":
-            w.call(
-                "marie",
-                "POST",
-                f"/cases/{cid}/parole-application",
-                "applies for parole",
-                {"channel": "app"},
-            )
-            return str(cid)
         w.call(
             "acnur.cdmx",
             "POST",
