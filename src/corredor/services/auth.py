@@ -11,6 +11,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError, VerifyMismatchError
 
 from corredor.domain.permissions import Agency, Permission, Role, may
+from corredor.kernel.clock import utc_now
 from corredor.services.errors import Forbidden, Unauthenticated
 
 ALGORITHM = "HS256"
@@ -48,10 +49,6 @@ class Principal:
 class Token:
     value: str
     expires_at: datetime
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class Tokens:

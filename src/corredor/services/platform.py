@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -36,6 +36,7 @@ from corredor.domain.workflow import (
     step,
 )
 from corredor.kernel.audit_tags import AuditTag
+from corredor.kernel.clock import utc_now
 from corredor.policy_files import load_catalogue
 from corredor.services import audit
 from corredor.services.auth import Principal, Tokens
@@ -58,8 +59,7 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
+now = utc_now  # the wall clock in UTC, for timestamps; deadlines use `Platform.now`
 
 
 @dataclass
