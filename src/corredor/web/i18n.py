@@ -94,23 +94,25 @@ def translations(code: str) -> Translations:
     merged = _compiled(code, PUBLIC_DOMAIN)
     if catalog_path(code, STAFF_DOMAIN).exists():
         merged.merge(_compiled(code, STAFF_DOMAIN))
-    merged.add_fallback(MissingMessages(code))
+    merged.add_fallback(_missing(code))
     return merged
+
+
+@cache
+def _missing(code: str) -> MissingMessages:
+    """The one record of missing messages per language, the last fallback of its catalogs."""
+    return MissingMessages(code)
 
 
 def untranslated(code: str) -> set[str]:
     """Messages a page asked for in this language that its catalogs do not have (English, the
     language of the msgids, has none by definition)."""
-    fallback = translations(code)._fallback
-    assert isinstance(fallback, MissingMessages)
-    return set() if code == "en" else set(fallback.seen)
+    return set() if code == "en" else set(_missing(code).seen)
 
 
 def forget_untranslated() -> None:
     for code in LANGUAGE_CODES:
-        fallback = translations(code)._fallback
-        assert isinstance(fallback, MissingMessages)
-        fallback.seen.clear()
+        _missing(code).seen.clear()
 
 
 def parse_accept_language(header: str) -> list[str]:
