@@ -35,14 +35,14 @@ from allocation_compare import RESULTS, write_section
 from sqlalchemy.engine import make_url
 
 from corredor.adapters.db.allocation_models import AllocationRequest
-from corredor.adapters.db.engine import upgrade
 from corredor.config import Settings
 from corredor.demo.walk import free_port
-from corredor.domain.permissions import Agency, Role
+from corredor.kernel.auth import Principal
+from corredor.kernel.domain.permissions import Agency, Role
+from corredor.kernel.engine import upgrade
 from corredor.services import allocation
 from corredor.services.accounts import add_user
 from corredor.services.allocation_schemas import CapacityIn, WindowIn
-from corredor.services.auth import Principal
 from corredor.services.platform import Platform
 from corredor.services.schemas import UserIn
 

@@ -8,12 +8,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from corredor.domain.permissions import Agency, Role
+from corredor.kernel.auth import Principal
+from corredor.kernel.domain.permissions import Agency, Role
+from corredor.kernel.errors import Forbidden
 from corredor.services import allocation, allocation_staff
 from corredor.services.accounts import add_user
 from corredor.services.allocation_schemas import CapacityIn, RequestIn, WindowIn
-from corredor.services.auth import Principal
-from corredor.services.errors import Forbidden
 from corredor.services.platform import Platform
 from corredor.services.schemas import UserIn
 from tests.allocation.booking_helpers import SITE, fresh_days

@@ -9,7 +9,7 @@ from datetime import date
 from typer.testing import CliRunner
 
 from corredor.cli.main import app as cli
-from corredor.domain.permissions import Role
+from corredor.kernel.domain.permissions import Role
 from tests.allocation.booking_helpers import (
     CASEWORKER,
     OFFICER,

@@ -24,7 +24,7 @@ from corredor.adapters.db.allocation_models import (
     AllocationSeat,
 )
 from corredor.demo.walk import free_port, running
-from corredor.services import audit
+from corredor.kernel import audit
 from corredor.services.platform import Platform
 from tests.allocation.booking_helpers import CASEWORKER, OFFICER, SITE, ok, open_window, person
 from tests.platform.conftest import Api

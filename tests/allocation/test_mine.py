@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from corredor.domain.permissions import Agency, Role
+from corredor.kernel.auth import Principal
+from corredor.kernel.domain.permissions import Agency, Role
+from corredor.kernel.errors import Forbidden, NotFound
 from corredor.services import allocation, allocation_mine, allocation_views
 from corredor.services.allocation_schemas import CapacityIn, RequestIn, WindowIn
-from corredor.services.auth import Principal
-from corredor.services.errors import Forbidden, NotFound
 from corredor.services.platform import Platform
 from tests.allocation.booking_helpers import SITE, fresh_days, person
 from tests.web.signed_in import make_account

@@ -17,12 +17,12 @@ from corredor.adapters.db.allocation_models import (
     AllocationWindow,
 )
 from corredor.domain.lottery import commitment
-from corredor.domain.permissions import Agency, Role
+from corredor.kernel.auth import Principal
+from corredor.kernel.domain.permissions import Agency, Role
+from corredor.kernel.errors import InvalidInput
 from corredor.services import allocation, allocation_run, allocation_views
 from corredor.services.accounts import add_user
 from corredor.services.allocation_schemas import CapacityIn, RequestIn, RunIn, WindowIn
-from corredor.services.auth import Principal
-from corredor.services.errors import InvalidInput
 from corredor.services.platform import Platform
 from corredor.services.schemas import UserIn
 from tests.allocation.booking_helpers import SITE, fresh_days

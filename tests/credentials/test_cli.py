@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from corredor.cli.main import app
-from corredor.domain.permissions import Role
+from corredor.kernel.domain.permissions import Role
 from tests.platform.conftest import Api
 from tests.platform.journey import ok, walk
 

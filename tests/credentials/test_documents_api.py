@@ -13,14 +13,14 @@ from PIL import Image
 from sqlalchemy import select
 
 from corredor.adapters.db.models import AuditEntry
-from corredor.api.ratelimit import TokenBucketLimiter
 from corredor.documents import issuance as service
 from corredor.documents import issuer_keys
 from corredor.documents.credentials.keys import load_bundle
 from corredor.documents.credentials.status import load_status_bundle
 from corredor.documents.credentials.verifier import Verifier
 from corredor.documents.domain.credentials import Rejection
-from corredor.domain.permissions import Role
+from corredor.kernel.domain.permissions import Role
+from corredor.kernel.ratelimit import TokenBucketLimiter
 from tests.platform.conftest import Api
 from tests.platform.journey import ok, walk
 

@@ -11,8 +11,8 @@ from corredor.adapters.db.models import AuditEntry
 from corredor.documents import issuance
 from corredor.documents.held import my_held_documents, standing
 from corredor.documents.schemas import DocumentOut, Standing
-from corredor.domain.permissions import Agency, Role
-from corredor.services.auth import Principal
+from corredor.kernel.auth import Principal
+from corredor.kernel.domain.permissions import Agency, Role
 from tests.platform.conftest import Api
 from tests.platform.journey import walk
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from corredor.domain.permissions import ROLE_PERMISSIONS, Permission, Role
+from corredor.kernel.domain.permissions import ROLE_PERMISSIONS, Permission, Role
 from tests.platform.conftest import Api
 from tests.platform.test_routes import PUBLIC_ROUTES, permission_routes
 

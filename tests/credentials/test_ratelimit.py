@@ -16,11 +16,11 @@ import pytest
 import redis
 from fastapi.testclient import TestClient
 
-from corredor.api import ratelimit
 from corredor.api.app import create_app
-from corredor.api.ratelimit import CAPACITY, RedisTokenBucketLimiter, TokenBucketLimiter
 from corredor.config import Settings
-from corredor.domain.permissions import Role
+from corredor.kernel import ratelimit
+from corredor.kernel.domain.permissions import Role
+from corredor.kernel.ratelimit import CAPACITY, RedisTokenBucketLimiter, TokenBucketLimiter
 from corredor.services.platform import Platform
 from tests.platform.conftest import Api
 

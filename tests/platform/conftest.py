@@ -19,10 +19,10 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import make_url
 
-from corredor.adapters.db.engine import upgrade
 from corredor.api.app import create_app
 from corredor.config import Settings
-from corredor.domain.permissions import Agency, Role
+from corredor.kernel.domain.permissions import Agency, Role
+from corredor.kernel.engine import upgrade
 from corredor.services.accounts import add_user
 from corredor.services.platform import Platform
 from corredor.services.schemas import UserIn

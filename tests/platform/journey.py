@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from corredor.domain.permissions import Role
+from corredor.kernel.domain.permissions import Role
 from tests.platform.conftest import Api, household
 
 STEPS = [

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from corredor.api.app import create_app
 from corredor.cli.main import app as cli
-from corredor.domain.permissions import Role
+from corredor.kernel.domain.permissions import Role
 from tests.platform.conftest import Api, Databases, build_platform
 from tests.platform.journey import ok, walk
 

@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from corredor.domain.permissions import Role
-from corredor.services.crypto import FieldCipher
+from corredor.kernel.crypto import FieldCipher
+from corredor.kernel.domain.permissions import Role
 from tests.platform.conftest import Api, household
 from tests.platform.journey import CBP_FIELDS, ok, walk
 

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from corredor.adapters.db.allocation_models import AllocationWindow, CapacityDay
-from corredor.adapters.db.engine import upgrade
 from corredor.adapters.db.models import Case, User
 from corredor.demo import walk
 from corredor.demo.seed import prepare_demo
+from corredor.kernel.engine import upgrade
 from corredor.web.demo import DEMO_USERS
 from tests.platform.conftest import build_platform
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from corredor.domain.permissions import Role
+from corredor.kernel.domain.permissions import Role
 from tests.platform.conftest import Api
 from tests.platform.journey import ok, walk
 

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 
 from corredor.api.app import create_app
 from corredor.api.security import Requires
-from corredor.domain.permissions import ROLE_PERMISSIONS, Role
+from corredor.kernel.domain.permissions import ROLE_PERMISSIONS, Role
 from tests.platform.conftest import Api, Databases, build_platform
 from tests.platform.test_routes import api_routes, declarations
 

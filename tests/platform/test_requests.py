@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from corredor.domain.permissions import Role
+from corredor.kernel.domain.permissions import Role
 from tests.platform.conftest import Api, household
 from tests.platform.journey import ok, walk
 

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
 
 from corredor.api.security import Public, Requires, SignedIn
-from corredor.domain.permissions import ROLE_PERMISSIONS, Permission, Role
+from corredor.kernel.domain.permissions import ROLE_PERMISSIONS, Permission, Role
 from corredor.web.session import PageRequires, PageSignedIn
 from tests.platform.conftest import Api
 from tests.platform.journey import ok, walk

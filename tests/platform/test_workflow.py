@@ -8,7 +8,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from corredor.domain.permissions import ROLE_PERMISSIONS, Permission
 from corredor.domain.workflow import (
     TRANSITIONS,
     Action,
@@ -21,6 +20,7 @@ from corredor.domain.workflow import (
     is_terminal,
     step,
 )
+from corredor.kernel.domain.permissions import ROLE_PERMISSIONS, Permission
 
 TODAY = date(2026, 6, 1)
 

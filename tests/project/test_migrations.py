@@ -9,8 +9,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from corredor.adapters.db.engine import MIGRATIONS, alembic_config
 from corredor.adapters.db.models import Base
+from corredor.kernel.engine import MIGRATIONS, alembic_config
 from corredor.services.platform import Platform
 
 

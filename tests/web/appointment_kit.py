@@ -9,10 +9,10 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from corredor.domain.permissions import Agency, Role
+from corredor.kernel.auth import Principal
+from corredor.kernel.domain.permissions import Agency, Role
 from corredor.services import allocation, allocation_run
 from corredor.services.allocation_schemas import CapacityIn, RunIn, WindowIn, WindowOut
-from corredor.services.auth import Principal
 from corredor.services.platform import Platform
 from tests.web.signed_in import Visitor, csrf_of, make_account
 

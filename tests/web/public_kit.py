@@ -9,10 +9,10 @@ from datetime import UTC, date, datetime, timedelta
 
 from corredor.documents import issuance
 from corredor.documents.credentials import jws
-from corredor.domain.permissions import Agency, Role
+from corredor.kernel.auth import Principal
+from corredor.kernel.domain.permissions import Agency, Role
 from corredor.services import allocation, allocation_run, corridor
 from corredor.services.allocation_schemas import CapacityIn, RequestIn, RunIn, WindowIn
-from corredor.services.auth import Principal
 from corredor.services.platform import Platform
 from corredor.services.schemas import HouseholdIn, MemberIn, PersonIn
 from tests.web.signed_in import make_account

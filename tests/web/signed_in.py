@@ -11,7 +11,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from httpx import Response
 
-from corredor.domain.permissions import Role
+from corredor.kernel.domain.permissions import Role
 from corredor.services.accounts import add_user
 from corredor.services.platform import Platform
 from corredor.services.schemas import UserIn

@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 
 from corredor.adapters.db.allocation_models import AllocationRequest
 from corredor.api.app import create_app
-from corredor.domain.permissions import Role
+from corredor.kernel.auth import Principal
+from corredor.kernel.domain.permissions import Role
 from corredor.services import allocation_views
-from corredor.services.auth import Principal
 from corredor.services.platform import Platform
 from corredor.web.i18n import Formatter
 from corredor.web.page import CSRF_COOKIE

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from playwright.sync_api import Browser, BrowserContext, Page
 
-from corredor.domain.permissions import Role
+from corredor.kernel.auth import Principal
+from corredor.kernel.domain.permissions import Role
 from corredor.services import allocation_views
-from corredor.services.auth import Principal
 from corredor.web.i18n import Formatter
 from tests.platform.conftest import PASSWORD
 from tests.web.appointment_kit import document, open_window

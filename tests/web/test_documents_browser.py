@@ -14,7 +14,7 @@ from PIL import Image
 from playwright.sync_api import Browser
 
 from corredor.documents.use_cases import verify_presented
-from corredor.domain.permissions import Role
+from corredor.kernel.domain.permissions import Role
 from tests.web.public_kit import officer, tvrh_issued
 from tests.web.test_browser import browser
 from tests.web.test_journeys_browser import PHONE, Person, Site, site

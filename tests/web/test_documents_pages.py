@@ -24,8 +24,8 @@ from corredor.documents import issuance
 from corredor.documents.credentials import render
 from corredor.documents.tables import DocumentRow
 from corredor.documents.use_cases import verify_presented
-from corredor.domain.permissions import Agency, Role
-from corredor.services.auth import Principal
+from corredor.kernel.auth import Principal
+from corredor.kernel.domain.permissions import Agency, Role
 from corredor.services.platform import Platform
 from corredor.web.i18n import Formatter
 from tests.platform.conftest import PASSWORD, Api

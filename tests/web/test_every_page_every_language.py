@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from corredor.api.app import create_app
-from corredor.domain.permissions import Role
+from corredor.kernel.domain.permissions import Role
 from corredor.services.platform import Platform
 from corredor.web.i18n import (
     LANGUAGE_CODES,

@@ -24,9 +24,9 @@ from playwright.sync_api import Browser, BrowserContext, Page
 
 from corredor.api.app import create_app
 from corredor.config import Settings
-from corredor.domain.permissions import Agency, Role
+from corredor.kernel.auth import Principal
+from corredor.kernel.domain.permissions import Agency, Role
 from corredor.services import corridor, sharing
-from corredor.services.auth import Principal
 from corredor.services.platform import Platform
 from corredor.services.schemas import ConsentIn, DisclosureIn, HouseholdIn, MemberIn, PersonIn
 from tests.platform.conftest import PASSWORD, Databases

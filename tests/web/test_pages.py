@@ -13,7 +13,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 
 from corredor.api.app import create_app
-from corredor.domain.permissions import ROLE_PERMISSIONS, Role
+from corredor.kernel.domain.permissions import ROLE_PERMISSIONS, Role
 from corredor.services.platform import Platform
 from corredor.web.session import PageRequires
 from tests.platform.conftest import PASSWORD

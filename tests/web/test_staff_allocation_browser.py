@@ -11,11 +11,11 @@ from datetime import date, timedelta
 
 from playwright.sync_api import Browser, Page
 
-from corredor.domain.permissions import Agency, Role
+from corredor.kernel.auth import Principal
+from corredor.kernel.domain.permissions import Agency, Role
 from corredor.services import allocation, allocation_views
 from corredor.services.allocation_schemas import RequestIn
 from corredor.services.allocation_store import load_window
-from corredor.services.auth import Principal
 from tests.web.test_browser import SCREENSHOTS, browser
 from tests.web.test_journeys_browser import DESK, Person, Site, save_small_screenshot, site
 

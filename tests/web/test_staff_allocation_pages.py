@@ -18,11 +18,11 @@ from sqlalchemy import select
 
 from corredor.adapters.db.models import AuditEntry
 from corredor.api.app import create_app
-from corredor.domain.permissions import Agency, Role
+from corredor.kernel.auth import Principal
+from corredor.kernel.domain.permissions import Agency, Role
 from corredor.services import allocation, allocation_views
 from corredor.services.allocation_schemas import CapacityIn, RequestIn
 from corredor.services.allocation_store import load_window
-from corredor.services.auth import Principal
 from corredor.services.platform import Platform
 from corredor.web.i18n import Formatter
 from tests.web.signed_in import Visitor, csrf_of, error_links

@@ -5,14 +5,14 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from corredor.services.errors import (
+from corredor.kernel.errors import (
     Conflict,
     Forbidden,
     InvalidInput,
     NotFound,
     Unauthenticated,
 )
-from corredor.services.idempotency import HEADER
+from corredor.kernel.idempotency import HEADER
 
 
 def _where(field: str) -> list[str]:

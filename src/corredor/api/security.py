@@ -10,9 +10,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from corredor.domain.permissions import Permission
-from corredor.services.auth import Principal
-from corredor.services.errors import Unauthenticated
+from corredor.kernel.auth import Principal
+from corredor.kernel.domain.permissions import Permission
+from corredor.kernel.errors import Unauthenticated
 from corredor.services.platform import Platform
 
 bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/auth/token")

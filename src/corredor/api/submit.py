@@ -10,8 +10,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from corredor.services.auth import Principal
-from corredor.services.idempotency import HEADER, run_once
+from corredor.kernel.auth import Principal
+from corredor.kernel.idempotency import HEADER, run_once
 from corredor.services.platform import Platform
 
 IdempotencyKey = Annotated[

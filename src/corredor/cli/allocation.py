@@ -210,9 +210,9 @@ def _verify_stored(run_id: str, database_url: str | None) -> int:
     from sqlalchemy.engine import make_url
 
     from corredor.config import Settings
+    from corredor.kernel.database import Database
+    from corredor.kernel.errors import NotFound
     from corredor.services.allocation_views import verify_run
-    from corredor.services.database import Database
-    from corredor.services.errors import NotFound
 
     url = database_url or Settings().database_url
     database = Database(url)

@@ -26,10 +26,10 @@ def serve(
     """Serve the platform API (migrating the database first)."""
     import uvicorn
 
-    from corredor.adapters.db.engine import upgrade
     from corredor.api.app import create_app
     from corredor.config import Settings
     from corredor.demo.seed import prepare_demo
+    from corredor.kernel.engine import upgrade
     from corredor.services.platform import Platform
     from corredor.web.demo import DEMO_PASSWORD, DEMO_USERS
 
@@ -58,10 +58,10 @@ def demo(
     ] = None,
 ) -> None:
     """Walk a Haitian family from Ciudad Hidalgo to work authorization through the HTTP API."""
-    from corredor.adapters.db.engine import upgrade
     from corredor.config import Settings
     from corredor.demo.seed import seed_demo_users
     from corredor.demo.walk import free_port, running, walk_family
+    from corredor.kernel.engine import upgrade
     from corredor.services.platform import Platform
 
     if url is not None:
@@ -79,8 +79,8 @@ def demo(
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply every migration to CORREDOR_DATABASE_URL (works from any directory)."""
-    from corredor.adapters.db.engine import upgrade
     from corredor.config import Settings
+    from corredor.kernel.engine import upgrade
 
     settings = Settings()
     upgrade(settings.database_url)
@@ -91,8 +91,8 @@ def db_upgrade() -> None:
 def audit_verify() -> None:
     """Check the audit log's hash chain; name the first entry that was altered."""
     from corredor.config import Settings
-    from corredor.services import audit
-    from corredor.services.database import Database
+    from corredor.kernel import audit
+    from corredor.kernel.database import Database
 
     database = Database(Settings().database_url)
     with database.transaction() as session:

@@ -25,9 +25,9 @@ def expire_lapsed(
 ) -> None:
     """Expire every TVRH whose validity ended before today (run it daily, e.g. from cron)."""
     from corredor.config import Settings
+    from corredor.kernel.errors import Forbidden, NotFound
     from corredor.services import corridor
     from corredor.services.accounts import principal_named
-    from corredor.services.errors import Forbidden, NotFound
     from corredor.services.platform import Platform
 
     platform = Platform.build(Settings())

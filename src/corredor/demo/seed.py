@@ -12,11 +12,11 @@ from sqlalchemy import select
 from corredor.adapters.db.allocation_models import AllocationWindow
 from corredor.adapters.db.models import Case, User
 from corredor.domain.disclosure import DisclosableField
+from corredor.kernel.errors import Conflict
 from corredor.kernel.unit_of_work import unit_of_work
 from corredor.services import allocation, corridor, sharing
 from corredor.services.accounts import add_user, principal_named
 from corredor.services.allocation_schemas import CapacityIn, WindowIn
-from corredor.services.errors import Conflict
 from corredor.services.platform import Platform
 from corredor.services.schemas import (
     ConsentIn,

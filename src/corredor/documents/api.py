@@ -10,15 +10,15 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import JSONResponse, Response
 
-from corredor.api import ratelimit
 from corredor.api.security import PUBLIC, platform_of, requires
 from corredor.api.submit import IdempotencyKey
 from corredor.documents import use_cases
 from corredor.documents.domain.credentials import TRAVEL_CHECK, WORK_CHECK, DocumentType
 from corredor.documents.schemas import CheckIn, CheckOut, DocumentOut, RevocationIn
-from corredor.domain.permissions import Permission
+from corredor.kernel import ratelimit
+from corredor.kernel.auth import Principal
 from corredor.kernel.commands import run_command
-from corredor.services.auth import Principal
+from corredor.kernel.domain.permissions import Permission
 from corredor.services.platform import Platform
 
 router = APIRouter(tags=["documents"])

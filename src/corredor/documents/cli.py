@@ -65,7 +65,7 @@ def list_keys() -> None:
 
 def _keys_job(job: KeyJob, *, issuer: str = "", kid: str = "", reason: str = "") -> None:
     from corredor.documents import use_cases
-    from corredor.services.errors import ServiceError
+    from corredor.kernel.errors import ServiceError
 
     try:
         said = use_cases.run_key_job(_platform(), job, issuer=issuer, kid=kid, reason=reason)
@@ -127,7 +127,7 @@ def export_case(
 ) -> None:
     """Write each document of a case: token (.jws), JSON, QR (PNG, SVG), card (SVG, PNG, PDF)."""
     from corredor.documents import use_cases
-    from corredor.services.errors import NotFound
+    from corredor.kernel.errors import NotFound
 
     try:
         exported = use_cases.export_case(_platform(), case_id)

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from corredor.documents import issuance
 from corredor.documents.schemas import DocumentOut, HeldDocument, Standing
 from corredor.documents.tables import DocumentRow
-from corredor.services import audit
-from corredor.services.auth import Principal
+from corredor.kernel import audit
+from corredor.kernel.auth import Principal
 from corredor.services.platform import Platform
 
 

@@ -30,11 +30,11 @@ from corredor.documents.domain.credentials import (
 from corredor.documents.schemas import CheckIn, CheckOut, DocumentOut
 from corredor.documents.tables import DocumentRow
 from corredor.domain.cases import GrantKind, TravelMode
-from corredor.domain.permissions import Permission, Role
+from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
-from corredor.services import audit
-from corredor.services.auth import Principal
-from corredor.services.errors import Conflict, Forbidden, InvalidInput, NotFound
+from corredor.kernel.auth import Principal
+from corredor.kernel.domain.permissions import Permission, Role
+from corredor.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
 from corredor.services.platform import (
     Platform,
     actor,

@@ -25,7 +25,7 @@ from corredor.documents.credentials.keys import KeyRing, PublishedKey, bundle, p
 from corredor.documents.credentials.status import sign_status_list, status_bundle
 from corredor.documents.domain.credentials import ISSUER, IssuerKey, KeyState
 from corredor.documents.tables import DocumentRow, IssuerKeyRow, StatusCounter
-from corredor.services.errors import Conflict, InvalidInput, NotFound
+from corredor.kernel.errors import Conflict, InvalidInput, NotFound
 from corredor.services.platform import Platform, now
 
 PRIVATE_COLUMN = "issuer_keys.private_key"

@@ -24,8 +24,8 @@ from corredor.documents.credentials import render
 from corredor.documents.domain.credentials import DocumentType
 from corredor.documents.schemas import HeldDocument, Standing
 from corredor.documents.verify_pages import DOCUMENT_NAMES
-from corredor.domain.permissions import Permission, Role
-from corredor.services.auth import Principal
+from corredor.kernel.auth import Principal
+from corredor.kernel.domain.permissions import Permission, Role
 from corredor.services.platform import Platform
 from corredor.web import labels
 from corredor.web.nav import NavEntry, add_entry

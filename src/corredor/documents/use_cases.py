@@ -28,13 +28,13 @@ from corredor.documents.schemas import (
     RevocationIn,
 )
 from corredor.documents.tables import DocumentRow
-from corredor.domain.permissions import Permission
+from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
+from corredor.kernel.auth import Principal
 from corredor.kernel.commands import Command
+from corredor.kernel.domain.permissions import Permission
+from corredor.kernel.errors import NotFound
 from corredor.kernel.unit_of_work import unit_of_work
-from corredor.services import audit
-from corredor.services.auth import Principal
-from corredor.services.errors import NotFound
 from corredor.services.platform import Platform
 
 OPERATOR = audit.Actor(user_id=None, role="operator")  # the command line, run by an operator

@@ -20,10 +20,10 @@ from fastapi.responses import HTMLResponse, Response
 from PIL import Image, UnidentifiedImageError
 from starlette.datastructures import UploadFile
 
-from corredor.api import ratelimit
 from corredor.api.security import PUBLIC, platform_of
 from corredor.documents import use_cases
 from corredor.documents.domain.credentials import DocumentType, Rejection, Verdict
+from corredor.kernel import ratelimit
 from corredor.web.labels import AGENCIES, named
 from corredor.web.page import Page, WebSettings, checked_form
 from corredor.web.screener import N_

@@ -15,7 +15,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Final
 
-from corredor.domain.permissions import Permission
+from corredor.kernel.domain.permissions import Permission
 
 
 class CaseKind(StrEnum):

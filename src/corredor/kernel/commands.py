@@ -12,9 +12,9 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from corredor.kernel.auth import Principal
+from corredor.kernel.idempotency import run_once
 from corredor.kernel.unit_of_work import HasDatabase
-from corredor.services.auth import Principal
-from corredor.services.idempotency import run_once
 
 Output = TypeVar("Output", bound=BaseModel)
 

@@ -13,7 +13,7 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session
 
-from corredor.services.database import Database
+from corredor.kernel.database import Database
 
 
 class HasDatabase(Protocol):

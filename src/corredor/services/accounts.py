@@ -8,11 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from corredor.adapters.db.models import AuditEntry, User
-from corredor.domain.permissions import Agency, Permission, Role, check_agency
+from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
-from corredor.services import audit
-from corredor.services.auth import DUMMY_HASH, Principal, hash_password, password_matches
-from corredor.services.errors import Conflict, InvalidInput, NotFound, Unauthenticated
+from corredor.kernel.auth import DUMMY_HASH, Principal, hash_password, password_matches
+from corredor.kernel.domain.permissions import Agency, Permission, Role, check_agency
+from corredor.kernel.errors import Conflict, InvalidInput, NotFound, Unauthenticated
 from corredor.services.platform import Platform, actor, new_id, now
 from corredor.services.schemas import (
     AuditEntryOut,

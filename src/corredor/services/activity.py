@@ -14,10 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from corredor.adapters.db.models import AuditEntry, Disclosure, User
-from corredor.domain.permissions import Permission
+from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
-from corredor.services import audit
-from corredor.services.auth import Principal
+from corredor.kernel.auth import Principal
+from corredor.kernel.domain.permissions import Permission
 from corredor.services.platform import visible_case
 
 

@@ -28,10 +28,12 @@ from corredor.domain.allocation import (
 )
 from corredor.domain.booking import RequestStatus
 from corredor.domain.lottery import commitment, new_seed
-from corredor.domain.permissions import Permission, Role
 from corredor.domain.policy import Policy
+from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
-from corredor.services import audit
+from corredor.kernel.auth import Principal
+from corredor.kernel.domain.permissions import Permission, Role
+from corredor.kernel.errors import Conflict, Forbidden, InvalidInput
 from corredor.services.allocation_schemas import (
     CapacityDayOut,
     CapacityIn,
@@ -50,8 +52,6 @@ from corredor.services.allocation_store import (
     seats_taken,
     site_agency,
 )
-from corredor.services.auth import Principal
-from corredor.services.errors import Conflict, Forbidden, InvalidInput
 from corredor.services.platform import Platform, actor, new_id, now
 
 Answer = tuple[int, dict[str, Any]]

@@ -36,9 +36,11 @@ from corredor.domain.booking import (
     RequestStatus,
     move,
 )
-from corredor.domain.permissions import Permission, Role
+from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
-from corredor.services import audit
+from corredor.kernel.auth import Principal
+from corredor.kernel.domain.permissions import Permission, Role
+from corredor.kernel.errors import Conflict, InvalidInput
 from corredor.services.allocation_schemas import BookingOut, RescheduleIn
 from corredor.services.allocation_store import (
     active_seats,
@@ -56,8 +58,6 @@ from corredor.services.allocation_store import (
     taken_numbers,
     visible_request,
 )
-from corredor.services.auth import Principal
-from corredor.services.errors import Conflict, InvalidInput
 from corredor.services.platform import Platform, actor
 
 Answer = tuple[int, dict[str, Any]]

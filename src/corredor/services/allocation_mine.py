@@ -11,10 +11,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from corredor.adapters.db.allocation_models import AllocationRequest
-from corredor.domain.permissions import Permission
+from corredor.kernel.auth import Principal
+from corredor.kernel.domain.permissions import Permission
 from corredor.services.allocation_schemas import RequestOut
 from corredor.services.allocation_store import active_seats, request_out
-from corredor.services.auth import Principal
 
 MAX_LISTED = 50
 

@@ -35,9 +35,11 @@ from corredor.domain.allocation import (
 from corredor.domain.allocation_record import assignment_row, results_digest
 from corredor.domain.booking import AFTER_RUN, RequestStatus
 from corredor.domain.lottery import seed_from_hex, seed_matches
-from corredor.domain.permissions import Permission
+from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
-from corredor.services import audit
+from corredor.kernel.auth import Principal
+from corredor.kernel.domain.permissions import Permission
+from corredor.kernel.errors import Conflict, InvalidInput
 from corredor.services.allocation import (
     SEED_COLUMN,
     Answer,
@@ -56,8 +58,6 @@ from corredor.services.allocation_store import (
     seats_taken,
     set_statuses,
 )
-from corredor.services.auth import Principal
-from corredor.services.errors import Conflict, InvalidInput
 from corredor.services.platform import Platform, actor, new_id, now
 
 

@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 
 from corredor.adapters.db.allocation_models import AllocationRequest, CapacityDay
 from corredor.adapters.db.models import User
-from corredor.domain.permissions import Permission
-from corredor.services import audit
-from corredor.services.auth import Principal
+from corredor.kernel import audit
+from corredor.kernel.auth import Principal
+from corredor.kernel.domain.permissions import Permission
 
 
 @dataclass(frozen=True)

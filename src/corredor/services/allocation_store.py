@@ -34,10 +34,10 @@ from corredor.adapters.db.allocation_models import (
 )
 from corredor.domain.allocation import Assignment
 from corredor.domain.booking import RequestStatus, allowed_actions
-from corredor.domain.permissions import Agency, Permission, Role
+from corredor.kernel.auth import Principal
+from corredor.kernel.domain.permissions import Agency, Permission, Role
+from corredor.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
 from corredor.services.allocation_schemas import AppointmentOut, RequestOut
-from corredor.services.auth import Principal
-from corredor.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from corredor.services.platform import now
 from corredor.services.reference import Reference
 

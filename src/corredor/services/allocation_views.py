@@ -27,9 +27,11 @@ from corredor.domain.allocation_record import (
 )
 from corredor.domain.booking import RequestStatus
 from corredor.domain.lottery import SeedError, seed_from_hex, seed_matches
-from corredor.domain.permissions import Permission
+from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
-from corredor.services import audit
+from corredor.kernel.auth import Principal
+from corredor.kernel.domain.permissions import Permission
+from corredor.kernel.errors import NotFound
 from corredor.services.allocation_run import capacity_from_json, inputs_digest
 from corredor.services.allocation_schemas import (
     PositionOut,
@@ -47,8 +49,6 @@ from corredor.services.allocation_store import (
     request_view,
     visible_request,
 )
-from corredor.services.auth import Principal
-from corredor.services.errors import NotFound
 from corredor.services.platform import actor
 
 

@@ -29,15 +29,15 @@ from corredor.domain.cases import (
     tvrh_validity,
 )
 from corredor.domain.facts import DOCUMENT_TYPES, HouseholdMember
-from corredor.domain.permissions import Permission, Role
 from corredor.domain.policy import Policy
 from corredor.domain.rules import Decision, Outcome, evaluate
 from corredor.domain.vetting import VettingOutcome, VettingSubject
 from corredor.domain.workflow import Action, CaseKind, CaseState, GuardContext, is_terminal
+from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
-from corredor.services import audit
-from corredor.services.auth import Principal
-from corredor.services.errors import Conflict, InvalidInput, NotFound
+from corredor.kernel.auth import Principal
+from corredor.kernel.domain.permissions import Permission, Role
+from corredor.kernel.errors import Conflict, InvalidInput, NotFound
 from corredor.services.platform import (
     Platform,
     active_disclosures,

@@ -23,7 +23,6 @@ from corredor.adapters.db.models import (
 from corredor.adapters.vetting.watchlist import WatchlistScreening
 from corredor.config import Settings
 from corredor.domain.catalogue import Catalogue
-from corredor.domain.permissions import Permission, Role
 from corredor.domain.vetting import Screening
 from corredor.domain.workflow import (
     Action,
@@ -35,14 +34,15 @@ from corredor.domain.workflow import (
     permission_for,
     step,
 )
+from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
+from corredor.kernel.auth import Principal, Tokens
 from corredor.kernel.clock import utc_now
+from corredor.kernel.crypto import FieldCipher, LookupHasher
+from corredor.kernel.database import Database
+from corredor.kernel.domain.permissions import Permission, Role
+from corredor.kernel.errors import Conflict, NotFound
 from corredor.policy_files import load_catalogue
-from corredor.services import audit
-from corredor.services.auth import Principal, Tokens
-from corredor.services.crypto import FieldCipher, LookupHasher
-from corredor.services.database import Database
-from corredor.services.errors import Conflict, NotFound
 from corredor.services.reference import Reference, load_reference
 from corredor.services.schemas import (
     CaseOut,

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from corredor.domain.cases import TravelMode
 from corredor.domain.disclosure import DisclosableField, Purpose
 from corredor.domain.facts import RELATIONS, Profile, check_country
-from corredor.domain.permissions import Agency, Role
+from corredor.kernel.domain.permissions import Agency, Role
 
 Text = Field(min_length=1, max_length=200)
 

@@ -20,12 +20,12 @@ from corredor.domain.disclosure import (
     recipient_policy,
     releasable,
 )
-from corredor.domain.permissions import Permission, Role
+from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
-from corredor.services import audit
-from corredor.services.auth import Principal
+from corredor.kernel.auth import Principal
+from corredor.kernel.domain.permissions import Permission, Role
+from corredor.kernel.errors import Forbidden, InvalidInput, NotFound
 from corredor.services.corridor import current_tvrh
-from corredor.services.errors import Forbidden, InvalidInput, NotFound
 from corredor.services.platform import (
     Platform,
     actor,

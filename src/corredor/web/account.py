@@ -9,9 +9,9 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from corredor.api.security import PUBLIC, platform_of
+from corredor.kernel.auth import Principal
+from corredor.kernel.errors import Unauthenticated
 from corredor.services import accounts
-from corredor.services.auth import Principal
-from corredor.services.errors import Unauthenticated
 from corredor.services.schemas import LoginIn
 from corredor.web.forms import text
 from corredor.web.page import SESSION_COOKIE, Page, WebSettings, checked_form

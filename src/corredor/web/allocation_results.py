@@ -15,10 +15,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from corredor.api.security import PUBLIC, platform_of
+from corredor.kernel.errors import NotFound
 from corredor.services import allocation_views
 from corredor.services.allocation_published import PublishedRun, published_runs
 from corredor.services.allocation_schemas import RunResultsOut
-from corredor.services.errors import NotFound
 from corredor.web.labels import named
 from corredor.web.page import Page, WebSettings
 from corredor.web.screener import N_

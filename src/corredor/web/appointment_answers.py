@@ -26,11 +26,11 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from corredor.api.security import platform_of
 from corredor.domain.facts import FACTS
 from corredor.domain.predicates import facts_used
+from corredor.kernel.auth import Principal
+from corredor.kernel.crypto import DecryptionError
+from corredor.kernel.errors import InvalidInput
 from corredor.services import allocation
 from corredor.services.allocation_schemas import WindowOut
-from corredor.services.auth import Principal
-from corredor.services.crypto import DecryptionError
-from corredor.services.errors import InvalidInput
 from corredor.services.platform import Platform, now
 from corredor.web.forms import text
 from corredor.web.page import Page, WebSettings

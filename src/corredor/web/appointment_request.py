@@ -19,12 +19,12 @@ from pydantic import ValidationError
 
 from corredor.api.security import platform_of
 from corredor.domain.facts import RELATIONS, Profile
-from corredor.domain.permissions import Permission
+from corredor.kernel.auth import Principal
+from corredor.kernel.domain.permissions import Permission
+from corredor.kernel.errors import Conflict, InvalidInput, NotFound
+from corredor.kernel.idempotency import HEADER
 from corredor.services import allocation
 from corredor.services.allocation_schemas import RequestIn, WindowOut
-from corredor.services.auth import Principal
-from corredor.services.errors import Conflict, InvalidInput, NotFound
-from corredor.services.idempotency import HEADER
 from corredor.services.platform import Platform
 from corredor.web.appointment_answers import (
     COOKIE,

@@ -18,7 +18,9 @@ from fastapi.responses import HTMLResponse, Response
 
 from corredor.api.security import platform_of
 from corredor.domain.booking import ACTIVE, BookingAction, RequestStatus
-from corredor.domain.permissions import Permission, Role, may
+from corredor.kernel.auth import Principal
+from corredor.kernel.domain.permissions import Permission, Role, may
+from corredor.kernel.errors import Conflict, InvalidInput
 from corredor.services import (
     allocation,
     allocation_bookings,
@@ -27,8 +29,6 @@ from corredor.services import (
     allocation_views,
 )
 from corredor.services.allocation_schemas import RequestOut, RescheduleIn, WindowOut
-from corredor.services.auth import Principal
-from corredor.services.errors import Conflict, InvalidInput
 from corredor.web.appointment_answers import known_windows, taking_requests
 from corredor.web.appointment_request import add_request_pages
 from corredor.web.appointment_views import (

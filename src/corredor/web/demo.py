@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from corredor.domain.permissions import Agency, Role
+from corredor.kernel.domain.permissions import Agency, Role
 
 DEMO_PASSWORD: Final = "corredor-demo"
 DEMO_USERS: Final[list[tuple[str, Role, Agency | None]]] = [

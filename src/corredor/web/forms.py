@@ -9,8 +9,8 @@ from typing import Any, Final
 
 from sqlalchemy.orm import Session
 
-from corredor.services.auth import Principal
-from corredor.services.idempotency import run_once
+from corredor.kernel.auth import Principal
+from corredor.kernel.idempotency import run_once
 from corredor.services.platform import Platform
 
 KEY_FIELD: Final = "form_key"

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from corredor.domain.permissions import Permission, Role, may
-from corredor.services.auth import Principal
+from corredor.kernel.auth import Principal
+from corredor.kernel.domain.permissions import Permission, Role, may
 from corredor.web.screener import N_
 
 

@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from corredor.config import Settings
-from corredor.services.auth import Principal
+from corredor.kernel.auth import Principal
 from corredor.web.forms import KEY_FIELD, new_form_key
 from corredor.web.i18n import (
     LANG_COOKIE,

@@ -17,10 +17,10 @@ from fastapi.responses import HTMLResponse, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from corredor.api.security import platform_of
-from corredor.domain.permissions import Permission, Role
+from corredor.kernel.auth import Principal
+from corredor.kernel.domain.permissions import Permission, Role
+from corredor.kernel.errors import InvalidInput, NotFound
 from corredor.services import corridor
-from corredor.services.auth import Principal
-from corredor.services.errors import InvalidInput, NotFound
 from corredor.services.schemas import CaseStatusOut, ParoleApplicationIn
 from corredor.web.forms import submit_once, text
 from corredor.web.page import Page, WebSettings, checked_form

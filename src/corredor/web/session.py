@@ -24,9 +24,9 @@ from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from corredor.api.security import platform_of
-from corredor.domain.permissions import Permission, Role
-from corredor.services.auth import Principal
-from corredor.services.errors import Conflict, Forbidden, NotFound, Unauthenticated
+from corredor.kernel.auth import Principal
+from corredor.kernel.domain.permissions import Permission, Role
+from corredor.kernel.errors import Conflict, Forbidden, NotFound, Unauthenticated
 from corredor.web.i18n import STAFF_LANGUAGES
 from corredor.web.labels import STATES, named
 from corredor.web.page import SESSION_COOKIE, Page, WebSettings

@@ -1,6 +1,6 @@
 """The tables, as SQLAlchemy 2 typed models.
 
-Columns ending in `_enc` hold AES-GCM ciphertext (see services/crypto.py); `_hash` columns hold
+Columns ending in `_enc` hold AES-GCM ciphertext (see kernel/crypto.py); `_hash` columns hold
 a keyed hash for equality lookups. Nothing personal is stored in clear text.
 """
 

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Depends
 
 from corredor.api.security import PUBLIC, SIGNED_IN, platform_of, requires
 from corredor.api.submit import IdempotencyKey, submit
-from corredor.domain.permissions import Permission, permissions_of
+from corredor.kernel.auth import Principal
+from corredor.kernel.domain.permissions import Permission, permissions_of
 from corredor.services import accounts
-from corredor.services.auth import Principal
 from corredor.services.platform import Platform
 from corredor.services.schemas import LoginIn, TokenOut, UserIn, UserOut
 

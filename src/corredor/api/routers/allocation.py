@@ -10,7 +10,8 @@ from fastapi import APIRouter, Depends, Path, Query
 from corredor.api.security import PUBLIC, platform_of, requires
 from corredor.api.submit import IdempotencyKey, submit
 from corredor.domain.booking import BookingAction
-from corredor.domain.permissions import Permission
+from corredor.kernel.auth import Principal
+from corredor.kernel.domain.permissions import Permission
 from corredor.services import (
     allocation,
     allocation_bookings,
@@ -31,7 +32,6 @@ from corredor.services.allocation_schemas import (
     WindowIn,
     WindowOut,
 )
-from corredor.services.auth import Principal
 from corredor.services.platform import Platform
 
 router = APIRouter(prefix="/allocation", tags=["allocation"])

@@ -7,9 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from corredor.api.security import platform_of, requires
-from corredor.domain.permissions import Permission
+from corredor.kernel.auth import Principal
+from corredor.kernel.domain.permissions import Permission
 from corredor.services import accounts
-from corredor.services.auth import Principal
 from corredor.services.platform import Platform
 from corredor.services.schemas import AuditEntryOut, VerificationOut
 

@@ -8,10 +8,10 @@ from fastapi import APIRouter, Depends, Path, Query
 
 from corredor.api.security import platform_of, requires
 from corredor.api.submit import IdempotencyKey, submit
-from corredor.domain.permissions import Permission
 from corredor.domain.workflow import CaseState
+from corredor.kernel.auth import Principal
+from corredor.kernel.domain.permissions import Permission
 from corredor.services import corridor
-from corredor.services.auth import Principal
 from corredor.services.platform import Platform
 from corredor.services.schemas import (
     AdmissionIn,

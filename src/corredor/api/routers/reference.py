@@ -8,8 +8,8 @@ from fastapi import APIRouter, Depends
 
 from corredor.api.security import platform_of, requires
 from corredor.domain.cases import TVRH_POLICY, grounds
-from corredor.domain.permissions import Permission
 from corredor.domain.workflow import TRANSITIONS
+from corredor.kernel.domain.permissions import Permission
 from corredor.services.platform import Platform
 from corredor.services.reference import Reference
 

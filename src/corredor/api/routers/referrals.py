@@ -8,9 +8,9 @@ from fastapi import APIRouter, Depends, Path
 
 from corredor.api.security import platform_of, requires
 from corredor.api.submit import IdempotencyKey, submit
-from corredor.domain.permissions import Permission
+from corredor.kernel.auth import Principal
+from corredor.kernel.domain.permissions import Permission
 from corredor.services import referrals
-from corredor.services.auth import Principal
 from corredor.services.platform import Platform
 from corredor.services.schemas import CaseStatusOut, ReferralDecisionIn, ReferralIn
 

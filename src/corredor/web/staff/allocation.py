@@ -21,10 +21,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from corredor.api.security import platform_of
-from corredor.domain.permissions import Permission
+from corredor.kernel.auth import Principal
+from corredor.kernel.domain.permissions import Permission
+from corredor.kernel.errors import Conflict, Forbidden, InvalidInput
 from corredor.services import allocation, allocation_staff
-from corredor.services.auth import Principal
-from corredor.services.errors import Conflict, Forbidden, InvalidInput
 from corredor.web.forms import submit_once
 from corredor.web.nav import NavEntry, add_entry
 from corredor.web.page import Page, WebSettings, checked_form

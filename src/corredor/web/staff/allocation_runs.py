@@ -10,10 +10,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from corredor.api.security import platform_of
-from corredor.domain.permissions import Permission
+from corredor.kernel.auth import Principal
+from corredor.kernel.domain.permissions import Permission
 from corredor.services import allocation, allocation_views
 from corredor.services.allocation_store import load_window
-from corredor.services.auth import Principal
 from corredor.web.allocation_results import results_view, site_names
 from corredor.web.page import WebSettings
 from corredor.web.session import staff_page, who_may

@@ -12,11 +12,11 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from corredor.api.security import platform_of
-from corredor.domain.permissions import Permission
+from corredor.kernel.auth import Principal
+from corredor.kernel.domain.permissions import Permission
+from corredor.kernel.errors import Conflict, Forbidden, InvalidInput
 from corredor.services import allocation, allocation_run, allocation_staff
 from corredor.services.allocation_schemas import RunIn, WindowOut
-from corredor.services.auth import Principal
-from corredor.services.errors import Conflict, Forbidden, InvalidInput
 from corredor.web.allocation_results import site_names
 from corredor.web.forms import submit_once, text
 from corredor.web.page import Page, WebSettings, checked_form

@@ -11,9 +11,9 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from corredor.api.security import platform_of
-from corredor.domain.permissions import Permission
+from corredor.kernel.auth import Principal
+from corredor.kernel.domain.permissions import Permission
 from corredor.services import corridor
-from corredor.services.auth import Principal
 from corredor.services.schemas import CaseStatusOut
 from corredor.web import labels
 from corredor.web.page import WebSettings

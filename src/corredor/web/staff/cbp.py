@@ -16,11 +16,11 @@ from pydantic import ValidationError
 
 from corredor.api.security import platform_of
 from corredor.domain.cases import TravelMode
-from corredor.domain.permissions import Permission, may
 from corredor.domain.workflow import CaseState
+from corredor.kernel.auth import Principal
+from corredor.kernel.domain.permissions import Permission, may
+from corredor.kernel.errors import Forbidden, InvalidInput
 from corredor.services import corridor, sharing
-from corredor.services.auth import Principal
-from corredor.services.errors import Forbidden, InvalidInput
 from corredor.services.schemas import AdmissionIn, DisclosedDataOut, ParoleDecisionIn
 from corredor.web import labels
 from corredor.web.forms import submit_once, text

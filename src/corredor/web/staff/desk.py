@@ -19,10 +19,10 @@ from corredor.api.security import platform_of
 from corredor.domain.cases import TVRH_POLICY, grounds
 from corredor.domain.disclosure import DisclosableField
 from corredor.domain.facts import DOCUMENT_TYPES, RELATIONS
-from corredor.domain.permissions import Permission
+from corredor.kernel.auth import Principal
+from corredor.kernel.domain.permissions import Permission
+from corredor.kernel.errors import InvalidInput
 from corredor.services import activity, corridor, sharing
-from corredor.services.auth import Principal
-from corredor.services.errors import InvalidInput
 from corredor.services.schemas import DisclosureIn, HouseholdIn, MemberIn, PersonIn
 from corredor.web import labels
 from corredor.web.cases import CBP_FIELDS, clause_labels

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from corredor.adapters.db.engine import make_engine
+from corredor.kernel.engine import make_engine
 
 
 class Database:

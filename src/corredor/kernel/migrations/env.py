@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from alembic import context
 
-from corredor.adapters.db.engine import make_engine
 from corredor.adapters.db.models import Base
+from corredor.kernel.engine import make_engine
 
 config = context.config
 target_metadata = Base.metadata
@@ -13,7 +13,7 @@ target_metadata = Base.metadata
 
 def run_migrations_online() -> None:
     url = config.get_main_option("sqlalchemy.url")
-    assert url is not None, "sqlalchemy.url is set by corredor.adapters.db.engine.alembic_config"
+    assert url is not None, "sqlalchemy.url is set by corredor.kernel.engine.alembic_config"
     engine = make_engine(url)
     with engine.connect() as connection:
         context.configure(

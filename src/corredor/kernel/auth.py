@@ -10,9 +10,9 @@ import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError, VerifyMismatchError
 
-from corredor.domain.permissions import Agency, Permission, Role, may
 from corredor.kernel.clock import utc_now
-from corredor.services.errors import Forbidden, Unauthenticated
+from corredor.kernel.domain.permissions import Agency, Permission, Role, may
+from corredor.kernel.errors import Forbidden, Unauthenticated
 
 ALGORITHM = "HS256"
 _hasher = PasswordHasher()  # argon2id with the library's recommended parameters

@@ -18,9 +18,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from corredor.adapters.db.models import IdempotencyRecord
-from corredor.services.auth import Principal
-from corredor.services.database import Database
-from corredor.services.errors import InvalidInput
+from corredor.kernel.auth import Principal
+from corredor.kernel.database import Database
+from corredor.kernel.errors import InvalidInput
 
 HEADER = "Idempotency-Key"
 Answer = tuple[int, dict[str, Any]]
