@@ -1,5 +1,10 @@
 """Schemathesis against the app's own OpenAPI schema: no generated request causes a 5xx.
 
+Besides the schema's own values, a share of the calls carries a hostile value in place of one
+path parameter or one body field: a lone surrogate, a NUL byte, a date-time without a time zone
+(each was once a 500 somewhere). JSON's non-numbers cannot be sent by the fuzzer's client;
+tests/platform/test_bad_input.py sends them to every route.
+
 Each operation is called with a token of a role that holds its permission, so the generated
 bodies reach validation and the use cases rather than stopping at 403. Bounded examples keep
 the run short; it uses its own SQLite database.
@@ -13,6 +18,7 @@ import pytest
 import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from corredor.api.app import create_app
 from corredor.api.security import Requires
@@ -21,6 +27,28 @@ from tests.platform.conftest import Api, Databases, build_platform
 from tests.platform.test_routes import api_routes, declarations
 
 EXAMPLES = 20
+HOSTILE = ("\ud800", "a\x00b", "2026-12-01T10:00:00")
+
+
+def url_can_carry(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def made_hostile(case: Any, value: str | None) -> None:
+    """Put the hostile value in the first path parameter (if a URL can carry it: a lone
+    surrogate cannot be percent-encoded), or else the first body field."""
+    if value is None:
+        return
+    if case.path_parameters and url_can_carry(value):
+        first = next(iter(case.path_parameters))
+        case.path_parameters[first] = value
+    elif isinstance(case.body, dict) and case.body:
+        first = next(iter(case.body))
+        case.body[first] = value
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +80,10 @@ def test_no_request_causes_a_server_error(fuzz_target: Any) -> None:
         operation = result.ok()
         operations += 1
 
-        @given(case=operation.as_strategy())
+        @given(
+            case=operation.as_strategy(),
+            hostile=st.one_of(st.none(), st.none(), st.sampled_from(HOSTILE)),
+        )
         @settings(
             max_examples=EXAMPLES,
             deadline=None,
@@ -60,7 +91,8 @@ def test_no_request_causes_a_server_error(fuzz_target: Any) -> None:
             derandomize=True,
             database=None,
         )
-        def call(case: Any) -> None:
+        def call(case: Any, hostile: str | None) -> None:
+            made_hostile(case, hostile)
             headers = (
                 dict(case.headers or {})
                 | tokens[roles[(case.operation.method.upper(), case.operation.path)]]

@@ -17,6 +17,8 @@ from tests.platform.journey import ok, walk
 PUBLIC_ROUTES = {
     ("POST", "/api/v1/auth/token"),
     ("GET", "/api/v1/health"),
+    ("GET", "/api/v1/health/live"),
+    ("GET", "/api/v1/health/ready"),
     # Fair capacity: what is published (capacity, windows and their seed commitments, results).
     ("GET", "/api/v1/allocation/capacity"),
     ("GET", "/api/v1/allocation/windows"),

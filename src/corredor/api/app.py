@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from corredor import __version__
-from corredor.api import errors
+from corredor.api import errors, health
+from corredor.api.input_guard import InputGuard
 from corredor.api.routers import (
     accounts,
     allocation,
@@ -36,7 +37,9 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     )
     app.state.platform = platform or Platform.build(settings or Settings())
     errors.install(app)
-    for module in (accounts, reference, cases, sharing, referrals, audit, allocation, documents):
+    app.add_middleware(InputGuard)
+    features = (accounts, reference, cases, sharing, referrals, audit, allocation, documents)
+    for module in (health, *features):
         app.include_router(module.router, prefix=PREFIX)
     web_settings = default_settings(app.state.platform.settings)
     app.include_router(create_web_router(settings=web_settings))  # the pages

@@ -12,6 +12,24 @@ from rich.console import Console
 
 console = Console()
 
+
+def migrate_or_exit(url: str) -> None:
+    """Migrate, or say in one line why the database cannot be used (never a traceback)."""
+    from alembic.util import CommandError
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from corredor.kernel.engine import shown, upgrade
+
+    try:
+        upgrade(url)
+    except (SQLAlchemyError, CommandError) as error:
+        reason = " ".join(str(getattr(error, "orig", None) or error).split())
+        console.print(
+            f"[bold red]cannot use the database[/] {shown(url)}: {reason}", soft_wrap=True
+        )
+        raise typer.Exit(code=2) from None
+
+
 db_app = typer.Typer(help="The database: migrations.", no_args_is_help=True)
 audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
 
@@ -29,12 +47,12 @@ def serve(
     from corredor.api.app import create_app
     from corredor.config import Settings
     from corredor.demo.seed import prepare_demo
-    from corredor.kernel.engine import upgrade
+    from corredor.kernel.engine import shown
     from corredor.services.platform import Platform
     from corredor.web.demo import DEMO_PASSWORD, DEMO_USERS
 
     settings = Settings(demo=True) if demo else Settings()  # the home page lists demo accounts
-    upgrade(settings.database_url)
+    migrate_or_exit(settings.database_url)
     if settings.uses_dev_secrets:
         console.print("[yellow]warning:[/] development keys in use (see corredor.config)")
     platform = Platform.build(settings)
@@ -43,7 +61,7 @@ def serve(
     console.print(f"Corredor on http://{host}:{port}/  (pathway screener)")
     console.print(f"Sign in on http://{host}:{port}/sign-in  (applicants, officers, caseworkers)")
     console.print(f"API on http://{host}:{port}/api/v1  (docs: http://{host}:{port}/docs)")
-    console.print(f"Database: {settings.database_url}")
+    console.print(f"Database: {shown(settings.database_url)}")
     if demo:
         console.print(f"Demo accounts (password [bold]{DEMO_PASSWORD}[/]):")
         for username, role, agency in DEMO_USERS:
@@ -61,18 +79,18 @@ def demo(
     from corredor.config import Settings
     from corredor.demo.seed import seed_demo_users
     from corredor.demo.walk import free_port, running, walk_family
-    from corredor.kernel.engine import upgrade
+    from corredor.kernel.engine import shown
     from corredor.services.platform import Platform
 
     if url is not None:
         walk_family(url)
         return
     settings = Settings()
-    upgrade(settings.database_url)
+    migrate_or_exit(settings.database_url)
     platform = Platform.build(settings)
     seed_demo_users(platform)
     with running(platform, "127.0.0.1", free_port("127.0.0.1")) as base:
-        console.print(f"API at {base} ({settings.database_url})")
+        console.print(f"API at {base} ({shown(settings.database_url)})")
         walk_family(base)
 
 
@@ -80,11 +98,11 @@ def demo(
 def db_upgrade() -> None:
     """Apply every migration to CORREDOR_DATABASE_URL (works from any directory)."""
     from corredor.config import Settings
-    from corredor.kernel.engine import upgrade
+    from corredor.kernel.engine import shown
 
     settings = Settings()
-    upgrade(settings.database_url)
-    console.print(f"database is up to date: {settings.database_url}")
+    migrate_or_exit(settings.database_url)
+    console.print(f"database is up to date: {shown(settings.database_url)}")
 
 
 @audit_app.command("verify")

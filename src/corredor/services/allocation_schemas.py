@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from corredor.domain.allocation import AllocationRule
 from corredor.domain.facts import Profile
@@ -61,8 +61,11 @@ class WindowIn(_In):
     site_ids: list[str] = Field(min_length=1, max_length=20)
     first_day: date = Field(description="first appointment day the window's run fills")
     last_day: date
-    closes_at: datetime = Field(description="when registration ends (the run may close it early)")
-    opens_at: datetime | None = Field(default=None, description="default: now")
+    # Aware only: a time without its zone means a different instant at each agency.
+    closes_at: AwareDatetime = Field(
+        description="when registration ends, with its time zone (the run may close it early)"
+    )
+    opens_at: AwareDatetime | None = Field(default=None, description="default: now")
     policy_id: str | None = Field(
         default=None, max_length=80, description="staged pathway whose open phases set the cohorts"
     )

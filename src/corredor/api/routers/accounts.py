@@ -18,11 +18,6 @@ router = APIRouter(tags=["accounts"])
 PlatformDep = Annotated[Platform, Depends(platform_of)]
 
 
-@router.get("/health", dependencies=[Depends(PUBLIC)])
-def health() -> dict[str, str]:
-    return {"status": "ok"}
-
-
 @router.post("/auth/token", response_model=TokenOut, dependencies=[Depends(PUBLIC)])
 def sign_in(body: LoginIn, platform: PlatformDep) -> TokenOut:
     """Exchange a username and password for a short-lived bearer token."""
