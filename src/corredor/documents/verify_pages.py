@@ -6,12 +6,19 @@ but this page does not repeat them: whoever checks compares the card with the pe
 them. The check itself is `use_cases.verify_presented`, the same `Verifier`
 the API and `corredor verify` use. Checks are rate-limited per client address with the API's
 token bucket, because each one verifies signatures.
+
+A photo is the costly part, so the order is: refuse a body that says it is too large before
+reading it, take the rate-limit token, read at most the allowed bytes, refuse images with more
+pixels than a phone photo before decoding them, shrink the rest to what a QR needs, and decode in
+a small pool of worker threads so the server keeps answering everyone else meanwhile.
 """
 
 from __future__ import annotations
 
+import asyncio
 import io
 import math
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Final
 
 import zxingcpp
@@ -32,6 +39,13 @@ CODE_FIELD: Final = "code"
 IMAGE_FIELD: Final = "image"
 MAX_CODE_CHARS: Final = 4_000  # a document's code is 330-400 characters; a QR holds < 3,000
 MAX_IMAGE_BYTES: Final = 8 * 1024 * 1024  # a phone photo; larger is refused before decoding
+MAX_BODY_BYTES: Final = MAX_IMAGE_BYTES + 64 * 1024  # the photo, the code box and the form
+# A 99 KB PNG can declare 9000 x 9000 pixels (81 MP, 400 MB decoded); a phone photo is 12 MP.
+MAX_IMAGE_PIXELS: Final = 24_000_000
+DECODE_SIDE: Final = 2_000  # px: a QR on a card photo reads well below this
+IMAGE_FORMATS: Final = ("PNG", "JPEG", "WEBP")
+# At most this many photos are decoded at once, off the event loop; others wait their turn.
+DECODERS: Final = ThreadPoolExecutor(max_workers=2, thread_name_prefix="qr-decode")
 
 DOCUMENT_NAMES: Final[dict[str, str]] = {
     DocumentType.TVRH: N_("Humanitarian visitor card (TVRH)"),
@@ -85,6 +99,9 @@ ERRORS: Final[dict[str, str]] = {
     "both": N_("Give the text of the code or a photo of it, not both"),
     "too_long": N_("The text is too long to be a document's code"),
     "too_large": N_("The photo is too large: choose one under 8 MB"),
+    "too_many_pixels": N_(
+        "The photo has too many pixels: take a closer photo of the code, or send a smaller copy"
+    ),
     "unreadable_image": N_("This file is not a photo we can open: choose a PNG or JPEG image"),
     "no_code": N_("We could not find a QR code in this photo. Try a sharper, closer photo"),
 }
@@ -100,15 +117,24 @@ class PresentedError(ValueError):
 
 
 def decode_qr(data: bytes) -> str:
-    """The text of the first QR code in an image (zxing-cpp, as `corredor verify` decodes)."""
+    """The text of the first QR code in an image (zxing-cpp, as `corredor verify` decodes).
+
+    Blocking and CPU-bound: the page runs it in `DECODERS`, never on the event loop."""
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        with Image.open(io.BytesIO(data), formats=IMAGE_FORMATS) as image:
+            if image.format == "JPEG":
+                image.draft("L", (DECODE_SIDE, DECODE_SIDE))  # JPEG scales while decoding
+            if image.width * image.height > MAX_IMAGE_PIXELS:
+                raise PresentedError(IMAGE_FIELD, "too_many_pixels")
+            image.thumbnail((DECODE_SIDE, DECODE_SIDE))
             found = [
                 code
                 for code in zxingcpp.read_barcodes(image)
                 if code.format == zxingcpp.BarcodeFormat.QRCode
             ]
-    except (OSError, UnidentifiedImageError, Image.DecompressionBombError):
+    except PresentedError:
+        raise
+    except (OSError, UnidentifiedImageError, Image.DecompressionBombError, ValueError):
         raise PresentedError(IMAGE_FIELD, "unreadable_image") from None
     if not found:
         raise PresentedError(IMAGE_FIELD, "no_code")
@@ -128,12 +154,20 @@ async def presented_code(request: Request, fields: dict[str, Any]) -> str:
         data = await upload.read(MAX_IMAGE_BYTES + 1)
         if len(data) > MAX_IMAGE_BYTES:
             raise PresentedError(IMAGE_FIELD, "too_large")
-        return decode_qr(data)
+        return await asyncio.get_running_loop().run_in_executor(DECODERS, decode_qr, data)
     if not code:
         raise PresentedError(CODE_FIELD, "missing")
     if len(code) > MAX_CODE_CHARS:
         raise PresentedError(CODE_FIELD, "too_long")
     return code
+
+
+def declared_length(request: Request) -> int:
+    """The body's size as the client declares it (0 if it does not say)."""
+    try:
+        return int(request.headers.get("content-length", "0"))
+    except ValueError:
+        return 0
 
 
 def wait_before_next_check(request: Request) -> float:
@@ -191,18 +225,21 @@ def add_verify_pages(router: APIRouter, settings: WebSettings) -> None:
     @router.post("/verify", response_class=HTMLResponse, dependencies=[Depends(PUBLIC)])
     async def verify(request: Request) -> Response:
         page = Page(request, settings)
-        fields = dict(await checked_form(request))
-        typed = fields.get(CODE_FIELD)
-        kept = typed[:MAX_CODE_CHARS] if isinstance(typed, str) else ""
-        wait = wait_before_next_check(request)
+        if declared_length(request) > MAX_BODY_BYTES:  # before reading a byte of it
+            message = page.gettext.gettext(ERRORS["too_large"])
+            return render(page, 413, {IMAGE_FIELD: message})
+        wait = wait_before_next_check(request)  # before any work, even reading the form
         if wait > 0:
             retry = 3600 if math.isinf(wait) else max(1, math.ceil(wait))
             message = page.gettext.gettext(
                 "Too many checks from your connection. Wait %(seconds)s seconds and try again."
             ) % {"seconds": page.fmt.number(retry)}
-            response = render(page, 429, {CODE_FIELD: message}, kept)
+            response = render(page, 429, {CODE_FIELD: message})
             response.headers["Retry-After"] = str(retry)
             return response
+        fields = dict(await checked_form(request))
+        typed = fields.get(CODE_FIELD)
+        kept = typed[:MAX_CODE_CHARS] if isinstance(typed, str) else ""
         try:
             code = await presented_code(request, fields)
         except PresentedError as error:
