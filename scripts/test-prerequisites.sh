@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What the test suite needs beyond Python packages, set up on a fresh machine:
-# PostgreSQL running on 127.0.0.1:5432 with its client tools (pg_dump, pg_restore), Redis on 127.0.0.1:6379 (the shared rate limit), Debian's
-# Chromium (never a downloaded browser) and axe-core.
+# PostgreSQL running on 127.0.0.1:5432 with its client tools (pg_dump, pg_restore), Redis on
+# 127.0.0.1:6379 (the shared rate limit), Debian's Chromium (never a downloaded browser) and
+# axe-core.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
