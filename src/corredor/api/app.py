@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from corredor import __version__
-from corredor.api import errors, health
+from corredor.api import errors, health, observability
 from corredor.api.input_guard import InputGuard
 from corredor.api.routers import (
     accounts,
@@ -38,6 +38,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     app.state.platform = platform or Platform.build(settings or Settings())
     errors.install(app)
     app.add_middleware(InputGuard)
+    observability.install(app, app.state.platform)
     features = (accounts, reference, cases, sharing, referrals, audit, allocation, documents)
     for module in (health, *features):
         app.include_router(module.router, prefix=PREFIX)

@@ -48,6 +48,7 @@ def serve(
     from corredor.api.app import create_app
     from corredor.config import Settings
     from corredor.demo.seed import prepare_demo
+    from corredor.kernel import logs
     from corredor.kernel.engine import shown
     from corredor.services.platform import Platform
     from corredor.web.demo import DEMO_PASSWORD, DEMO_USERS
@@ -67,7 +68,14 @@ def serve(
         console.print(f"Demo accounts (password [bold]{DEMO_PASSWORD}[/]):")
         for username, role, agency in DEMO_USERS:
             console.print(f"  {username:20} {role}{f' ({agency})' if agency else ''}")
-    uvicorn.run(create_app(platform=platform), host=host, port=port, log_level="info")
+    logs.configure()  # JSON lines from here on; uvicorn's raw-URL access log stays off
+    uvicorn.run(
+        create_app(platform=platform),
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+    )
 
 
 def demo(

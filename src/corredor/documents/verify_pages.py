@@ -10,15 +10,13 @@ token bucket, because each one verifies signatures.
 A photo is the costly part, so the order is: refuse a body that says it is too large before
 reading it, take the rate-limit token, read at most the allowed bytes, refuse images with more
 pixels than a phone photo before decoding them, shrink the rest to what a QR needs, and decode in
-a small pool of worker threads so the server keeps answering everyone else meanwhile.
+the kernel's small pool of worker threads so the server keeps answering everyone else meanwhile.
 """
 
 from __future__ import annotations
 
-import asyncio
 import io
 import math
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Final
 
 import zxingcpp
@@ -30,7 +28,7 @@ from starlette.datastructures import UploadFile
 from corredor.api.security import PUBLIC, platform_of
 from corredor.documents import use_cases
 from corredor.documents.domain.credentials import DocumentType, Rejection, Verdict
-from corredor.kernel import ratelimit
+from corredor.kernel import ratelimit, workers
 from corredor.web.labels import AGENCIES, named
 from corredor.web.page import Page, WebSettings, checked_form
 from corredor.web.screener import N_
@@ -44,8 +42,6 @@ MAX_BODY_BYTES: Final = MAX_IMAGE_BYTES + 64 * 1024  # the photo, the code box a
 MAX_IMAGE_PIXELS: Final = 24_000_000
 DECODE_SIDE: Final = 2_000  # px: a QR on a card photo reads well below this
 IMAGE_FORMATS: Final = ("PNG", "JPEG", "WEBP")
-# At most this many photos are decoded at once, off the event loop; others wait their turn.
-DECODERS: Final = ThreadPoolExecutor(max_workers=2, thread_name_prefix="qr-decode")
 
 DOCUMENT_NAMES: Final[dict[str, str]] = {
     DocumentType.TVRH: N_("Humanitarian visitor card (TVRH)"),
@@ -119,7 +115,7 @@ class PresentedError(ValueError):
 def decode_qr(data: bytes) -> str:
     """The text of the first QR code in an image (zxing-cpp, as `corredor verify` decodes).
 
-    Blocking and CPU-bound: the page runs it in `DECODERS`, never on the event loop."""
+    Blocking and CPU-bound: the page runs it in the kernel's worker pool, never on the loop."""
     try:
         with Image.open(io.BytesIO(data), formats=IMAGE_FORMATS) as image:
             if image.format == "JPEG":
@@ -154,7 +150,7 @@ async def presented_code(request: Request, fields: dict[str, Any]) -> str:
         data = await upload.read(MAX_IMAGE_BYTES + 1)
         if len(data) > MAX_IMAGE_BYTES:
             raise PresentedError(IMAGE_FIELD, "too_large")
-        return await asyncio.get_running_loop().run_in_executor(DECODERS, decode_qr, data)
+        return await workers.run_blocking(decode_qr, data)
     if not code:
         raise PresentedError(CODE_FIELD, "missing")
     if len(code) > MAX_CODE_CHARS:

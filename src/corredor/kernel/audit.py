@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from corredor.adapters.db.models import AuditEntry, AuditHead
+from corredor.kernel.database import Database
 
 GENESIS = "0" * 64
 BATCH = 1000
@@ -129,3 +130,10 @@ def verify(session: Session) -> Verification:
             False, checked, checked + 1, "entries after this point were removed (head mismatch)"
         )
     return Verification(True, checked)
+
+
+def head_seq(database: Database) -> int:
+    """How many entries the chain holds (its head), read without a transaction of its own."""
+    with Session(database.engine) as session:
+        head = session.get(AuditHead, 1)
+        return head.seq if head is not None else 0
