@@ -12,8 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from corredor.domain.cases import TravelMode
 from corredor.domain.disclosure import DisclosableField, Purpose
-from corredor.domain.facts import RELATIONS, Profile, check_country
 from corredor.kernel.domain.permissions import Agency, Role
+from corredor.screening.domain.facts import RELATIONS, Profile, check_country
 
 Text = Field(min_length=1, max_length=200)
 
