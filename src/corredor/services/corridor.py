@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from corredor.adapters.db.models import Case, CaseEvent, Grant, Person, User, VettingRecord
+from corredor.accounts.tables import User
+from corredor.adapters.db.models import Case, CaseEvent, Grant, Person, VettingRecord
 from corredor.adapters.db.models import Decision as DecisionRow
 from corredor.documents import issuance
 from corredor.documents.domain.credentials import DocumentType

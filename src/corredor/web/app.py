@@ -15,6 +15,7 @@ from typing import Final
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
+from corredor.accounts.pages import add_account_pages
 from corredor.api.security import PUBLIC
 from corredor.documents.pages import add_document_pages
 from corredor.documents.verify_pages import add_verify_pages
@@ -24,7 +25,6 @@ from corredor.screening.pages.screener import add_screener_pages
 from corredor.screening.pages.staff_policies import add_policy_pages
 from corredor.screening.use_cases.policies import read_catalogue
 from corredor.web import labels
-from corredor.web.account import add_account_pages
 from corredor.web.allocation_results import add_allocation_result_pages
 from corredor.web.appointments import add_appointment_pages
 from corredor.web.cases import add_case_pages
