@@ -34,6 +34,8 @@ import sqlalchemy as sa
 from allocation_compare import RESULTS, write_section
 from sqlalchemy.engine import make_url
 
+from corredor.accounts.schemas import UserIn
+from corredor.accounts.users import add_user
 from corredor.adapters.db.allocation_models import AllocationRequest
 from corredor.config import Settings
 from corredor.demo.walk import free_port
@@ -41,10 +43,8 @@ from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Agency, Role
 from corredor.kernel.engine import upgrade
 from corredor.services import allocation
-from corredor.services.accounts import add_user
 from corredor.services.allocation_schemas import CapacityIn, WindowIn
 from corredor.services.platform import Platform
-from corredor.services.schemas import UserIn
 
 ADMIN_URL = os.environ.get(
     "CORREDOR_BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

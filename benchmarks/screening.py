@@ -21,9 +21,9 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from corredor.bulk.vectorized import screen_frame
-from corredor.domain.facts import Profile
-from corredor.policy_files import load_catalogue
+from corredor.screening.bulk.vectorized import screen_frame
+from corredor.screening.domain.facts import Profile
+from corredor.screening.policy_files import load_catalogue
 
 NATIONALITIES = ["VE", "HT", "EC", "CU", "NI", "GT", "HN", "SV", "CO", "MX", "CN", "IN"]
 SHARES = [0.30, 0.14, 0.12, 0.08, 0.06, 0.07, 0.07, 0.04, 0.05, 0.03, 0.02, 0.02]

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from corredor.policy_files import load_catalogue
+from corredor.screening.policy_files import load_catalogue
 from corredor.simulator.agent_engine import run_agents
 from corredor.simulator.calibration import (
     calibration_fits,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from corredor.domain.catalogue import Catalogue
-from corredor.policy_files import load_catalogue
+from corredor.screening.domain.catalogue import Catalogue
+from corredor.screening.policy_files import load_catalogue
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from corredor.domain.facts import (
+from corredor.screening.domain.facts import (
     DOCUMENT_TYPES,
     FACTS,
     PETITION_STATES,

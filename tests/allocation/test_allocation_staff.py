@@ -8,14 +8,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from corredor.accounts.schemas import UserIn
+from corredor.accounts.users import add_user
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Agency, Role
 from corredor.kernel.errors import Forbidden
 from corredor.services import allocation, allocation_staff
-from corredor.services.accounts import add_user
 from corredor.services.allocation_schemas import CapacityIn, RequestIn, WindowIn
 from corredor.services.platform import Platform
-from corredor.services.schemas import UserIn
 from tests.allocation.booking_helpers import SITE, fresh_days
 from tests.platform.conftest import AGENCY, PASSWORD
 

@@ -24,9 +24,9 @@ from corredor.domain.allocation import (
     daily_capacity,
     open_cohorts,
 )
-from corredor.domain.catalogue import Catalogue
-from corredor.domain.facts import Profile
 from corredor.domain.lottery import rank_key
+from corredor.screening.domain.catalogue import Catalogue
+from corredor.screening.domain.facts import Profile
 
 from .strategies import RUN_DATE, capacity, cohorts_open, requests, seeds
 

@@ -9,6 +9,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from corredor.accounts.schemas import UserIn
+from corredor.accounts.users import add_user
 from corredor.adapters.db.allocation_models import (
     AllocationRequest,
     AllocationRequestPerson,
@@ -21,10 +23,8 @@ from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Agency, Role
 from corredor.kernel.errors import InvalidInput
 from corredor.services import allocation, allocation_run, allocation_views
-from corredor.services.accounts import add_user
 from corredor.services.allocation_schemas import CapacityIn, RequestIn, RunIn, WindowIn
 from corredor.services.platform import Platform
-from corredor.services.schemas import UserIn
 from tests.allocation.booking_helpers import SITE, fresh_days
 from tests.platform.conftest import PASSWORD
 

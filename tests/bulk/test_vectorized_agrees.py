@@ -10,11 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter
 
-from corredor.bulk.vectorized import compile_predicate, profiles_to_frame, screen_frame
-from corredor.domain.catalogue import Catalogue
-from corredor.domain.facts import DOCUMENT_TYPES, RELATIONS, FactError, Profile
-from corredor.domain.predicates import Predicate
-from corredor.domain.rules import Outcome, evaluate_tree
+from corredor.screening.bulk.vectorized import compile_predicate, profiles_to_frame, screen_frame
+from corredor.screening.domain.catalogue import Catalogue
+from corredor.screening.domain.facts import DOCUMENT_TYPES, RELATIONS, FactError, Profile
+from corredor.screening.domain.predicates import Predicate
+from corredor.screening.domain.rules import Outcome, evaluate_tree
 from tests.strategies import COUNTRIES, REGIONS, as_of_dates, dates, profiles
 
 PREDICATE = TypeAdapter(Predicate)

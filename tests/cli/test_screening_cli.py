@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from corredor.cli.main import app
-from corredor.cli.screening import EXAMPLES_DIR
+from corredor.screening.cli import EXAMPLES_DIR
 
 runner = CliRunner()
 

@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 
-from corredor.domain.catalogue import Catalogue, CatalogueError
-from corredor.domain.policy import Policy
-from corredor.domain.predicates import Clause, children
+from corredor.screening.domain.catalogue import Catalogue, CatalogueError
+from corredor.screening.domain.policy import Policy
+from corredor.screening.domain.predicates import Clause, children
 
 PATHWAYS = {
     "mx-tvrh",

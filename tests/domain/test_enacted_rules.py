@@ -13,12 +13,12 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
-from corredor.bulk.vectorized import profiles_to_frame, screen_frame
-from corredor.domain.catalogue import Catalogue
-from corredor.domain.facts import FactError, Profile
-from corredor.domain.policy import Status, missing_sources
-from corredor.domain.predicates import Predicate, children
-from corredor.domain.rules import Decision, Outcome
+from corredor.screening.bulk.vectorized import profiles_to_frame, screen_frame
+from corredor.screening.domain.catalogue import Catalogue
+from corredor.screening.domain.facts import FactError, Profile
+from corredor.screening.domain.policy import Status, missing_sources
+from corredor.screening.domain.predicates import Predicate, children
+from corredor.screening.domain.rules import Decision, Outcome
 
 
 def decide(catalogue: Catalogue, pathway: str, person: Profile, as_of: date) -> Decision:

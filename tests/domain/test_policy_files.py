@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from corredor.policy_files import PolicyFileError, default_policy_dir, load_catalogue
+from corredor.screening.domain.problems import PolicyFileError
+from corredor.screening.policy_files import default_policy_dir, load_catalogue
 
 TVRH = default_policy_dir() / "mx-tvrh" / "2011-05-25.yaml"
 

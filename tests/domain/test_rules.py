@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from corredor.domain.facts import Profile
-from corredor.domain.predicates import Predicate
-from corredor.domain.rules import evaluate_tree, years_before
+from corredor.screening.domain.facts import Profile
+from corredor.screening.domain.predicates import Predicate
+from corredor.screening.domain.rules import evaluate_tree, years_before
 
 PREDICATE = TypeAdapter(Predicate)
 AS_OF = date(2026, 11, 23)

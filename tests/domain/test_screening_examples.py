@@ -2,9 +2,9 @@
 
 from datetime import date
 
-from corredor.domain.catalogue import Catalogue
-from corredor.domain.facts import Profile
-from corredor.domain.rules import Decision, Outcome
+from corredor.screening.domain.catalogue import Catalogue
+from corredor.screening.domain.facts import Profile
+from corredor.screening.domain.rules import Decision, Outcome
 
 TODAY = date(2026, 11, 23)
 

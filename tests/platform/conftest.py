@@ -19,13 +19,13 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import make_url
 
+from corredor.accounts.schemas import UserIn
+from corredor.accounts.users import add_user
 from corredor.api.app import create_app
 from corredor.config import Settings
 from corredor.kernel.domain.permissions import Agency, Role
 from corredor.kernel.engine import upgrade
-from corredor.services.accounts import add_user
 from corredor.services.platform import Platform
-from corredor.services.schemas import UserIn
 
 POSTGRES = os.environ.get(
     "CORREDOR_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from corredor.domain.catalogue import Catalogue
-from corredor.policy_files import load_catalogue
+from corredor.screening.domain.catalogue import Catalogue
+from corredor.screening.policy_files import load_catalogue
 from corredor.simulator.model import Compiled, compile_scenario
 from corredor.simulator.network import Network, load_network
 from corredor.simulator.scenario import Scenario, default_scenario_dir, load_scenario

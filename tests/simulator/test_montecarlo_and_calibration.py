@@ -5,7 +5,7 @@ from datetime import date
 import numpy as np
 import pytest
 
-from corredor.domain.catalogue import Catalogue
+from corredor.screening.domain.catalogue import Catalogue
 from corredor.simulator.calibration import calibration_fits, held_out_fit, read_periods
 from corredor.simulator.count_engine import run_count
 from corredor.simulator.model import Compiled, compile_scenario

@@ -4,7 +4,7 @@ from datetime import date
 
 import numpy as np
 
-from corredor.domain.catalogue import Catalogue
+from corredor.screening.domain.catalogue import Catalogue
 from corredor.simulator.network import Network
 from corredor.simulator.population import eligibility_groups
 from corredor.simulator.scenario import load_scenario

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from corredor.policy_files import load_catalogue
+from corredor.screening.policy_files import load_catalogue
 from corredor.simulator.network import load_network
 from corredor.simulator.scenario import Scenario, load_scenario
 from corredor.simulator.sensitivity import Settings, assumptions, evaluate, with_values

@@ -11,10 +11,10 @@ from typing import Any
 from fastapi.testclient import TestClient
 from httpx import Response
 
+from corredor.accounts.schemas import UserIn
+from corredor.accounts.users import add_user
 from corredor.kernel.domain.permissions import Role
-from corredor.services.accounts import add_user
 from corredor.services.platform import Platform
-from corredor.services.schemas import UserIn
 from tests.platform.conftest import AGENCY, PASSWORD
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')

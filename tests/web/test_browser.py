@@ -18,7 +18,7 @@ import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from corredor.domain.catalogue import Catalogue
+from corredor.screening.domain.catalogue import Catalogue
 from tests.web.conftest import web_app
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -14,13 +14,13 @@ import pytest
 from babel.support import NullTranslations
 from fastapi.testclient import TestClient
 
-from corredor.domain.catalogue import Catalogue
-from corredor.domain.facts import Profile
-from corredor.domain.policy import Policy
-from corredor.domain.rules import Decision, Outcome
+from corredor.screening.domain.catalogue import Catalogue
+from corredor.screening.domain.facts import Profile
+from corredor.screening.domain.policy import Policy
+from corredor.screening.domain.rules import Decision, Outcome
+from corredor.screening.pages.questions import Answers, questions_needed
+from corredor.screening.pages.results import explain
 from corredor.web.i18n import LANGUAGE_CODES, Formatter, translations
-from corredor.web.results import explain
-from corredor.web.screener import Answers, questions_needed
 from tests.web.conftest import TODAY
 from tests.web.test_screener import csrf, text, walk
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from corredor.domain.catalogue import Catalogue
+from corredor.screening.domain.catalogue import Catalogue
 from corredor.services.schemas import CaseStatusOut, DecisionOut
 from corredor.web.cases import decision_views
 from corredor.web.i18n import translations

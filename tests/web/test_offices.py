@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from corredor.domain.catalogue import Catalogue
-from corredor.offices import load_offices
+from corredor.screening.domain.catalogue import Catalogue
+from corredor.screening.offices import load_offices
 from tests.web.test_screener import CORRIDOR_FAMILY, text, walk
 from tests.web.test_screener_truth import section
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from corredor.domain.catalogue import Catalogue
-from corredor.domain.policy_diff import changes
+from corredor.screening.domain.catalogue import Catalogue
+from corredor.screening.domain.policy_diff import changes
 from corredor.web.i18n import LANGUAGE_CODES
 from tests.web.test_screener import text
 

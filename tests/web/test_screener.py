@@ -7,8 +7,8 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from corredor.domain.facts import FACTS
-from corredor.web.app import ANSWERS_COOKIE
+from corredor.screening.domain.facts import FACTS
+from corredor.screening.pages.screener import ANSWERS_COOKIE
 
 # Answers that lead a Haitian family with a toddler in Chiapas to the joint corridor.
 CORRIDOR_FAMILY: dict[str, dict[str, str | list[str]]] = {

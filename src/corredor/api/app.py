@@ -5,17 +5,11 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from corredor import __version__
+from corredor.accounts import api as accounts
 from corredor.api import errors, health, observability
 from corredor.api.input_guard import InputGuard
-from corredor.api.routers import (
-    accounts,
-    allocation,
-    audit,
-    cases,
-    reference,
-    referrals,
-    sharing,
-)
+from corredor.api.routers import allocation, cases, reference, referrals, sharing
+from corredor.audit_trail import api as audit
 from corredor.config import Settings
 from corredor.documents import api as documents
 from corredor.services.platform import Platform

@@ -353,12 +353,13 @@ def _read_seed(path: Path) -> bytes:
 
 def _cohorts(pathway: str | None, day: date) -> tuple[str | None, frozenset[str] | None]:
     from corredor.domain.allocation import open_cohorts
-    from corredor.policy_files import PolicyFileError, load_catalogue
+    from corredor.screening.domain.problems import PolicyFileError
+    from corredor.screening.use_cases.policies import read_catalogue
 
     if pathway is None:
         return None, None
     try:
-        catalogue = load_catalogue()
+        catalogue = read_catalogue()
     except PolicyFileError as error:
         raise _fail("; ".join(str(problem) for problem in error.problems)) from None
     policy = catalogue.in_effect(pathway, day)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from corredor.cli import allocation, platform, screening, simulate, tvrh
+from corredor.cli import allocation, platform, simulate, tvrh
 from corredor.documents import cli as documents
+from corredor.screening import cli as screening
 
 app = typer.Typer(
     name="corredor",

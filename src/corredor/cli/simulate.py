@@ -55,7 +55,8 @@ def _progress() -> Progress:
 def _run_scenarios(
     names: list[str], *, runs: int, seed: int, engine: Engine, scheduler: str | None, workers: int
 ) -> list[ScenarioResult]:
-    from corredor.policy_files import PolicyFileError, load_catalogue
+    from corredor.screening.domain.problems import PolicyFileError
+    from corredor.screening.use_cases.policies import read_catalogue
     from corredor.simulator.model import compile_scenario
     from corredor.simulator.montecarlo import dask_client, run_many
     from corredor.simulator.network import NetworkError, load_network
@@ -63,7 +64,7 @@ def _run_scenarios(
     from corredor.simulator.scenario import ScenarioError, load_scenario
 
     try:
-        catalogue, network = load_catalogue(), load_network()
+        catalogue, network = read_catalogue(), load_network()
         scenarios = [load_scenario(name) for name in names]
         models = [compile_scenario(s, catalogue, network, population_seed=seed) for s in scenarios]
     except (ScenarioError, NetworkError, PolicyFileError, ValueError) as error:
@@ -239,7 +240,8 @@ def _sensitivity(
     workers: int,
     shape: tuple[int, int, int, int, int, int],
 ) -> None:
-    from corredor.policy_files import PolicyFileError, load_catalogue
+    from corredor.screening.domain.problems import PolicyFileError
+    from corredor.screening.use_cases.policies import read_catalogue
     from corredor.simulator.montecarlo import dask_client
     from corredor.simulator.network import NetworkError, load_network
     from corredor.simulator.scenario import ScenarioError, load_scenario
@@ -256,7 +258,7 @@ def _sensitivity(
         raise _fail(f"--sobol-n: {sobol_n} is not a power of 2")
     try:
         scenario = load_scenario(name)
-        catalogue, network = load_catalogue(), load_network()
+        catalogue, network = read_catalogue(), load_network()
         settings = Settings(
             trajectories=trajectories,
             sobol_n=sobol_n,

@@ -24,10 +24,10 @@ def expire_lapsed(
     ],
 ) -> None:
     """Expire every TVRH whose validity ended before today (run it daily, e.g. from cron)."""
+    from corredor.accounts.users import principal_named
     from corredor.config import Settings
     from corredor.kernel.errors import Forbidden, NotFound
     from corredor.services import corridor
-    from corredor.services.accounts import principal_named
     from corredor.services.platform import Platform
 
     platform = Platform.build(Settings())

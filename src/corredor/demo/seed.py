@@ -9,13 +9,15 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from corredor.accounts.schemas import UserIn
+from corredor.accounts.tables import User
+from corredor.accounts.users import add_user, principal_named
 from corredor.adapters.db.allocation_models import AllocationWindow
-from corredor.adapters.db.models import Case, User
+from corredor.adapters.db.models import Case
 from corredor.domain.disclosure import DisclosableField
 from corredor.kernel.errors import Conflict
 from corredor.kernel.unit_of_work import unit_of_work
 from corredor.services import allocation, corridor, sharing
-from corredor.services.accounts import add_user, principal_named
 from corredor.services.allocation_schemas import CapacityIn, WindowIn
 from corredor.services.platform import Platform
 from corredor.services.schemas import (
@@ -25,7 +27,6 @@ from corredor.services.schemas import (
     MemberIn,
     ParoleApplicationIn,
     PersonIn,
-    UserIn,
 )
 from corredor.web.demo import DEMO_PASSWORD, DEMO_USERS
 

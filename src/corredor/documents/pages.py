@@ -28,9 +28,9 @@ from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Permission, Role
 from corredor.services.platform import Platform
 from corredor.web import labels
+from corredor.web.i18n import N_
 from corredor.web.nav import NavEntry, add_entry
 from corredor.web.page import Page, WebSettings
-from corredor.web.screener import N_
 from corredor.web.session import page_requires, signed_in_page
 
 DocumentId = Annotated[str, Path(min_length=1, max_length=36)]

@@ -29,9 +29,9 @@ from corredor.api.security import PUBLIC, platform_of
 from corredor.documents import use_cases
 from corredor.documents.domain.credentials import DocumentType, Rejection, Verdict
 from corredor.kernel import ratelimit, workers
+from corredor.web.i18n import N_
 from corredor.web.labels import AGENCIES, named
 from corredor.web.page import Page, WebSettings, checked_form
-from corredor.web.screener import N_
 
 CODE_FIELD: Final = "code"
 IMAGE_FIELD: Final = "image"

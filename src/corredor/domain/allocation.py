@@ -36,9 +36,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from corredor.domain.lottery import MAX_TICKETS, draw_key, rank_key
-from corredor.domain.policy import Policy
-from corredor.domain.predicates import Labels
-from corredor.domain.rules import evaluate_tree
+from corredor.screening.domain.policy import Policy
+from corredor.screening.domain.predicates import Labels
+from corredor.screening.domain.rules import evaluate_tree
 
 RULE_VERSION = "corredor-allocation/1"
 OPEN_POOL = "open"  # the pool of a day's seats not reserved for a cohort

@@ -11,9 +11,9 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
-from corredor.domain.policy import Policy
-from corredor.domain.predicates import Clause, Predicate, children
-from corredor.domain.rules import Decision, Outcome, decisive
+from corredor.screening.domain.policy import Policy
+from corredor.screening.domain.predicates import Clause, Predicate, children
+from corredor.screening.domain.rules import Decision, Outcome, decisive
 
 TVRH_POLICY = "mx-tvrh"
 CORRIDOR_POLICY = "mx-us-joint-corridor"

@@ -13,7 +13,8 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from corredor.adapters.db.models import AuditEntry, Disclosure, User
+from corredor.accounts.tables import User
+from corredor.adapters.db.models import AuditEntry, Disclosure
 from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
 from corredor.kernel.auth import Principal

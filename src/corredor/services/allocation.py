@@ -28,12 +28,12 @@ from corredor.domain.allocation import (
 )
 from corredor.domain.booking import RequestStatus
 from corredor.domain.lottery import commitment, new_seed
-from corredor.domain.policy import Policy
 from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Permission, Role
 from corredor.kernel.errors import Conflict, Forbidden, InvalidInput
+from corredor.screening.domain.policy import Policy
 from corredor.services.allocation_schemas import (
     CapacityDayOut,
     CapacityIn,

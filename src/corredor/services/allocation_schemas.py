@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from corredor.domain.allocation import AllocationRule
-from corredor.domain.facts import Profile
+from corredor.screening.domain.facts import Profile
 
 SiteId = Field(min_length=1, max_length=80)
 MAX_DAYS = 366

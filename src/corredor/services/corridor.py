@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from corredor.adapters.db.models import Case, CaseEvent, Grant, Person, User, VettingRecord
+from corredor.accounts.tables import User
+from corredor.adapters.db.models import Case, CaseEvent, Grant, Person, VettingRecord
 from corredor.adapters.db.models import Decision as DecisionRow
 from corredor.documents import issuance
 from corredor.documents.domain.credentials import DocumentType
@@ -28,9 +29,6 @@ from corredor.domain.cases import (
     is_eligible,
     tvrh_validity,
 )
-from corredor.domain.facts import DOCUMENT_TYPES, HouseholdMember
-from corredor.domain.policy import Policy
-from corredor.domain.rules import Decision, Outcome, evaluate
 from corredor.domain.vetting import VettingOutcome, VettingSubject
 from corredor.domain.workflow import Action, CaseKind, CaseState, GuardContext, is_terminal
 from corredor.kernel import audit
@@ -38,6 +36,9 @@ from corredor.kernel.audit_tags import AuditTag
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Permission, Role
 from corredor.kernel.errors import Conflict, InvalidInput, NotFound
+from corredor.screening.domain.facts import DOCUMENT_TYPES, HouseholdMember
+from corredor.screening.domain.policy import Policy
+from corredor.screening.domain.rules import Decision, Outcome, evaluate
 from corredor.services.platform import (
     Platform,
     active_disclosures,

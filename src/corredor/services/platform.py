@@ -22,7 +22,6 @@ from corredor.adapters.db.models import (
 )
 from corredor.adapters.vetting.watchlist import WatchlistScreening
 from corredor.config import Settings
-from corredor.domain.catalogue import Catalogue
 from corredor.domain.vetting import Screening
 from corredor.domain.workflow import (
     Action,
@@ -42,7 +41,8 @@ from corredor.kernel.crypto import FieldCipher, LookupHasher
 from corredor.kernel.database import Database
 from corredor.kernel.domain.permissions import Permission, Role
 from corredor.kernel.errors import Conflict, NotFound
-from corredor.policy_files import load_catalogue
+from corredor.screening.domain.catalogue import Catalogue
+from corredor.screening.use_cases.policies import read_catalogue
 from corredor.services.reference import Reference, load_reference
 from corredor.services.schemas import (
     CaseOut,
@@ -92,7 +92,7 @@ class Platform:
             cipher=FieldCipher(settings.key_bytes(), settings.active_key_id),
             lookup=LookupHasher(settings.lookup_key),
             tokens=Tokens(settings.token_secret, settings.token_minutes),
-            catalogue=load_catalogue(),
+            catalogue=read_catalogue(),
             screening=screening or WatchlistScreening.from_file(settings.watchlist_path),
             reference=load_reference(),
         )

@@ -14,15 +14,15 @@ from sqlalchemy.orm import Session
 from corredor.adapters.db.models import Case, CaseEvent
 from corredor.adapters.db.models import Decision as DecisionRow
 from corredor.domain.cases import CORRIDOR_POLICY, citation, is_eligible
-from corredor.domain.facts import Profile
-from corredor.domain.policy import Authority, Policy
-from corredor.domain.rules import evaluate
 from corredor.domain.workflow import INITIAL_STATE, Action, CaseKind, GuardContext
 from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Permission, Role
 from corredor.kernel.errors import Forbidden, InvalidInput
+from corredor.screening.domain.facts import Profile
+from corredor.screening.domain.policy import Authority, Policy
+from corredor.screening.domain.rules import evaluate
 from corredor.services.platform import (
     Platform,
     actor,

@@ -12,26 +12,13 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from corredor.domain.cases import TravelMode
 from corredor.domain.disclosure import DisclosableField, Purpose
-from corredor.domain.facts import RELATIONS, Profile, check_country
-from corredor.kernel.domain.permissions import Agency, Role
+from corredor.screening.domain.facts import RELATIONS, Profile, check_country
 
 Text = Field(min_length=1, max_length=200)
 
 
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
-
-
-class LoginIn(_In):
-    username: str = Field(min_length=1, max_length=80)
-    password: str = Field(min_length=1, max_length=200)
-
-
-class UserIn(_In):
-    username: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]{2,79}$")
-    password: str = Field(min_length=10, max_length=200)
-    role: Role
-    agency: Agency | None = None
 
 
 class PersonIn(_In):
@@ -120,20 +107,6 @@ class ReferralDecisionIn(_In):
 
 
 # ---- outputs ----
-
-
-class TokenOut(BaseModel):
-    access_token: str
-    token_type: Literal["bearer"] = "bearer"
-    expires_at: datetime
-    role: Role
-
-
-class UserOut(BaseModel):
-    id: str
-    username: str
-    role: Role
-    agency: Agency | None
 
 
 class PersonOut(BaseModel):
@@ -236,22 +209,3 @@ class VettingOut(BaseModel):
     source: str
     matches: int
     state: str
-
-
-class AuditEntryOut(BaseModel):
-    seq: int
-    at: datetime
-    actor_id: str | None
-    actor_role: str | None
-    on_behalf_of: str | None
-    action: str
-    case_id: str | None
-    detail: dict[str, Any]
-    hash: str
-
-
-class VerificationOut(BaseModel):
-    ok: bool
-    checked: int
-    first_bad_seq: int | None
-    problem: str | None

@@ -14,8 +14,8 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from corredor.domain.catalogue import Catalogue
-from corredor.domain.policy import Cap, Policy
+from corredor.screening.domain.catalogue import Catalogue
+from corredor.screening.domain.policy import Cap, Policy
 from corredor.simulator.behaviour import Choice
 from corredor.simulator.network import Network
 from corredor.simulator.population import Groups, eligibility_groups

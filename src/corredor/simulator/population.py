@@ -14,9 +14,9 @@ from datetime import date, timedelta
 import numpy as np
 import polars as pl
 
-from corredor.bulk.vectorized import screen_frame
-from corredor.domain.catalogue import Catalogue
-from corredor.domain.rules import Outcome
+from corredor.screening.bulk.vectorized import screen_frame
+from corredor.screening.domain.catalogue import Catalogue
+from corredor.screening.domain.rules import Outcome
 from corredor.simulator.scenario import Scenario
 
 # Nationality mix of the Darién crossings (seed 002: "mostly Venezuelans, Ecuadorians and

@@ -32,7 +32,7 @@ from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import morris as morris_sample  # type: ignore[import-untyped]
 from SALib.sample import sobol as sobol_sample
 
-from corredor.domain.catalogue import Catalogue
+from corredor.screening.domain.catalogue import Catalogue
 from corredor.simulator.count_engine import run_count
 from corredor.simulator.model import compile_scenario
 from corredor.simulator.network import Network

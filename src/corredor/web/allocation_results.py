@@ -19,9 +19,9 @@ from corredor.kernel.errors import NotFound
 from corredor.services import allocation_views
 from corredor.services.allocation_published import PublishedRun, published_runs
 from corredor.services.allocation_schemas import RunResultsOut
+from corredor.web.i18n import N_
 from corredor.web.labels import named
 from corredor.web.page import Page, WebSettings
-from corredor.web.screener import N_
 
 MAX_ID_LENGTH: Final = 36
 

@@ -24,18 +24,19 @@ from fastapi.responses import Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from corredor.api.security import platform_of
-from corredor.domain.facts import FACTS
-from corredor.domain.predicates import facts_used
 from corredor.kernel.auth import Principal
 from corredor.kernel.crypto import DecryptionError
 from corredor.kernel.errors import InvalidInput
+from corredor.screening.domain.facts import FACTS
+from corredor.screening.domain.predicates import facts_used
+from corredor.screening.pages.questions import ERRORS, parse_answer
 from corredor.services import allocation
 from corredor.services.allocation_schemas import WindowOut
 from corredor.services.platform import Platform, now
 from corredor.web.forms import text
+from corredor.web.i18n import N_
 from corredor.web.page import Page, WebSettings
 from corredor.web.places import country_names
-from corredor.web.screener import ERRORS, N_, parse_answer
 
 COOKIE: Final = "corredor_appointment"
 MAX_AGE: Final = 2 * 3600

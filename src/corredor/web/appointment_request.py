@@ -18,11 +18,12 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from corredor.api.security import platform_of
-from corredor.domain.facts import RELATIONS, Profile
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Permission
 from corredor.kernel.errors import Conflict, InvalidInput, NotFound
 from corredor.kernel.idempotency import HEADER
+from corredor.screening.domain.facts import RELATIONS, Profile
+from corredor.screening.pages.questions import ROWS, VOCABULARY, describe_answer
 from corredor.services import allocation
 from corredor.services.allocation_schemas import RequestIn, WindowOut
 from corredor.services.platform import Platform
@@ -46,7 +47,6 @@ from corredor.web.appointment_answers import (
 from corredor.web.appointment_views import WindowView, window_view
 from corredor.web.forms import KEY_FIELD, submit_once
 from corredor.web.page import Page, WebSettings, checked_form
-from corredor.web.screener import ROWS, VOCABULARY, describe_answer
 from corredor.web.session import page_requires, signed_in_page
 
 START: Final = "/appointments/new"

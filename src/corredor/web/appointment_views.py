@@ -21,9 +21,9 @@ from corredor.services.allocation_schemas import (
     WindowOut,
 )
 from corredor.web.allocation_results import TIERS, site_names
+from corredor.web.i18n import N_
 from corredor.web.labels import named
 from corredor.web.page import Page
-from corredor.web.screener import N_
 
 # What each request status means to the person, in a few words.
 STATUSES: Final[dict[str, str]] = {

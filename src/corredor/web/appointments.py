@@ -40,10 +40,10 @@ from corredor.web.appointment_views import (
     window_view,
 )
 from corredor.web.forms import submit_once, text
+from corredor.web.i18n import N_
 from corredor.web.labels import named
 from corredor.web.nav import NavEntry, add_entry
 from corredor.web.page import Page, WebSettings, checked_form
-from corredor.web.screener import N_
 from corredor.web.session import page_requires, signed_in_page
 
 P = Permission

@@ -10,6 +10,7 @@ least). A page gets both, merged; a staff message missing in a language shows it
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -52,6 +53,18 @@ LANGUAGE_CODES: Final = tuple(language.code for language in LANGUAGES)
 PUBLIC_DOMAIN: Final = "messages"
 STAFF_DOMAIN: Final = "staff"
 STAFF_LANGUAGES: Final = ("es", "en")  # the staff catalog must be complete in these
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction; it is translated where it is shown."""
+    return message
+
+
+def pick(labels: Mapping[str, str] | None, lang: str) -> str | None:
+    """The text in the language, else English (policy files are checked to carry all five)."""
+    if not labels:
+        return None
+    return labels.get(lang) or labels.get("en")
 
 
 def catalog_path(code: str, domain: str = PUBLIC_DOMAIN) -> Path:

@@ -10,7 +10,7 @@ from typing import Final
 
 from babel.support import NullTranslations
 
-from corredor.web.screener import N_
+from corredor.web.i18n import N_
 
 STATES: Final[dict[str, str]] = {
     "registered": N_("Registered at the border"),

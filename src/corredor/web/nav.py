@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Permission, Role, may
-from corredor.web.screener import N_
+from corredor.web.i18n import N_
 
 
 @dataclass(frozen=True)

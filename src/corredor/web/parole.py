@@ -23,8 +23,8 @@ from corredor.kernel.errors import InvalidInput, NotFound
 from corredor.services import corridor
 from corredor.services.schemas import CaseStatusOut, ParoleApplicationIn
 from corredor.web.forms import submit_once, text
+from corredor.web.i18n import N_
 from corredor.web.page import Page, WebSettings, checked_form
-from corredor.web.screener import N_
 from corredor.web.session import page_requires, signed_in_page
 
 COOKIE: Final = "corredor_parole"

@@ -5,7 +5,7 @@ the project's own catalog where it does not: CLDR has no Kreyòl names (its `ht`
 inherits French, and Babel 2.19 dropped even that), so `place_names/countries-ht.yaml` is Kreyòl's
 source whatever Babel is installed. Mexican state names are the project's (`regions-mx.yaml`):
 CLDR has no subdivision names. The list of countries offered is ISO 3166-1 (the assigned codes
-in `corredor.domain.facts`), not whatever territories a CLDR release happens to carry.
+in `corredor.screening.domain.facts`), not whatever territories a CLDR release happens to carry.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Final
 import yaml
 from babel import Locale
 
-from corredor.domain.facts import ISO_COUNTRIES
+from corredor.screening.domain.facts import ISO_COUNTRIES
 
 PLACES: Final = resources.files("corredor.web") / "place_names"
 # Languages whose country names the project owns, first; CLDR fills in only what they lack.

@@ -19,17 +19,6 @@ class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
 
 
-class User(Base):
-    __tablename__ = "users"
-
-    id: Mapped[str] = mapped_column(ID, primary_key=True)
-    username: Mapped[str] = mapped_column(String(80), unique=True)
-    password_hash: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(32))
-    agency: Mapped[str | None] = mapped_column(String(32))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
 class Case(Base):
     __tablename__ = "cases"
 
@@ -194,5 +183,6 @@ class IdempotencyRecord(Base):
 
 
 # Tables of other areas, imported here so Alembic's metadata (Base.metadata) includes them.
+from corredor.accounts import tables as account_tables  # noqa: E402, F401
 from corredor.adapters.db import allocation_models  # noqa: E402, F401
 from corredor.documents import tables as document_tables  # noqa: E402, F401

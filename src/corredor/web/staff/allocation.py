@@ -26,9 +26,9 @@ from corredor.kernel.domain.permissions import Permission
 from corredor.kernel.errors import Conflict, Forbidden, InvalidInput
 from corredor.services import allocation, allocation_staff
 from corredor.web.forms import submit_once
+from corredor.web.i18n import N_
 from corredor.web.nav import NavEntry, add_entry
 from corredor.web.page import Page, WebSettings, checked_form
-from corredor.web.screener import N_
 from corredor.web.session import staff_page, who_may
 from corredor.web.staff.allocation_common import (
     cohorts,

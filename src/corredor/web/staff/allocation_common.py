@@ -13,9 +13,8 @@ from corredor.kernel.errors import NotFound
 from corredor.services.allocation_schemas import MAX_DAYS
 from corredor.services.allocation_store import site_agency
 from corredor.services.platform import Platform
+from corredor.web.i18n import N_, pick
 from corredor.web.page import Page
-from corredor.web.results import pick
-from corredor.web.screener import N_
 from corredor.web.staff.allocation_forms import ERRORS
 
 MAX_ID_LENGTH: Final = 36

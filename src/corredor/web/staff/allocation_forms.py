@@ -17,8 +17,7 @@ from pydantic import ValidationError
 
 from corredor.services.allocation_schemas import MAX_DAYS, CapacityIn, WindowIn
 from corredor.web.forms import choices, day_of, text
-from corredor.web.i18n import DISPLAY_ZONE
-from corredor.web.screener import N_
+from corredor.web.i18n import DISPLAY_ZONE, N_
 
 MAX_SEATS: Final = 100_000
 WHOLE: Final = re.compile(r"^(\d+|\d{1,3}([.,\u00a0 ]\d{3})+)$")

@@ -19,8 +19,8 @@ from corredor.services import allocation, allocation_run, allocation_staff
 from corredor.services.allocation_schemas import RunIn, WindowOut
 from corredor.web.allocation_results import site_names
 from corredor.web.forms import submit_once, text
+from corredor.web.i18n import N_
 from corredor.web.page import Page, WebSettings, checked_form
-from corredor.web.screener import N_
 from corredor.web.session import staff_page, who_may
 from corredor.web.staff.allocation_common import (
     known_sites,

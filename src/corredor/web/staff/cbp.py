@@ -20,12 +20,13 @@ from corredor.domain.workflow import CaseState
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Permission, may
 from corredor.kernel.errors import Forbidden, InvalidInput
+from corredor.screening.pages.questions import VOCABULARY
 from corredor.services import corridor, sharing
 from corredor.services.schemas import AdmissionIn, DisclosedDataOut, ParoleDecisionIn
 from corredor.web import labels
 from corredor.web.forms import submit_once, text
+from corredor.web.i18n import N_
 from corredor.web.page import Page, WebSettings, checked_form
-from corredor.web.screener import N_, VOCABULARY
 from corredor.web.session import staff_page, who_may
 
 P = Permission

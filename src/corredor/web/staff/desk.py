@@ -18,19 +18,19 @@ from pydantic import ValidationError
 from corredor.api.security import platform_of
 from corredor.domain.cases import TVRH_POLICY, grounds
 from corredor.domain.disclosure import DisclosableField
-from corredor.domain.facts import DOCUMENT_TYPES, RELATIONS
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Permission
 from corredor.kernel.errors import InvalidInput
+from corredor.screening.domain.facts import DOCUMENT_TYPES, RELATIONS
+from corredor.screening.pages.questions import VOCABULARY
 from corredor.services import activity, corridor, sharing
 from corredor.services.schemas import DisclosureIn, HouseholdIn, MemberIn, PersonIn
 from corredor.web import labels
 from corredor.web.cases import CBP_FIELDS, clause_labels
 from corredor.web.forms import KEY_FIELD, choices, day_of, submit_once, text
+from corredor.web.i18n import N_, pick
 from corredor.web.page import CSRF_FIELD, Page, WebSettings, checked_form
 from corredor.web.places import country_names
-from corredor.web.results import pick
-from corredor.web.screener import N_, VOCABULARY
 from corredor.web.session import error_page, staff_page, who_may
 
 P = Permission

@@ -5,63 +5,21 @@ Every problem names the file and the field, and says what was expected.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
 import yaml
 from pydantic import ValidationError
 
-from corredor.domain.catalogue import Catalogue, CatalogueError
-from corredor.domain.policy import Policy, missing_sources
 from corredor.kernel.resources import shipped
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return (
-            f"{self.file}: {self.field}: {self.message}"
-            if self.field
-            else f"{self.file}: {self.message}"
-        )
-
-
-class PolicyFileError(ValueError):
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(problem) for problem in problems))
+from corredor.screening.domain.catalogue import Catalogue, CatalogueError
+from corredor.screening.domain.policy import Policy, missing_sources
+from corredor.screening.domain.problems import PolicyFileError, Problem, problems_of
 
 
 def default_policy_dir() -> Path:
     """The policies Corredor ships with (the checkout's policies/, or the installed copy)."""
     return shipped("policies")
-
-
-def field_path(location: tuple[int | str, ...]) -> str:
-    """Pydantic's error location as a dotted path, without its union tags."""
-    shown: list[str] = []
-    for index, part in enumerate(location):
-        following = location[index + 1] if index + 1 < len(location) else None
-        # predicate unions add a tag ("clause", or "all" before the field "all"): drop it
-        if part == "clause" or (part in ("all", "any", "not") and following == part):
-            continue
-        if isinstance(part, int):
-            shown.append(f"[{part}]")
-        else:
-            shown.append(str(part))
-    return ".".join(shown).replace(".[", "[")
-
-
-def problems_of(error: ValidationError, file: str) -> list[Problem]:
-    return [
-        Problem(file=file, field=field_path(tuple(detail["loc"])), message=detail["msg"])
-        for detail in error.errors()
-    ]
 
 
 SAFE_LOADER: Final = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -7,31 +7,25 @@ CSV cells hold text: booleans as true/false, dates as YYYY-MM-DD, and the list a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import polars as pl
 
-from corredor.bulk.vectorized import FRAME_SCHEMA
-from corredor.domain.facts import DOCUMENT_TYPES, FACTS, ISO_COUNTRIES, RELATIONS, FactKind
+from corredor.screening.bulk.vectorized import FRAME_SCHEMA
+from corredor.screening.domain.facts import (
+    DOCUMENT_TYPES,
+    FACTS,
+    ISO_COUNTRIES,
+    RELATIONS,
+    FactKind,
+)
+from corredor.screening.domain.problems import TableError
 
 PASS_THROUGH = ("id",)
 _TRUE = ("true", "yes", "1")
 _FALSE = ("false", "no", "0")
 _PATTERNS = {FactKind.COUNTRY: r"^[A-Z]{2}$", FactKind.REGION: r"^[A-Z]{2}-[A-Z0-9]{1,3}$"}
-
-
-@dataclass
-class TableError(ValueError):
-    file: str
-    column: str
-    message: str
-    row: int | None = None  # 1-based data row
-
-    def __str__(self) -> str:
-        where = f", row {self.row}" if self.row is not None else ""
-        return f"{self.file}: column {self.column!r}{where}: {self.message}"
 
 
 def read_profiles(path: Path) -> pl.DataFrame:

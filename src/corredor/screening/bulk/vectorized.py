@@ -17,10 +17,17 @@ from typing import Any
 
 import polars as pl
 
-from corredor.domain.catalogue import Catalogue
-from corredor.domain.facts import FACTS, FactKind, Profile
-from corredor.domain.predicates import AllOf, AnyOf, Clause, EntryMatch, MemberMatch, Predicate
-from corredor.domain.rules import Outcome, years_before
+from corredor.screening.domain.catalogue import Catalogue
+from corredor.screening.domain.facts import FACTS, FactKind, Profile
+from corredor.screening.domain.predicates import (
+    AllOf,
+    AnyOf,
+    Clause,
+    EntryMatch,
+    MemberMatch,
+    Predicate,
+)
+from corredor.screening.domain.rules import Outcome, years_before
 
 OUTCOME = pl.Enum([outcome.value for outcome in Outcome])
 

@@ -14,8 +14,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from corredor.domain.policy import Policy
-from corredor.domain.predicates import Clause, Labels, Predicate, children
+from corredor.screening.domain.policy import Policy
+from corredor.screening.domain.predicates import Clause, Labels, Predicate, children
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from pydantic import (
     model_validator,
 )
 
-from corredor.domain.facts import FACTS, RELATIONS, FactKind, check_country
+from corredor.screening.domain.facts import FACTS, RELATIONS, FactKind, check_country
 
 Labels = dict[str, str]  # language code -> plain-language text
 

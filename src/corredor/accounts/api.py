@@ -6,13 +6,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
+from corredor.accounts import use_cases
+from corredor.accounts.schemas import LoginIn, TokenOut, UserIn, UserOut
 from corredor.api.security import PUBLIC, SIGNED_IN, platform_of, requires
-from corredor.api.submit import IdempotencyKey, submit
+from corredor.api.submit import IdempotencyKey
 from corredor.kernel.auth import Principal
+from corredor.kernel.commands import run_command
 from corredor.kernel.domain.permissions import Permission, permissions_of
-from corredor.services import accounts
 from corredor.services.platform import Platform
-from corredor.services.schemas import LoginIn, TokenOut, UserIn, UserOut
 
 router = APIRouter(tags=["accounts"])
 PlatformDep = Annotated[Platform, Depends(platform_of)]
@@ -21,8 +22,7 @@ PlatformDep = Annotated[Platform, Depends(platform_of)]
 @router.post("/auth/token", response_model=TokenOut, dependencies=[Depends(PUBLIC)])
 def sign_in(body: LoginIn, platform: PlatformDep) -> TokenOut:
     """Exchange a username and password for a short-lived bearer token."""
-    with platform.db.transaction() as session:
-        return accounts.login(platform, session, body)
+    return use_cases.sign_in(platform, body)
 
 
 @router.get("/me")
@@ -40,8 +40,7 @@ def me(who: Annotated[Principal, Depends(SIGNED_IN)]) -> dict[str, object]:
 def list_users(
     who: Annotated[Principal, Depends(requires(Permission.USER_LIST))], platform: PlatformDep
 ) -> list[UserOut]:
-    with platform.db.transaction() as session:
-        return accounts.list_users(session, who)
+    return use_cases.list_users(platform, who)
 
 
 @router.post("/users", response_model=UserOut, status_code=201)
@@ -50,12 +49,5 @@ def create_user(
     key: IdempotencyKey,
     who: Annotated[Principal, Depends(requires(Permission.USER_CREATE))],
     platform: PlatformDep,
-) -> object:
-    return submit(
-        platform,
-        who,
-        key,
-        "user:create",
-        body.model_copy(update={"password": "***"}),  # never keep a password in the key store
-        lambda s: accounts.create_user(platform, s, who, body),
-    )
+) -> UserOut:
+    return run_command(platform, who, key, use_cases.create_user(who, body))

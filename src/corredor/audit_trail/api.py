@@ -7,11 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from corredor.api.security import platform_of, requires
+from corredor.audit_trail import use_cases
+from corredor.audit_trail.schemas import AuditEntryOut, VerificationOut
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Permission
-from corredor.services import accounts
 from corredor.services.platform import Platform
-from corredor.services.schemas import AuditEntryOut, VerificationOut
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 PlatformDep = Annotated[Platform, Depends(platform_of)]
@@ -24,13 +24,11 @@ def entries(
     after: Annotated[int, Query(ge=0, le=2**62)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[AuditEntryOut]:
-    with platform.db.transaction() as s:
-        return accounts.audit_entries(s, user, after, limit)
+    return use_cases.audit_entries(platform, user, after, limit)
 
 
 @router.get("/verification", response_model=VerificationOut)
 def verification(
     platform: PlatformDep, user: Annotated[Principal, Depends(requires(Permission.AUDIT_VERIFY))]
 ) -> VerificationOut:
-    with platform.db.transaction() as s:
-        return accounts.verify_audit(s, user)
+    return use_cases.verify_audit(platform, user)

@@ -9,19 +9,12 @@ from datetime import date
 
 from babel.support import NullTranslations
 
-from corredor.domain.catalogue import Catalogue
-from corredor.domain.facts import Profile
-from corredor.domain.policy import Policy, Status
-from corredor.domain.predicates import Labels
-from corredor.domain.rules import Decision, Outcome, Reason
-from corredor.offices import load_offices
-from corredor.web.i18n import Formatter
-
-
-def N_(message: str) -> str:
-    """Mark a string for extraction; it is translated where it is shown."""
-    return message
-
+from corredor.screening.domain.catalogue import Catalogue
+from corredor.screening.domain.facts import Profile
+from corredor.screening.domain.policy import Policy, Status
+from corredor.screening.domain.rules import Decision, Outcome, Reason
+from corredor.screening.use_cases.policies import offices
+from corredor.web.i18n import N_, Formatter, pick
 
 # What a child travelling alone reads first (msgids). Never a journey: help comes to the child.
 CHILD_TITLE = N_("You are under 18 and travelling alone: you have the right to be protected")
@@ -129,13 +122,6 @@ def group(views: list[PathwayView]) -> ResultGroups:
     )
 
 
-def pick(labels: Labels | None, lang: str) -> str | None:
-    """The text in the language, else English (policy files are checked to carry all five)."""
-    if not labels:
-        return None
-    return labels.get(lang) or labels.get("en")
-
-
 def _policy(catalogue: Catalogue, decision: Decision) -> Policy:
     versions = catalogue.versions(decision.pathway)
     return next((p for p in versions if p.version == decision.version), versions[-1])
@@ -178,7 +164,7 @@ def _reason(
 
 def _places(policy: Policy, shown: list[bool], lang: str, fmt: Formatter) -> list[PlaceView]:
     """The offices of the steps shown, with what to bring, cost and the fraud to watch for."""
-    places = load_offices().places
+    places = offices().places
     kinds = dict.fromkeys(
         step.where
         for step, visible in zip(policy.next_steps, shown, strict=True)

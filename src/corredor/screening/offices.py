@@ -12,9 +12,10 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
-from corredor.domain.predicates import Labels
+from corredor.kernel.resources import shipped
+from corredor.screening.domain.predicates import Labels
 
-OFFICES_FILE = Path(__file__).resolve().parents[2] / "data" / "offices.yaml"
+OFFICES_FILE = shipped("data") / "offices.yaml"
 
 
 class _Strict(BaseModel):

@@ -12,8 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from corredor.domain.facts import check_country
-from corredor.domain.predicates import AllOf, AnyOf, Clause, Labels, Predicate, children
+from corredor.screening.domain.facts import check_country
+from corredor.screening.domain.predicates import AllOf, AnyOf, Clause, Labels, Predicate, children
 
 REQUIRED_LANGUAGES = ("en", "es")
 

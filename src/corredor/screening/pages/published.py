@@ -12,11 +12,11 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
-from corredor.domain.catalogue import Catalogue
-from corredor.domain.policy import Policy, Status
-from corredor.domain.policy_diff import clause_rows, history
+from corredor.screening.domain.catalogue import Catalogue
+from corredor.screening.domain.policy import Policy, Status
+from corredor.screening.domain.policy_diff import clause_rows, history
+from corredor.web.i18n import pick
 from corredor.web.page import Page, WebSettings
-from corredor.web.results import pick
 
 
 def _state(policy_versions: list[Policy], today: date, page: Page) -> str:

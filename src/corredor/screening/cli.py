@@ -17,9 +17,9 @@ from corredor.kernel.resources import shipped
 # The rule engine, pydantic and Polars load inside the commands that use them, so `corredor
 # --help` and every other command start without paying for them.
 if TYPE_CHECKING:
-    from corredor.domain.catalogue import Catalogue
-    from corredor.domain.facts import Profile
-    from corredor.domain.rules import Decision
+    from corredor.screening.domain.catalogue import Catalogue
+    from corredor.screening.domain.facts import Profile
+    from corredor.screening.domain.rules import Decision
 
 console = Console()
 errors = Console(stderr=True, soft_wrap=True)  # error lines stay whole, for grep and logs
@@ -41,10 +41,11 @@ def _fail(message: str) -> typer.Exit:
 
 
 def _catalogue(directory: Path | None) -> Catalogue:
-    from corredor.policy_files import PolicyFileError, load_catalogue
+    from corredor.screening.domain.problems import PolicyFileError
+    from corredor.screening.use_cases.policies import read_catalogue
 
     try:
-        return load_catalogue(directory)
+        return read_catalogue(directory)
     except PolicyFileError as error:
         for problem in error.problems:
             errors.print(f"[bold red]error:[/] {problem}", highlight=False)
@@ -64,8 +65,8 @@ def read_profile(path: Path) -> Profile:
     """One profile from a JSON file; every problem names the file and the field."""
     from pydantic import ValidationError
 
-    from corredor.domain.facts import Profile
-    from corredor.policy_files import field_path
+    from corredor.screening.domain.facts import Profile
+    from corredor.screening.domain.problems import field_path
 
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -88,7 +89,7 @@ def read_profile(path: Path) -> Profile:
 
 def _screen(catalogue: Catalogue, person: Profile, day: date, path: Path) -> list[Decision]:
     """Screen one person; a date after the screening date is refused, naming the field."""
-    from corredor.domain.facts import FactError
+    from corredor.screening.domain.facts import FactError
 
     try:
         return catalogue.screen(person, day)
@@ -158,42 +159,36 @@ def screen_bulk(
     batch_rows: Annotated[int, typer.Option(min=1000, help="Rows per batch.")] = 250_000,
 ) -> None:
     """Screen a table of profiles against every pathway (one outcome column per pathway)."""
-    import polars as pl
     from rich.progress import Progress
 
-    from corredor.bulk.tables import PASS_THROUGH, TableError, check_dates, read_profiles
-    from corredor.bulk.vectorized import screen_frame
-    from corredor.domain.rules import Outcome
+    from corredor.screening.domain.problems import TableError
+    from corredor.screening.domain.rules import Outcome
+    from corredor.screening.use_cases.tables import read_profile_table, screen_table
 
     catalogue = _catalogue(policies)
     day = _as_of(as_of)
     if target.suffix.lower() != ".parquet":
         raise _fail(f"{target}: expected a .parquet output file")
     try:
-        frame = read_profiles(source)
-        check_dates(frame, day, source.name)
+        table = read_profile_table(source, day)
     except TableError as error:
         raise _fail(str(error)) from None
-    keep = [name for name in PASS_THROUGH if name in frame.columns]
-    parts = []
     with Progress(console=errors, transient=True) as progress:
-        task = progress.add_task("Screening", total=frame.height)
-        for start in range(0, frame.height, batch_rows):
-            batch = frame.slice(start, batch_rows)
-            parts.append(screen_frame(catalogue, batch, day, keep=keep))
-            progress.advance(task, batch.height)
-    result = pl.concat(parts) if parts else screen_frame(catalogue, frame, day, keep=keep)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    result.write_parquet(target)
-    counts = Table(title=f"{frame.height:,} profiles as of {day.isoformat()} -> {target}")
+        task = progress.add_task("Screening", total=table.rows)
+        screened = screen_table(
+            catalogue,
+            table,
+            target=target,
+            as_of=day,
+            batch_rows=batch_rows,
+            advance=lambda rows: progress.advance(task, rows),
+        )
+    counts = Table(title=f"{screened.rows:,} profiles as of {day.isoformat()} -> {target}")
     counts.add_column("Pathway")
     for outcome in Outcome:
         counts.add_column(outcome.value, justify="right")
-    for pathway in catalogue.pathway_ids():
-        column = result.get_column(pathway)
-        counts.add_row(
-            pathway, *(f"{int((column == outcome.value).sum()):,}" for outcome in Outcome)
-        )
+    for pathway, outcomes in screened.counts.items():
+        counts.add_row(pathway, *(f"{outcomes[outcome.value]:,}" for outcome in Outcome))
     console.print(counts)
 
 
@@ -207,31 +202,31 @@ def screen_demo(as_of: AsOf = None) -> None:
 
 def check(policies: PolicyDir = None) -> None:
     """Validate every policy file; exit non-zero naming the file and field on error."""
-    from corredor.policy_files import policy_paths, unsourced
+    from corredor.screening.domain.problems import PolicyFileError
+    from corredor.screening.use_cases.policies import check_policies
 
-    catalogue = _catalogue(policies)
-    problems = unsourced(catalogue)
-    if problems:
-        for problem in problems:
+    try:
+        files = check_policies(policies)
+    except PolicyFileError as error:
+        for problem in error.problems:
             errors.print(f"[bold red]error:[/] {problem}", highlight=False)
-        raise typer.Exit(code=2)
+        raise typer.Exit(code=2) from None
     table = Table(title="Policy files")
     for column in ("Pathway", "Version", "In force", "Authority", "File"):
         table.add_column(column)
-    root = policies or shipped("policies")
-    files = {(p.parent.name, p.stem): p.relative_to(root) for p in policy_paths(root)}
-    for policy in catalogue.all_policies():
+    for entry in files:
+        policy = entry.policy
         until = policy.effective_until.isoformat() if policy.effective_until else "open"
         table.add_row(
             policy.id,
             policy.version,
             f"{policy.effective_from.isoformat()} – {until}",
             ", ".join(policy.authority),
-            str(files[(policy.id, policy.version)]),
+            str(entry.file),
         )
     console.print(table)
     console.print(
-        f"[green]{len(catalogue.all_policies())} policy files are valid; every date, cut-off "
+        f"[green]{len(files)} policy files are valid; every date, cut-off "
         "and nationality list cites its source.[/]"
     )
 

@@ -10,8 +10,8 @@ from fastapi.responses import HTMLResponse, Response
 from corredor.api.security import platform_of
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Permission
+from corredor.web.i18n import pick
 from corredor.web.page import WebSettings
-from corredor.web.results import pick
 from corredor.web.session import page_requires, staff_page
 
 

@@ -8,11 +8,11 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
+from corredor.accounts import use_cases
+from corredor.accounts.schemas import LoginIn
 from corredor.api.security import PUBLIC, platform_of
 from corredor.kernel.auth import Principal
 from corredor.kernel.errors import Unauthenticated
-from corredor.services import accounts
-from corredor.services.schemas import LoginIn
 from corredor.web.forms import text
 from corredor.web.page import SESSION_COOKIE, Page, WebSettings, checked_form
 from corredor.web.session import PAGE_SIGNED_IN, safe_next, signed_in_page
@@ -42,8 +42,7 @@ def add_account_pages(router: APIRouter, settings: WebSettings) -> None:
         platform = platform_of(request)
         try:
             body = LoginIn(username=values["username"], password=text(form, "password"))
-            with platform.db.transaction() as session:
-                token = accounts.login(platform, session, body)
+            token = use_cases.sign_in(platform, body)
         except (Unauthenticated, ValidationError):
             errors["username"] = _("The username or the password is not right")
             return _render_sign_in(page, values, errors, status_code=400)

@@ -7,9 +7,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from corredor.domain.facts import Profile
-from corredor.domain.policy import Policy
-from corredor.domain.rules import Decision, Outcome, Reason, evaluate
+from corredor.screening.domain.facts import Profile
+from corredor.screening.domain.policy import Policy
+from corredor.screening.domain.rules import Decision, Outcome, Reason, evaluate
 
 
 class CatalogueError(ValueError):

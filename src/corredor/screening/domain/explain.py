@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 if TYPE_CHECKING:
-    from corredor.domain.rules import ClauseResult
+    from corredor.screening.domain.rules import ClauseResult
 
 
 def _words(values: Iterable[Any]) -> str:

@@ -2,8 +2,8 @@
 
 Logic is three-valued (Kleene): a clause whose fact is unknown is unknown; ``all`` is false as
 soon as one part is false, ``any`` is true as soon as one part is true, otherwise unknown wins.
-The vectorized twin (corredor.bulk.vectorized) computes the same values over a table; property
-tests hold the two together.
+The vectorized twin (corredor.screening.bulk.vectorized) computes the same values over a table;
+property tests hold the two together.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from corredor.domain.explain import describe_actual, describe_requirement
-from corredor.domain.facts import FACTS, FactKind, HouseholdMember, IrregularEntry
-from corredor.domain.policy import Policy
-from corredor.domain.predicates import (
+from corredor.screening.domain.explain import describe_actual, describe_requirement
+from corredor.screening.domain.facts import FACTS, FactKind, HouseholdMember, IrregularEntry
+from corredor.screening.domain.policy import Policy
+from corredor.screening.domain.predicates import (
     AllOf,
     AnyOf,
     Clause,

@@ -1,7 +1,7 @@
 """The screener's questions: one page per fact the policy engine still needs.
 
 This module turns a fact into the fields of its page and a submitted form back into the fact's
-value, with errors that name the field. It knows nothing of HTTP; `app.py` does the plumbing.
+value, with errors that name the field. It knows nothing of HTTP; `screener.py` does the plumbing.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from typing import Any, Final
 from babel.support import NullTranslations
 from pydantic import ValidationError
 
-from corredor.domain.catalogue import Catalogue
-from corredor.domain.facts import (
+from corredor.screening.domain.catalogue import Catalogue
+from corredor.screening.domain.facts import (
     DOCUMENT_TYPES,
     FACTS,
     ISO_COUNTRIES,
@@ -26,14 +26,9 @@ from corredor.domain.facts import (
     FactKind,
     Profile,
 )
-from corredor.domain.rules import years_before
+from corredor.screening.domain.rules import years_before
+from corredor.web.i18n import N_
 from corredor.web.places import region_names
-
-
-def N_(message: str) -> str:
-    """Mark a string for extraction; it is translated where it is shown."""
-    return message
-
 
 # Words of the fact vocabulary, as the pages show them (msgids; translated in the catalogs).
 VOCABULARY: Final[dict[str, str]] = {

@@ -1,0 +1,62 @@
+"""What the API and the pages do with accounts: sign in, list and create users. Each use case
+opens its own unit of work and returns typed output; creating a user is an idempotent command.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from corredor.accounts.schemas import LoginIn, TokenOut, UserIn, UserOut
+from corredor.accounts.tables import User
+from corredor.accounts.users import add_user, principal_of, user_out
+from corredor.kernel import audit
+from corredor.kernel.audit_tags import AuditTag
+from corredor.kernel.auth import DUMMY_HASH, Principal, password_matches
+from corredor.kernel.commands import Command
+from corredor.kernel.domain.permissions import Permission
+from corredor.kernel.errors import Unauthenticated
+from corredor.kernel.unit_of_work import unit_of_work
+from corredor.services.platform import Platform, actor
+
+
+def sign_in(p: Platform, body: LoginIn) -> TokenOut:
+    """A short-lived bearer token for a username and password; the sign-in is audited."""
+    with unit_of_work(p) as s:
+        user = s.execute(select(User).where(User.username == body.username)).scalar_one_or_none()
+        # the hash is checked even for an unknown name, so timing does not tell names apart
+        matches = password_matches(user.password_hash if user else DUMMY_HASH, body.password)
+        if not matches or not user:
+            raise Unauthenticated("unknown username or wrong password")
+        principal = principal_of(user)
+        token = p.tokens.issue(principal)
+        audit.append(s, actor(s, principal), AuditTag.SESSION_SIGN_IN)
+        return TokenOut(access_token=token.value, expires_at=token.expires_at, role=principal.role)
+
+
+def list_users(p: Platform, who: Principal) -> list[UserOut]:
+    who.require(Permission.USER_LIST)
+    with unit_of_work(p) as s:
+        return [user_out(u) for u in s.execute(select(User).order_by(User.username)).scalars()]
+
+
+def create_user(who: Principal, body: UserIn) -> Command[UserOut]:
+    """An administrator creates an account; the key store never keeps its password."""
+
+    def run(s: Session) -> UserOut:
+        who.require(Permission.USER_CREATE)
+        user = add_user(s, body)
+        audit.append(
+            s,
+            actor(s, who),
+            AuditTag.USER_CREATE,
+            detail={"user_id": user.id, "role": user.role, "agency": user.agency},
+        )
+        return user_out(user)
+
+    return Command(
+        operation="user:create",
+        payload=body.model_copy(update={"password": "***"}).model_dump(mode="json"),
+        output=UserOut,
+        run=run,
+    )
