@@ -50,6 +50,8 @@ PUBLIC_PAGES = {
     # the published criteria of every pathway (seed 000)
     "/policies",
     "/policies/{pathway}",
+    # operators' metrics: counts and timings, nothing personal (restricted at the proxy if wanted)
+    "/metrics",
 }
 
 
