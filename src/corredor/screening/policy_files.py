@@ -5,8 +5,10 @@ Every problem names the file and the field, and says what was expected.
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 import yaml
 from pydantic import ValidationError
@@ -23,19 +25,87 @@ def default_policy_dir() -> Path:
 
 
 SAFE_LOADER: Final = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+TIMESTAMP_TAG: Final = "tag:yaml.org,2002:timestamp"
+LOOKS_LIKE_A_DATE: Final = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+MAX_NESTING: Final = 64  # a real predicate is a few levels deep; 900 would exhaust the stack
 
 
-def load_policy(path: Path, root: Path | None = None) -> Policy:
-    shown = str(path.relative_to(root)) if root else str(path)
+class _DatesAsText(SAFE_LOADER):  # type: ignore[misc, valid-type]
+    """The same safe loader, reading dates as text: to find which date is not a date."""
+
+    yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, re.Pattern[str]]]]] = {
+        first: [(tag, pattern) for tag, pattern in resolvers if tag != TIMESTAMP_TAG]
+        for first, resolvers in SAFE_LOADER.yaml_implicit_resolvers.items()
+    }
+
+
+def _field(path: list[str | int]) -> str:
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in path)[1:]
+
+
+def _walk(data: Any) -> list[tuple[list[str | int], Any]]:
+    """Every value with the path to it, breadth first and without recursion."""
+    found: list[tuple[list[str | int], Any]] = []
+    queue: list[tuple[list[str | int], Any]] = [([], data)]
+    while queue:
+        path, value = queue.pop()
+        found.append((path, value))
+        if isinstance(value, dict):
+            queue.extend(([*path, str(key)], item) for key, item in value.items())
+        elif isinstance(value, list):
+            queue.extend(([*path, index], item) for index, item in enumerate(value))
+    return found
+
+
+def _impossible_dates(text: str, shown: str) -> list[Problem]:
+    """The fields whose value YAML reads as a date that does not exist (2011-02-30)."""
+    found = []
+    for path, value in _walk(yaml.load(text, Loader=_DatesAsText)):
+        if isinstance(value, str) and LOOKS_LIKE_A_DATE.fullmatch(value):
+            try:
+                date(*(int(part) for part in value.split("-")))
+            except ValueError as error:
+                found.append(Problem(shown, _field(path), f"{value} is not a date: {error}"))
+    return found or [Problem(shown, "", "a value YAML reads as a date is not a valid date")]
+
+
+def _too_deep(data: Any, shown: str) -> list[Problem]:
+    for path, _ in _walk(data):
+        if len(path) > MAX_NESTING:
+            where = _field(path[:6]) + " … " + _field(path[-2:])
+            return [Problem(shown, where, f"nested more than {MAX_NESTING} levels deep")]
+    return []
+
+
+def _read_yaml(path: Path, shown: str) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise PolicyFileError(
+            [Problem(shown, "", "not UTF-8 text: is it a policy file?")]
+        ) from None
+    except OSError as error:
+        raise PolicyFileError([Problem(shown, "", f"cannot be read: {error.strerror}")]) from None
     try:
         # libyaml's parser when the wheel carries it: the same safe loader, ten times faster
-        data: Any = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+        return yaml.load(text, Loader=SAFE_LOADER)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else ""
         raise PolicyFileError([Problem(shown, where, f"not valid YAML: {error}")]) from None
+    except ValueError:  # the timestamp constructor met a day that does not exist
+        raise PolicyFileError(_impossible_dates(text, shown)) from None
+    except RecursionError:
+        raise PolicyFileError([Problem(shown, "", "nested too deeply to read")]) from None
+
+
+def load_policy(path: Path, root: Path | None = None) -> Policy:
+    shown = str(path.relative_to(root)) if root else str(path)
+    data = _read_yaml(path, shown)
     if not isinstance(data, dict):
         raise PolicyFileError([Problem(shown, "", "expected a mapping of policy fields")])
+    if problems := _too_deep(data, shown):
+        raise PolicyFileError(problems)
     try:
         policy = Policy.model_validate(data)
     except ValidationError as error:
