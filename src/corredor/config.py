@@ -24,10 +24,16 @@ DATA_DIR: Final = shipped("data")
 DEV_ENCRYPTION_KEY: Final = base64.b64encode(b"corredor-dev-only-aes-key-32byte").decode()
 DEV_LOOKUP_KEY: Final = "corredor-dev-only-lookup-key"
 DEV_TOKEN_SECRET: Final = "corredor-dev-only-token-secret-change-me"
+DEV_AUDIT_KEY: Final = "corredor-dev-only-audit-mac-key"
+DEV_AUDIT_SIGNING_KEY: Final = base64.b64encode(b"corredor-dev-only-audit-ed25519!").decode()
 
 
 def default_database_url() -> str:
     return f"sqlite:///{Path.cwd() / 'var' / 'corredor.db'}"
+
+
+def default_checkpoint_dir() -> Path:
+    return Path.cwd() / "var" / "audit-checkpoints"
 
 
 class Settings(BaseSettings):
@@ -42,6 +48,23 @@ class Settings(BaseSettings):
     lookup_key: str = DEV_LOOKUP_KEY
     token_secret: str = DEV_TOKEN_SECRET
     token_minutes: int = Field(default=15, gt=0, le=24 * 60)
+    audit_key: str = Field(
+        default=DEV_AUDIT_KEY,
+        min_length=16,
+        description="CORREDOR_AUDIT_KEY: the audit chain's MAC key. Kept outside the database, "
+        "so whoever can write the database cannot forge a chain that verifies.",
+    )
+    audit_signing_key: str = Field(
+        default=DEV_AUDIT_SIGNING_KEY,
+        description="CORREDOR_AUDIT_SIGNING_KEY: base64 Ed25519 seed (32 bytes) that signs the "
+        "audit checkpoints; auditors check them with its public key.",
+    )
+    audit_checkpoint_dir: Path = Field(
+        default_factory=default_checkpoint_dir,
+        description="CORREDOR_AUDIT_CHECKPOINT_DIR: where signed checkpoints are appended, "
+        "outside the database (ship it to the auditor's own store).",
+    )
+    audit_checkpoint_minutes: int = Field(default=5, gt=0, le=24 * 60)
     watchlist_path: Path = DATA_DIR / "watchlist.csv"
     demo: bool = Field(default=False, description="demo data: the home page lists demo accounts")
     web_secret: str | None = Field(
@@ -77,6 +100,17 @@ class Settings(BaseSettings):
             raise ValueError(f"active_key_id {self.active_key_id!r} is not in encryption_keys")
         return self
 
+    @field_validator("audit_signing_key")
+    @classmethod
+    def _signing_key(cls, encoded: str) -> str:
+        try:
+            raw = base64.b64decode(encoded, validate=True)
+        except binascii.Error:
+            raise ValueError("audit_signing_key is not valid base64") from None
+        if len(raw) != 32:
+            raise ValueError(f"audit_signing_key must be 32 bytes (Ed25519 seed), got {len(raw)}")
+        return encoded
+
     def key_bytes(self) -> dict[str, bytes]:
         return {key_id: base64.b64decode(value) for key_id, value in self.encryption_keys.items()}
 
@@ -86,4 +120,6 @@ class Settings(BaseSettings):
             DEV_ENCRYPTION_KEY in self.encryption_keys.values()
             or self.lookup_key == DEV_LOOKUP_KEY
             or self.token_secret == DEV_TOKEN_SECRET
+            or self.audit_key == DEV_AUDIT_KEY
+            or self.audit_signing_key == DEV_AUDIT_SIGNING_KEY
         )

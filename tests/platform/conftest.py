@@ -8,10 +8,12 @@ runs never collide. If PostgreSQL is unreachable the tests fail: CI starts it (.
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,6 +33,7 @@ POSTGRES = os.environ.get(
     "CORREDOR_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 BACKENDS = ["sqlite", "postgresql"]
+CHECKPOINTS = Path(tempfile.gettempdir()) / f"corredor-test-checkpoints-{os.getpid()}"
 PASSWORD = "correct horse battery"
 AGENCY = {
     Role.INM_OFFICER: Agency.INM,
@@ -80,8 +83,14 @@ def database_url(request: pytest.FixtureRequest, databases: Databases) -> str:
     return databases.new(request.param)
 
 
+def checkpoint_dir(url: str) -> Path:
+    """Each test database keeps its audit checkpoints apart, as each deployment does."""
+    name = Path(make_url(url).database or "memory").stem
+    return CHECKPOINTS / name
+
+
 def build_platform(url: str) -> Platform:
-    return Platform.build(Settings(database_url=url))
+    return Platform.build(Settings(database_url=url, audit_checkpoint_dir=checkpoint_dir(url)))
 
 
 @dataclass

@@ -10,6 +10,7 @@ from corredor.api import errors, health, observability
 from corredor.api.input_guard import InputGuard
 from corredor.api.routers import allocation, cases, reference, referrals, sharing
 from corredor.audit_trail import api as audit
+from corredor.audit_trail.jobs import checkpoints_while_serving
 from corredor.config import Settings
 from corredor.documents import api as documents
 from corredor.services.platform import Platform
@@ -28,6 +29,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         description="The joint INM-CBP corridor: TVRH at the southern border, consented "
         "disclosure, parole in Mexico City, admission and work authorization; and referrals "
         "to every other lawful pathway. Every create or submit takes an Idempotency-Key.",
+        lifespan=checkpoints_while_serving,
     )
     app.state.platform = platform or Platform.build(settings or Settings())
     errors.install(app)

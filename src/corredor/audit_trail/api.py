@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query
 
 from corredor.api.security import platform_of, requires
 from corredor.audit_trail import use_cases
-from corredor.audit_trail.schemas import AuditEntryOut, VerificationOut
+from corredor.audit_trail.schemas import AuditEntryOut, CheckpointsOut, VerificationOut
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Permission
 from corredor.services.platform import Platform
@@ -32,3 +32,11 @@ def verification(
     platform: PlatformDep, user: Annotated[Principal, Depends(requires(Permission.AUDIT_VERIFY))]
 ) -> VerificationOut:
     return use_cases.verify_audit(platform, user)
+
+
+@router.get("/checkpoints", response_model=CheckpointsOut)
+def checkpoints(
+    platform: PlatformDep, user: Annotated[Principal, Depends(requires(Permission.AUDIT_VERIFY))]
+) -> CheckpointsOut:
+    """The signed checkpoints kept outside the database, and the key that checks them."""
+    return use_cases.checkpoints(platform, user)

@@ -21,7 +21,22 @@ class AuditEntryOut(BaseModel):
 
 
 class VerificationOut(BaseModel):
-    ok: bool
+    ok: bool  # the chain holds and every signed checkpoint agrees with it
     checked: int
     first_bad_seq: int | None
     problem: str | None
+    checkpoints: int  # signed checkpoints found outside the database
+    latest_checkpoint_seq: int | None
+    checkpoint_problems: list[str]
+
+
+class CheckpointOut(BaseModel):
+    seq: int
+    head: str
+    at: str
+    signature: str
+
+
+class CheckpointsOut(BaseModel):
+    public_key: str  # base64 Ed25519: check each signature over {"at","head","seq"} (sorted JSON)
+    checkpoints: list[CheckpointOut]

@@ -3,12 +3,23 @@ itself (appending, hashing, verifying) is the kernel's (`kernel/audit.py`)."""
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Protocol
+
 from sqlalchemy import select
 
 from corredor.adapters.db.models import AuditEntry
-from corredor.audit_trail.schemas import AuditEntryOut, VerificationOut
-from corredor.kernel import audit
+from corredor.audit_trail.schemas import (
+    AuditEntryOut,
+    CheckpointOut,
+    CheckpointsOut,
+    VerificationOut,
+)
+from corredor.config import Settings
+from corredor.kernel import audit, audit_checkpoints
 from corredor.kernel.auth import Principal
+from corredor.kernel.database import Database
 from corredor.kernel.domain.permissions import Permission
 from corredor.kernel.unit_of_work import HasDatabase, unit_of_work
 
@@ -36,14 +47,49 @@ def audit_entries(p: HasDatabase, who: Principal, after: int, limit: int) -> lis
         ]
 
 
-def verify_audit(p: HasDatabase, who: Principal) -> VerificationOut:
-    """Every entry's hash recomputed from its content and the one before."""
+def verify_audit(p: HasPlatformParts, who: Principal) -> VerificationOut:
+    """Every entry's MAC recomputed from its content and the one before, and the chain held
+    against every signed checkpoint outside the database."""
     who.require(Permission.AUDIT_VERIFY)
-    with unit_of_work(p) as s:
-        result = audit.verify(s)
+    return verify_log(p.db, p.settings)
+
+
+def verify_log(database: Database, settings: Settings) -> VerificationOut:
+    """The same check for the operator's command line, which has no signed-in user."""
+    with unit_of_work(_Holding(database)) as s:
+        chain = audit.verify(s)
+    report = audit_checkpoints.check(database, settings)
     return VerificationOut(
-        ok=result.ok,
-        checked=result.checked,
-        first_bad_seq=result.first_bad_seq,
-        problem=result.problem,
+        ok=chain.ok and report.ok,
+        checked=chain.checked,
+        first_bad_seq=chain.first_bad_seq,
+        problem=chain.problem,
+        checkpoints=report.checkpoints,
+        latest_checkpoint_seq=report.latest.seq if report.latest else None,
+        checkpoint_problems=report.problems,
     )
+
+
+def checkpoints(p: HasPlatformParts, who: Principal) -> CheckpointsOut:
+    """Every signed checkpoint, with the public key that checks them."""
+    who.require(Permission.AUDIT_VERIFY)
+    found, _ = audit_checkpoints.read(p.settings.audit_checkpoint_dir)
+    return CheckpointsOut(
+        public_key=audit_checkpoints.public_key(p.settings),
+        checkpoints=[CheckpointOut(**asdict(checkpoint)) for checkpoint in found],
+    )
+
+
+def take_checkpoint(database: Database, settings: Settings, now: datetime) -> CheckpointOut:
+    """Sign the chain's head now (the server does it every few minutes; cron may too)."""
+    return CheckpointOut(**asdict(audit_checkpoints.take(database, settings, now)))
+
+
+@dataclass(frozen=True)
+class _Holding:
+    db: Database
+
+
+class HasPlatformParts(HasDatabase, Protocol):
+    @property
+    def settings(self) -> Settings: ...

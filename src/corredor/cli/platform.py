@@ -170,23 +170,61 @@ def db_restore(
 
 @audit_app.command("verify")
 def audit_verify() -> None:
-    """Check the audit log's hash chain; name the first entry that was altered."""
+    """Check the audit log's MAC chain and hold it against the signed checkpoints kept outside
+    the database; name the first entry altered, or the entries removed."""
+    from corredor.audit_trail.use_cases import verify_log
     from corredor.config import Settings
-    from corredor.kernel import audit
     from corredor.kernel.database import Database
 
-    database = Database(Settings().database_url)
-    with database.transaction() as session:
-        result = audit.verify(session)
-    database.dispose()
+    settings = Settings()
+    database = Database.of(settings)
+    try:
+        result = verify_log(database, settings)
+    finally:
+        database.dispose()
+    if not result.checkpoints:
+        console.print(
+            "[yellow]no signed checkpoint yet[/]: removal of the newest entries "
+            "cannot be detected until one is taken (`corredor audit checkpoint`)"
+        )
     if result.ok:
-        console.print(f"[green]audit log intact[/]: {result.checked} entries verified")
+        latest = result.latest_checkpoint_seq
+        console.print(
+            f"[green]audit log intact[/]: {result.checked} entries verified"
+            + (
+                f", consistent with {result.checkpoints} signed checkpoints (latest at entry "
+                f"{latest})"
+                if result.checkpoints
+                else ""
+            )
+        )
         return
-    console.print(
-        f"[bold red]audit log altered[/] at entry {result.first_bad_seq}: {result.problem} "
-        f"({result.checked} entries before it verified)"
-    )
+    if result.problem:
+        console.print(
+            f"[bold red]audit log altered[/] at entry {result.first_bad_seq}: {result.problem} "
+            f"({result.checked} entries before it verified)"
+        )
+    for problem in result.checkpoint_problems:
+        console.print(f"[bold red]audit log altered[/]: {problem}", soft_wrap=True)
     raise typer.Exit(code=1)
+
+
+@audit_app.command("checkpoint")
+def audit_checkpoint() -> None:
+    """Sign the audit chain's head now and append it to the checkpoint file (outside the
+    database). The server does this every few minutes; run it from cron as well if you like."""
+    from corredor.audit_trail.use_cases import take_checkpoint
+    from corredor.config import Settings
+    from corredor.kernel.clock import utc_now
+    from corredor.kernel.database import Database
+
+    settings = Settings()
+    database = Database.of(settings)
+    try:
+        made = take_checkpoint(database, settings, utc_now())
+    finally:
+        database.dispose()
+    console.print(f"checkpoint at entry {made.seq} written to {settings.audit_checkpoint_dir}")
 
 
 def register(app: typer.Typer) -> None:

@@ -1,14 +1,19 @@
-"""The audit log: append-only and hash-chained.
+"""The audit log: append-only and chained with a keyed MAC.
 
-Each entry's hash is SHA-256 over its canonical JSON (sorted keys, UTC timestamps) including the
-previous entry's hash, so changing, removing or reordering any entry breaks the chain from
-there on. Appends lock the single `audit_head` row, which serialises writers on PostgreSQL
-(SQLite serialises writers anyway). The database also refuses UPDATE and DELETE by trigger.
+Each entry's `hash` is HMAC-SHA256, under the audit key (a setting, never in the database), of
+its canonical JSON (sorted keys, UTC timestamps) including the previous entry's hash, so
+changing, removing or reordering any entry breaks the chain from there on, and whoever can write
+the database but lacks the key cannot recompute a chain that verifies. Removing the newest
+entries, or the whole table, leaves a shorter chain that is still whole: signed checkpoints kept
+outside the database catch that (`kernel.audit_checkpoints`). Appends lock the single
+`audit_head` row, which serialises writers on PostgreSQL (SQLite serialises writers anyway). The
+database also refuses UPDATE and DELETE by trigger.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from corredor.adapters.db.models import AuditEntry, AuditHead
-from corredor.kernel.database import Database
+from corredor.kernel.database import AUDIT_KEY, Database
 
 GENESIS = "0" * 64
 BATCH = 1000
@@ -30,7 +35,18 @@ def as_utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def entry_hash(entry: AuditEntry) -> str:
+class AuditKeyMissing(RuntimeError):
+    """A session without the audit key: build the database with `Database.of(settings)`."""
+
+
+def key_of(session: Session) -> bytes:
+    key = session.info.get(AUDIT_KEY)
+    if not isinstance(key, bytes):
+        raise AuditKeyMissing("this session has no audit key; use Database.of(settings)")
+    return key
+
+
+def entry_hash(entry: AuditEntry, key: bytes) -> str:
     content = {
         "seq": entry.seq,
         "at": as_utc(entry.at).isoformat(timespec="microseconds"),
@@ -43,7 +59,7 @@ def entry_hash(entry: AuditEntry) -> str:
         "prev_hash": entry.prev_hash,
     }
     canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return hmac.new(key, canonical.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -77,7 +93,7 @@ def append(
         detail=detail or {},
         prev_hash=head.hash,
     )
-    entry.hash = entry_hash(entry)
+    entry.hash = entry_hash(entry, key_of(session))
     session.add(entry)
     head.seq, head.hash = entry.seq, entry.hash
     session.flush()
@@ -113,6 +129,7 @@ def _entries(session: Session) -> Iterator[AuditEntry]:
 
 def verify(session: Session) -> Verification:
     """Walk the chain from the start; report the first entry that does not hold."""
+    key = key_of(session)
     previous, expected_seq, checked = GENESIS, 1, 0
     for entry in _entries(session):
         if entry.seq != expected_seq:
@@ -121,7 +138,7 @@ def verify(session: Session) -> Verification:
             return Verification(
                 False, checked, entry.seq, "its link to the previous entry is broken"
             )
-        if entry_hash(entry) != entry.hash:
+        if not hmac.compare_digest(entry_hash(entry, key), entry.hash):
             return Verification(False, checked, entry.seq, "its content does not match its hash")
         previous, expected_seq, checked = entry.hash, expected_seq + 1, checked + 1
     head = session.get(AuditHead, 1)
@@ -132,8 +149,17 @@ def verify(session: Session) -> Verification:
     return Verification(True, checked)
 
 
+def head(session: Session) -> tuple[int, str]:
+    """The chain's head as the database records it: (entries, last hash)."""
+    row = session.get(AuditHead, 1)
+    return (row.seq, row.hash) if row is not None else (0, GENESIS)
+
+
+def entry_at(session: Session, seq: int) -> AuditEntry | None:
+    return session.get(AuditEntry, seq)
+
+
 def head_seq(database: Database) -> int:
     """How many entries the chain holds (its head), read without a transaction of its own."""
-    with Session(database.engine) as session:
-        head = session.get(AuditHead, 1)
-        return head.seq if head is not None else 0
+    with database.reading() as session:
+        return head(session)[0]

@@ -32,7 +32,6 @@ from typing import Any, Final
 
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Connection, make_url
-from sqlalchemy.orm import Session
 
 from corredor.config import Settings
 from corredor.kernel import audit
@@ -271,11 +270,11 @@ def restore(settings: Settings, source: Path) -> Restored:
 
 
 def _checked(settings: Settings, manifest: dict[str, Any]) -> Restored:
-    database = Database(settings.database_url)
+    database = Database.of(settings)
     try:
         with database.engine.connect() as connection:
             counts = row_counts(connection)
-        with Session(database.engine) as session:  # read only: nothing to commit
+        with database.reading() as session:
             chain = audit.verify(session)
     finally:
         database.dispose()

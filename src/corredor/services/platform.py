@@ -88,7 +88,7 @@ class Platform:
     def build(cls, settings: Settings, screening: Screening | None = None) -> Platform:
         return cls(
             settings=settings,
-            db=Database(settings.database_url),
+            db=Database.of(settings),
             cipher=FieldCipher(settings.key_bytes(), settings.active_key_id),
             lookup=LookupHasher(settings.lookup_key),
             tokens=Tokens(settings.token_secret, settings.token_minutes),
