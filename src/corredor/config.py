@@ -48,6 +48,16 @@ class Settings(BaseSettings):
     lookup_key: str = DEV_LOOKUP_KEY
     token_secret: str = DEV_TOKEN_SECRET
     token_minutes: int = Field(default=15, gt=0, le=24 * 60)
+    migration_database_url: str | None = Field(
+        default=None,
+        description="CORREDOR_MIGRATION_DATABASE_URL: the owner's URL for migrations on "
+        "PostgreSQL, when the server's CORREDOR_DATABASE_URL is an application role that owns "
+        "nothing (see `corredor db grant-app-role`); unset, migrations use database_url",
+    )
+    app_role: str | None = Field(
+        default=None,
+        description="CORREDOR_APP_ROLE: the application role whose grants `db upgrade` renews",
+    )
     audit_key: str = Field(
         default=DEV_AUDIT_KEY,
         min_length=16,
@@ -113,6 +123,11 @@ class Settings(BaseSettings):
 
     def key_bytes(self) -> dict[str, bytes]:
         return {key_id: base64.b64decode(value) for key_id, value in self.encryption_keys.items()}
+
+    @property
+    def owner_url(self) -> str:
+        """Who migrates: the owner if one is set apart, else the server's own URL."""
+        return self.migration_database_url or self.database_url
 
     @property
     def uses_dev_secrets(self) -> bool:

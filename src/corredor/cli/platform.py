@@ -54,7 +54,7 @@ def serve(
     from corredor.web.demo import DEMO_PASSWORD, DEMO_USERS
 
     settings = Settings(demo=True) if demo else Settings()  # the home page lists demo accounts
-    migrate_or_exit(settings.database_url)
+    migrate_or_exit(settings.owner_url)
     if settings.uses_dev_secrets:
         console.print("[yellow]warning:[/] development keys in use (see corredor.config)")
     platform = Platform.build(settings)
@@ -110,8 +110,35 @@ def db_upgrade() -> None:
     from corredor.kernel.engine import shown
 
     settings = Settings()
-    migrate_or_exit(settings.database_url)
-    console.print(f"database is up to date: {shown(settings.database_url)}")
+    migrate_or_exit(settings.owner_url)
+    console.print(f"database is up to date: {shown(settings.owner_url)}")
+    if settings.app_role:
+        from corredor.kernel.roles import grant_app_role
+
+        grant_app_role(settings.owner_url, settings.app_role)
+        console.print(f"grants renewed for the application role {settings.app_role}")
+
+
+@db_app.command("grant-app-role")
+def db_grant_app_role(
+    role: Annotated[str, typer.Argument(help="The role the server connects as.")],
+) -> None:
+    """PostgreSQL: create the application role (if needed) and grant it row access only, with
+    the audit log append-only. Run with the owner's URL (CORREDOR_MIGRATION_DATABASE_URL, or
+    CORREDOR_DATABASE_URL)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from corredor.config import Settings
+    from corredor.kernel.roles import RoleError, grant_app_role
+
+    try:
+        ran = grant_app_role(Settings().owner_url, role)
+    except (RoleError, SQLAlchemyError) as error:
+        reason = " ".join(str(getattr(error, "orig", None) or error).split())
+        console.print(f"[bold red]cannot grant[/]: {reason}", soft_wrap=True)
+        raise typer.Exit(code=1) from None
+    for statement in ran:
+        console.print(statement, soft_wrap=True)
 
 
 @db_app.command("backup")
