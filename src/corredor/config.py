@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 from pathlib import Path
-from typing import Final
+from typing import Final, Literal
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -39,6 +39,11 @@ def default_checkpoint_dir() -> Path:
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CORREDOR_", extra="ignore")
 
+    environment: Literal["development", "production"] = Field(
+        default="development",
+        description="CORREDOR_ENVIRONMENT: `production` refuses to start with any published "
+        "development key or secret, or with the default SQLite file",
+    )
     database_url: str = Field(default_factory=default_database_url)
     encryption_keys: dict[str, str] = Field(
         default_factory=lambda: {"dev-1": DEV_ENCRYPTION_KEY},
@@ -137,4 +142,33 @@ class Settings(BaseSettings):
             or self.token_secret == DEV_TOKEN_SECRET
             or self.audit_key == DEV_AUDIT_KEY
             or self.audit_signing_key == DEV_AUDIT_SIGNING_KEY
+        )
+
+
+class DevelopmentSecretsInProduction(ValueError):
+    """Production settings that still hold a published development value."""
+
+
+def development_values(settings: Settings) -> list[str]:
+    """The settings still at a published development value (or the default database)."""
+    found = [
+        name
+        for name, in_use in (
+            ("CORREDOR_ENCRYPTION_KEYS", DEV_ENCRYPTION_KEY in settings.encryption_keys.values()),
+            ("CORREDOR_LOOKUP_KEY", settings.lookup_key == DEV_LOOKUP_KEY),
+            ("CORREDOR_TOKEN_SECRET", settings.token_secret == DEV_TOKEN_SECRET),
+            ("CORREDOR_AUDIT_KEY", settings.audit_key == DEV_AUDIT_KEY),
+            ("CORREDOR_AUDIT_SIGNING_KEY", settings.audit_signing_key == DEV_AUDIT_SIGNING_KEY),
+            ("CORREDOR_DATABASE_URL", settings.database_url == default_database_url()),
+        )
+        if in_use
+    ]
+    return found
+
+
+def refuse_development_secrets(settings: Settings) -> None:
+    """In production, a published key would let anyone forge tokens or read sealed data."""
+    if settings.environment == "production" and (found := development_values(settings)):
+        raise DevelopmentSecretsInProduction(
+            "production refuses development values; set " + ", ".join(found)
         )

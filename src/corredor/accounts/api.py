@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Path, Response
 
 from corredor.accounts import use_cases
 from corredor.accounts.schemas import LoginIn, TokenOut, UserIn, UserOut
@@ -16,6 +16,7 @@ from corredor.kernel.domain.permissions import Permission, permissions_of
 from corredor.services.platform import Platform
 
 router = APIRouter(tags=["accounts"])
+UserId = Annotated[str, Path(min_length=1, max_length=36)]
 PlatformDep = Annotated[Platform, Depends(platform_of)]
 
 
@@ -51,3 +52,30 @@ def create_user(
     platform: PlatformDep,
 ) -> UserOut:
     return run_command(platform, who, key, use_cases.create_user(who, body))
+
+
+@router.post("/auth/sign-out", status_code=204)
+def sign_out(who: Annotated[Principal, Depends(SIGNED_IN)], platform: PlatformDep) -> Response:
+    """End every sign-in of this account: its tokens stop working at once, on every device."""
+    use_cases.sign_out(platform, who)
+    return Response(status_code=204)
+
+
+@router.post("/users/{user_id}/disable", response_model=UserOut)
+def disable_user(
+    user_id: UserId,
+    who: Annotated[Principal, Depends(requires(Permission.USER_DISABLE))],
+    platform: PlatformDep,
+) -> UserOut:
+    """The account can no longer sign in, and its tokens stop working at once (audited)."""
+    return use_cases.set_active(platform, who, user_id, active=False)
+
+
+@router.post("/users/{user_id}/enable", response_model=UserOut)
+def enable_user(
+    user_id: UserId,
+    who: Annotated[Principal, Depends(requires(Permission.USER_DISABLE))],
+    platform: PlatformDep,
+) -> UserOut:
+    """The account may sign in again (audited)."""
+    return use_cases.set_active(platform, who, user_id, active=True)

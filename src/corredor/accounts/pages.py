@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -15,7 +16,13 @@ from corredor.kernel.auth import Principal
 from corredor.kernel.errors import Unauthenticated
 from corredor.web.forms import text
 from corredor.web.page import SESSION_COOKIE, Page, WebSettings, checked_form
-from corredor.web.session import PAGE_SIGNED_IN, safe_next, signed_in_page
+from corredor.web.session import (
+    PAGE_SIGNED_IN,
+    SignInNeeded,
+    safe_next,
+    signed_in,
+    signed_in_page,
+)
 
 Public = Depends(PUBLIC)
 
@@ -54,6 +61,9 @@ def add_account_pages(router: APIRouter, settings: WebSettings) -> None:
     async def sign_out(request: Request) -> Response:
         page = Page(request, settings)
         await checked_form(request)
+        # a session already ended needs nothing more than its cookie forgotten
+        with suppress(SignInNeeded):
+            use_cases.sign_out(platform_of(request), signed_in(request))  # ends the token too
         response = page.redirect("/sign-in?signed_out=1")
         page.forget(response, SESSION_COOKIE)
         return response

@@ -38,3 +38,4 @@ class UserOut(BaseModel):
     username: str
     role: Role
     agency: Agency | None
+    active: bool

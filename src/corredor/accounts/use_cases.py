@@ -15,7 +15,7 @@ from corredor.kernel.audit_tags import AuditTag
 from corredor.kernel.auth import DUMMY_HASH, Principal, password_matches
 from corredor.kernel.commands import Command
 from corredor.kernel.domain.permissions import Permission
-from corredor.kernel.errors import Unauthenticated
+from corredor.kernel.errors import Conflict, NotFound, Unauthenticated
 from corredor.kernel.unit_of_work import unit_of_work
 from corredor.services.platform import Platform, actor
 
@@ -26,7 +26,7 @@ def sign_in(p: Platform, body: LoginIn) -> TokenOut:
         user = s.execute(select(User).where(User.username == body.username)).scalar_one_or_none()
         # the hash is checked even for an unknown name, so timing does not tell names apart
         matches = password_matches(user.password_hash if user else DUMMY_HASH, body.password)
-        if not matches or not user:
+        if not matches or not user or not user.active:  # a disabled account reads the same
             raise Unauthenticated("unknown username or wrong password")
         principal = principal_of(user)
         token = p.tokens.issue(principal)
@@ -60,3 +60,30 @@ def create_user(who: Principal, body: UserIn) -> Command[UserOut]:
         output=UserOut,
         run=run,
     )
+
+
+def sign_out(p: Platform, who: Principal) -> None:
+    """End every sign-in of this account (all its devices): its token version moves on."""
+    with unit_of_work(p) as s:
+        user = s.get(User, who.user_id)
+        if user is None:
+            raise NotFound("no such account")
+        user.token_version += 1
+        audit.append(s, actor(s, who), AuditTag.SESSION_SIGN_OUT)
+
+
+def set_active(p: Platform, who: Principal, user_id: str, active: bool) -> UserOut:
+    """An administrator disables an account (its tokens end at once) or enables it again."""
+    who.require(Permission.USER_DISABLE)
+    with unit_of_work(p) as s:
+        user = s.get(User, user_id)
+        if user is None:
+            raise NotFound(f"no user {user_id}")
+        if user.id == who.user_id and not active:
+            raise Conflict("an administrator cannot disable their own account", "active", [])
+        if user.active != active:
+            user.active = active
+            user.token_version += 1
+            tag = AuditTag.USER_ENABLE if active else AuditTag.USER_DISABLE
+            audit.append(s, actor(s, who), tag, detail={"user_id": user.id})
+        return user_out(user)

@@ -50,6 +50,7 @@ def principal_of(user: User) -> Principal:
         username=user.username,
         role=Role(user.role),
         agency=Agency(user.agency) if user.agency else None,
+        version=user.token_version,
     )
 
 
@@ -59,4 +60,5 @@ def user_out(user: User) -> UserOut:
         username=user.username,
         role=Role(user.role),
         agency=Agency(user.agency) if user.agency else None,
+        active=user.active,
     )

@@ -46,7 +46,11 @@ def serve(
     import uvicorn
 
     from corredor.api.app import create_app
-    from corredor.config import Settings
+    from corredor.config import (
+        DevelopmentSecretsInProduction,
+        Settings,
+        refuse_development_secrets,
+    )
     from corredor.demo.seed import prepare_demo
     from corredor.kernel import logs
     from corredor.kernel.engine import shown
@@ -54,6 +58,11 @@ def serve(
     from corredor.web.demo import DEMO_PASSWORD, DEMO_USERS
 
     settings = Settings(demo=True) if demo else Settings()  # the home page lists demo accounts
+    try:
+        refuse_development_secrets(settings)
+    except DevelopmentSecretsInProduction as error:
+        console.print(f"[bold red]refusing to start[/]: {error}", soft_wrap=True)
+        raise typer.Exit(code=2) from None
     migrate_or_exit(settings.owner_url)
     if settings.uses_dev_secrets:
         console.print("[yellow]warning:[/] development keys in use (see corredor.config)")

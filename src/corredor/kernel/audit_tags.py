@@ -14,6 +14,9 @@ class AuditTag(StrEnum):
     # accounts
     USER_CREATE = "platform:user:create"
     SESSION_SIGN_IN = "platform:session:sign_in"
+    SESSION_SIGN_OUT = "platform:session:sign_out"
+    USER_DISABLE = "platform:user:disable"
+    USER_ENABLE = "platform:user:enable"
     # cases
     CASE_REGISTER = "platform:case:register"
     CASE_READ_PERSONAL_DATA = "platform:case:read_personal_data"

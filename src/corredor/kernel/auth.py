@@ -39,6 +39,7 @@ class Principal:
     username: str
     role: Role
     agency: Agency | None
+    version: int = 0  # the account's token version when the token was issued
 
     def require(self, permission: Permission) -> None:
         if not may(self.role, permission):
@@ -52,12 +53,24 @@ class Token:
 
 
 class Tokens:
-    """Short-lived signed tokens; issue and expiry are judged by `clock` (the platform's)."""
+    """Short-lived signed tokens; issue and expiry are judged by `clock` (the platform's).
 
-    def __init__(self, secret: str, minutes: int, clock: Callable[[], datetime] = utc_now) -> None:
+    A signature proves only that the platform issued the token once. `still_valid` (wired by
+    the platform to the accounts) is asked on every read whether the account still exists, is
+    active, holds the same role and the token's version: signing out, disabling an account or
+    changing its role bumps the version, so every token issued before ends at once."""
+
+    def __init__(
+        self,
+        secret: str,
+        minutes: int,
+        clock: Callable[[], datetime] = utc_now,
+        still_valid: Callable[[Principal], bool] | None = None,
+    ) -> None:
         self._secret = secret
         self.lifetime = timedelta(minutes=minutes)
         self.clock = clock
+        self.still_valid = still_valid
 
     def issue(self, principal: Principal, now: datetime | None = None) -> Token:
         issued = now or self.clock()
@@ -67,6 +80,7 @@ class Tokens:
             "name": principal.username,
             "role": str(principal.role),
             "agency": principal.agency and str(principal.agency),
+            "ver": principal.version,
             "iat": issued,
             "exp": expires,
         }
@@ -79,17 +93,25 @@ class Tokens:
                 token,
                 self._secret,
                 algorithms=[ALGORITHM],
-                options={"verify_exp": False, "verify_iat": False, "require": ["exp", "sub"]},
+                options={
+                    "verify_exp": False,
+                    "verify_iat": False,
+                    "require": ["exp", "sub", "ver"],
+                },
             )
             if datetime.fromtimestamp(int(claims["exp"]), UTC) <= self.clock():
                 raise jwt.ExpiredSignatureError
-            return Principal(
+            principal = Principal(
                 user_id=str(claims["sub"]),
                 username=str(claims["name"]),
                 role=Role(claims["role"]),
                 agency=Agency(claims["agency"]) if claims.get("agency") else None,
+                version=int(claims["ver"]),
             )
         except jwt.ExpiredSignatureError:
             raise Unauthenticated("the token has expired; ask for a new one") from None
-        except (jwt.InvalidTokenError, KeyError, ValueError):
+        except (jwt.InvalidTokenError, KeyError, ValueError, TypeError):
             raise Unauthenticated("the token is not valid") from None
+        if self.still_valid is not None and not self.still_valid(principal):
+            raise Unauthenticated("this sign-in has ended (signed out, disabled or changed)")
+        return principal

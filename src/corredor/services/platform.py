@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from corredor.accounts.sessions import still_valid
 from corredor.adapters.db.models import (
     Case,
     CaseEvent,
@@ -21,7 +22,7 @@ from corredor.adapters.db.models import (
     Person,
 )
 from corredor.adapters.vetting.watchlist import WatchlistScreening
-from corredor.config import Settings
+from corredor.config import Settings, refuse_development_secrets
 from corredor.domain.vetting import Screening
 from corredor.domain.workflow import (
     Action,
@@ -86,16 +87,29 @@ class Platform:
 
     @classmethod
     def build(cls, settings: Settings, screening: Screening | None = None) -> Platform:
+        refuse_development_secrets(settings)
+        db = Database.of(settings)
         return cls(
             settings=settings,
-            db=Database.of(settings),
+            db=db,
             cipher=FieldCipher(settings.key_bytes(), settings.active_key_id),
             lookup=LookupHasher(settings.lookup_key),
-            tokens=Tokens(settings.token_secret, settings.token_minutes),
+            tokens=Tokens(
+                settings.token_secret,
+                settings.token_minutes,
+                still_valid=lambda principal: still_valid(_Holding(db), principal),
+            ),
             catalogue=read_catalogue(),
             screening=screening or WatchlistScreening.from_file(settings.watchlist_path),
             reference=load_reference(),
         )
+
+
+@dataclass(frozen=True)
+class _Holding:
+    """The database alone, for what must work before the platform exists (reading tokens)."""
+
+    db: Database
 
 
 # ---- loading, with scope ----

@@ -37,6 +37,7 @@ class Permission(StrEnum):
     AUDIT_VERIFY = "audit:verify"
     USER_CREATE = "user:create"
     USER_LIST = "user:list"
+    USER_DISABLE = "user:disable"  # and enable again
     DOCUMENT_READ = "document:read"  # own documents for applicants; with the case otherwise
     DOCUMENT_REVOKE = "document:revoke"  # by the issuing agency only
     DOCUMENT_VERIFY_TRAVEL = "document:verify_travel"  # airline, port of entry, checkpoint
@@ -167,7 +168,7 @@ ROLE_PERMISSIONS: Final[dict[Role, frozenset[Permission]]] = {
     ),
     Role.SHELTER_STAFF: frozenset({P.REFERENCE_READ, P.CASE_LIST, P.CASE_READ_STATUS}),
     Role.AUDITOR: frozenset({P.REFERENCE_READ, P.AUDIT_READ, P.AUDIT_VERIFY}),
-    Role.ADMIN: frozenset({P.REFERENCE_READ, P.USER_CREATE, P.USER_LIST}),
+    Role.ADMIN: frozenset({P.REFERENCE_READ, P.USER_CREATE, P.USER_LIST, P.USER_DISABLE}),
     Role.AIRLINE_AGENT: frozenset({P.DOCUMENT_VERIFY_TRAVEL}),
     Role.EMPLOYER: frozenset({P.DOCUMENT_VERIFY_WORK}),
 }
