@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Response
+from fastapi import APIRouter, Depends, Path, Request, Response
 
 from corredor.accounts import use_cases
 from corredor.accounts.schemas import LoginIn, TokenOut, UserIn, UserOut
@@ -21,9 +21,11 @@ PlatformDep = Annotated[Platform, Depends(platform_of)]
 
 
 @router.post("/auth/token", response_model=TokenOut, dependencies=[Depends(PUBLIC)])
-def sign_in(body: LoginIn, platform: PlatformDep) -> TokenOut:
-    """Exchange a username and password for a short-lived bearer token."""
-    return use_cases.sign_in(platform, body)
+def sign_in(body: LoginIn, platform: PlatformDep, request: Request) -> TokenOut:
+    """Exchange a username and password for a short-lived bearer token. Repeated failures for
+    an account or from an address are answered 429 with Retry-After."""
+    address = request.client.host if request.client else "unknown"
+    return use_cases.sign_in(platform, body, address)
 
 
 @router.get("/me")

@@ -13,7 +13,7 @@ from corredor.accounts import use_cases
 from corredor.accounts.schemas import LoginIn
 from corredor.api.security import PUBLIC, platform_of
 from corredor.kernel.auth import Principal
-from corredor.kernel.errors import Unauthenticated
+from corredor.kernel.errors import TooManyAttempts, Unauthenticated
 from corredor.web.forms import text
 from corredor.web.page import SESSION_COOKIE, Page, WebSettings, checked_form
 from corredor.web.session import (
@@ -49,7 +49,15 @@ def add_account_pages(router: APIRouter, settings: WebSettings) -> None:
         platform = platform_of(request)
         try:
             body = LoginIn(username=values["username"], password=text(form, "password"))
-            token = use_cases.sign_in(platform, body)
+            address = request.client.host if request.client else "unknown"
+            token = use_cases.sign_in(platform, body, address)
+        except TooManyAttempts as error:
+            errors["username"] = _(
+                "Too many attempts to sign in. Wait %(seconds)s seconds and try again."
+            ) % {"seconds": page.fmt.number(error.retry_after)}
+            response = _render_sign_in(page, values, errors, status_code=429)
+            response.headers["Retry-After"] = str(error.retry_after)
+            return response
         except (Unauthenticated, ValidationError):
             errors["username"] = _("The username or the password is not right")
             return _render_sign_in(page, values, errors, status_code=400)

@@ -15,23 +15,37 @@ from corredor.kernel.audit_tags import AuditTag
 from corredor.kernel.auth import DUMMY_HASH, Principal, password_matches
 from corredor.kernel.commands import Command
 from corredor.kernel.domain.permissions import Permission
-from corredor.kernel.errors import Conflict, NotFound, Unauthenticated
+from corredor.kernel.errors import Conflict, NotFound, TooManyAttempts, Unauthenticated
 from corredor.kernel.unit_of_work import unit_of_work
 from corredor.services.platform import Platform, actor
 
 
-def sign_in(p: Platform, body: LoginIn) -> TokenOut:
-    """A short-lived bearer token for a username and password; the sign-in is audited."""
+def sign_in(p: Platform, body: LoginIn, address: str) -> TokenOut:
+    """A short-lived bearer token for a username and password. Sign-ins and failures are
+    audited; after repeated failures for the account or from the address, attempts wait
+    (`TooManyAttempts`) before any password is even hashed."""
+    keys = {"account": body.username.casefold(), "address": address}
+    if wait := p.sign_in_throttle.wait(keys):
+        raise TooManyAttempts(wait)
     with unit_of_work(p) as s:
         user = s.execute(select(User).where(User.username == body.username)).scalar_one_or_none()
         # the hash is checked even for an unknown name, so timing does not tell names apart
         matches = password_matches(user.password_hash if user else DUMMY_HASH, body.password)
         if not matches or not user or not user.active:  # a disabled account reads the same
-            raise Unauthenticated("unknown username or wrong password")
-        principal = principal_of(user)
-        token = p.tokens.issue(principal)
-        audit.append(s, actor(s, principal), AuditTag.SESSION_SIGN_IN)
-        return TokenOut(access_token=token.value, expires_at=token.expires_at, role=principal.role)
+            # recorded and committed before refusing; the name typed is kept only as a keyed
+            # hash, since it may be a mistyped password or a person's name
+            tried = {"username_hash": p.lookup.digest(body.username), "address": address}
+            who = audit.Actor(user_id=user.id if user else None, role=None)
+            audit.append(s, who, AuditTag.SESSION_SIGN_IN_FAILED, detail=tried)
+            token = None
+        else:
+            principal = principal_of(user)
+            token = p.tokens.issue(principal)
+            audit.append(s, actor(s, principal), AuditTag.SESSION_SIGN_IN)
+    if token is None:
+        p.sign_in_throttle.failed(keys)
+        raise Unauthenticated("unknown username or wrong password")
+    return TokenOut(access_token=token.value, expires_at=token.expires_at, role=principal.role)
 
 
 def list_users(p: Platform, who: Principal) -> list[UserOut]:

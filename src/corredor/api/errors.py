@@ -16,6 +16,7 @@ from corredor.kernel.errors import (
     Forbidden,
     InvalidInput,
     NotFound,
+    TooManyAttempts,
     Unauthenticated,
 )
 from corredor.kernel.idempotency import HEADER
@@ -50,6 +51,14 @@ def install(app: FastAPI) -> None:
         return JSONResponse(
             {"detail": str(error), "state": error.state, "allowed_transitions": error.allowed},
             status_code=409,
+        )
+
+    @app.exception_handler(TooManyAttempts)
+    async def _too_many(_: Request, error: TooManyAttempts) -> JSONResponse:
+        return JSONResponse(
+            {"detail": str(error)},
+            status_code=429,
+            headers={"Retry-After": str(error.retry_after)},
         )
 
     @app.exception_handler(InvalidInput)

@@ -15,6 +15,7 @@ class AuditTag(StrEnum):
     USER_CREATE = "platform:user:create"
     SESSION_SIGN_IN = "platform:session:sign_in"
     SESSION_SIGN_OUT = "platform:session:sign_out"
+    SESSION_SIGN_IN_FAILED = "platform:session:sign_in_failed"
     USER_DISABLE = "platform:user:disable"
     USER_ENABLE = "platform:user:enable"
     # cases

@@ -28,6 +28,14 @@ class Conflict(ServiceError):
         self.allowed = allowed or []
 
 
+class TooManyAttempts(ServiceError):
+    """Too many recent failures from this account or address: wait `retry_after` seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"too many failed attempts; try again in {retry_after} seconds")
+        self.retry_after = retry_after
+
+
 class InvalidInput(ServiceError):
     """Bad input that only the service can see (an unknown site id): names the field."""
 

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -42,6 +42,7 @@ from corredor.kernel.crypto import FieldCipher, LookupHasher
 from corredor.kernel.database import Database
 from corredor.kernel.domain.permissions import Permission, Role
 from corredor.kernel.errors import Conflict, NotFound
+from corredor.kernel.throttle import FailureThrottle
 from corredor.screening.domain.catalogue import Catalogue
 from corredor.screening.use_cases.policies import read_catalogue
 from corredor.services.reference import Reference, load_reference
@@ -60,6 +61,9 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+# 5 wrong passwords a minute, 20 an hour, per account; an address may try many accounts (an
+# assisted kiosk, a shelter's shared connection), so it gets more before it waits.
+SIGN_IN_LIMITS: Final = {"account": "5/minute;20/hour", "address": "30/minute;300/hour"}
 now = utc_now  # the wall clock in UTC, for timestamps; deadlines use `Platform.now`
 
 
@@ -80,6 +84,10 @@ class Platform:
     # Seconds for the rate limits' buckets; None: Redis's own clock (shared by every worker)
     # or, without Redis, the process's monotonic clock.
     limit_clock: Callable[[], float] | None = None
+    # Wrong passwords per account and per address; shared through Redis when configured.
+    sign_in_throttle: FailureThrottle = field(
+        default_factory=lambda: FailureThrottle(SIGN_IN_LIMITS)
+    )
 
     def __post_init__(self) -> None:
         # late-bound, so that a clock set on the platform after it is built governs tokens too
@@ -102,6 +110,7 @@ class Platform:
             catalogue=read_catalogue(),
             screening=screening or WatchlistScreening.from_file(settings.watchlist_path),
             reference=load_reference(),
+            sign_in_throttle=FailureThrottle(SIGN_IN_LIMITS, settings.rate_limit_url),
         )
 
 
