@@ -36,6 +36,6 @@ def submit(  # noqa: PLR0917 - every route calls it the same way, in this order
 ) -> JSONResponse:
     body = payload.model_dump(mode="json") if isinstance(payload, BaseModel) else payload or {}
     status, answer = run_once(
-        platform.db, who, key, operation=operation, payload=body, action=action
+        platform.db, platform.cipher, who, key, operation=operation, payload=body, action=action
     )
     return JSONResponse(answer, status_code=status)

@@ -128,6 +128,25 @@ def db_upgrade() -> None:
         console.print(f"grants renewed for the application role {settings.app_role}")
 
 
+@db_app.command("purge-replays")
+def db_purge_replays(
+    days: Annotated[int, typer.Option(min=1, help="Keep replays younger than this.")] = 7,
+) -> None:
+    """Delete the stored answers kept for retried requests once they are `days` old (run daily:
+    they hold personal data, sealed, and a retry comes within minutes)."""
+    from corredor.config import Settings
+    from corredor.kernel.clock import utc_now
+    from corredor.kernel.database import Database
+    from corredor.kernel.idempotency import purge_replays
+
+    database = Database.of(Settings())
+    try:
+        gone = purge_replays(database, utc_now(), days)
+    finally:
+        database.dispose()
+    console.print(f"{gone} stored replies older than {days} days deleted")
+
+
 @db_app.command("grant-app-role")
 def db_grant_app_role(
     role: Annotated[str, typer.Argument(help="The role the server connects as.")],

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from corredor.kernel.auth import Principal
+from corredor.kernel.crypto import FieldCipher
 from corredor.kernel.idempotency import run_once
 from corredor.kernel.unit_of_work import HasDatabase
 
@@ -27,12 +28,18 @@ class Command(Generic[Output]):
     run: Callable[[Session], Output]  # the work, inside the command's unit of work
 
 
+class HasSealedStore(HasDatabase, Protocol):
+    @property
+    def cipher(self) -> FieldCipher: ...
+
+
 def run_command(
-    platform: HasDatabase, who: Principal, key: str, command: Command[Output]
+    platform: HasSealedStore, who: Principal, key: str, command: Command[Output]
 ) -> Output:
     """Run the command once for this caller and key; the same key again replays its output."""
     _, body = run_once(
         platform.db,
+        platform.cipher,
         who,
         key,
         operation=command.operation,

@@ -3,6 +3,10 @@
 The key is scoped to the caller. The stored answer is written in the same transaction as the
 change it describes, so either both exist or neither does. Reusing a key for a different
 request is refused, naming the header.
+
+A stored answer may hold personal data (a registered household's names and birth dates), so it
+is sealed like the persons table, and replays are kept only for `REPLAY_DAYS`: a retry comes
+within minutes, and `corredor db purge-replays` (daily, from cron) deletes older ones.
 """
 
 from __future__ import annotations
@@ -10,20 +14,23 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from corredor.adapters.db.models import IdempotencyRecord
 from corredor.kernel.auth import Principal
+from corredor.kernel.crypto import FieldCipher
 from corredor.kernel.database import Database
 from corredor.kernel.errors import InvalidInput
 
 HEADER = "Idempotency-Key"
 Answer = tuple[int, dict[str, Any]]
+SEALED_COLUMN: Final = "idempotency_keys.body"
+REPLAY_DAYS: Final = 7
 
 
 def fingerprint(operation: str, payload: dict[str, Any]) -> str:
@@ -31,7 +38,21 @@ def fingerprint(operation: str, payload: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _stored(session: Session, principal: Principal, key: str, request: str) -> Answer | None:
+def _sealed(cipher: FieldCipher, body: dict[str, Any]) -> dict[str, Any]:
+    return {"sealed": cipher.encrypt(json.dumps(body), SEALED_COLUMN)}
+
+
+def _opened(cipher: FieldCipher, stored: dict[str, Any]) -> dict[str, Any]:
+    sealed = stored.get("sealed")
+    if not isinstance(sealed, str):
+        return stored  # written before replays were sealed
+    opened: dict[str, Any] = json.loads(cipher.decrypt(sealed, SEALED_COLUMN))
+    return opened
+
+
+def _stored(
+    session: Session, cipher: FieldCipher, principal: Principal, key: str, request: str
+) -> Answer | None:
     record = session.execute(
         select(IdempotencyRecord).where(
             IdempotencyRecord.user_id == principal.user_id, IdempotencyRecord.key == key
@@ -41,11 +62,12 @@ def _stored(session: Session, principal: Principal, key: str, request: str) -> A
         return None
     if record.request_hash != request:
         raise InvalidInput(HEADER, "this key was already used for a different request")
-    return record.status_code, record.body
+    return record.status_code, _opened(cipher, record.body)
 
 
 def run_once(
     database: Database,
+    cipher: FieldCipher,
     principal: Principal,
     key: str,
     *,
@@ -56,7 +78,7 @@ def run_once(
     request = fingerprint(operation, payload)
     try:
         with database.transaction() as session:
-            replay = _stored(session, principal, key, request)
+            replay = _stored(session, cipher, principal, key, request)
             if replay is not None:
                 return replay
             status, body = action(session)
@@ -66,7 +88,7 @@ def run_once(
                     key=key,
                     request_hash=request,
                     status_code=status,
-                    body=body,
+                    body=_sealed(cipher, body),
                     created_at=datetime.now(UTC),
                 )
             )
@@ -74,7 +96,19 @@ def run_once(
     except IntegrityError:
         # A concurrent retry with the same key won the race: answer what it answered.
         with database.transaction() as session:
-            replay = _stored(session, principal, key, request)
+            replay = _stored(session, cipher, principal, key, request)
         if replay is None:
             raise
         return replay
+
+
+def purge_replays(database: Database, now: datetime, days: int = REPLAY_DAYS) -> int:
+    """Delete stored answers older than `days`; returns how many went."""
+    cutoff = now - timedelta(days=days)
+    with database.transaction() as session:
+        gone = session.execute(
+            delete(IdempotencyRecord)
+            .where(IdempotencyRecord.created_at < cutoff)
+            .returning(IdempotencyRecord.id)
+        )
+        return len(gone.all())

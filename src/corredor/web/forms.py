@@ -34,7 +34,9 @@ def submit_once(  # noqa: PLR0917 - the same order as the API's `submit`
     """Run a use case the way the API's `submit` does, keyed by the form's own key."""
     sent = form.get(KEY_FIELD)
     key = f"web:{sent}" if isinstance(sent, str) and 0 < len(sent) <= 64 else new_form_key()
-    return run_once(platform.db, who, key, operation=operation, payload=payload, action=action)
+    return run_once(
+        platform.db, platform.cipher, who, key, operation=operation, payload=payload, action=action
+    )
 
 
 def text(form: Mapping[str, Any], name: str) -> str:
