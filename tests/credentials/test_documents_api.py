@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -138,6 +139,7 @@ def test_the_travel_check_answers_yes_or_no_and_nothing_else(api: Api) -> None:
     answer = travel_check(api, {"credential": travel["credential"]})
     assert answer == {
         "valid": True,
+        "reason": None,
         "document_type": "travel",
         "valid_from": travel["valid_from"],
         "valid_until": travel["valid_until"],
@@ -149,6 +151,7 @@ def test_the_travel_check_answers_yes_or_no_and_nothing_else(api: Api) -> None:
     wrong_birth = travel_check(api, {"number": travel["number"], "birth_date": "1990-01-01"})
     assert wrong_birth == {
         "valid": False,
+        "reason": "not_found",
         "document_type": None,
         "valid_from": None,
         "valid_until": None,
@@ -187,9 +190,10 @@ def test_the_employment_check(api: Api) -> None:
     issued = documents(api, ids["case"])
     work, travel, tvrh = (by_type(issued, kind)[0] for kind in ("work", "travel", "tvrh"))
     assert work_check(api, {"credential": work["credential"]})["valid"] is True
-    assert work_check(api, {"credential": tvrh["credential"]})["valid"] is True  # work in Mexico
+    mexican = work_check(api, {"credential": tvrh["credential"]})
+    assert (mexican["valid"], mexican["reason"]) == (False, "mexico_only")  # not US work
     refused = work_check(api, {"credential": travel["credential"]})
-    assert refused["valid"] is False
+    assert (refused["valid"], refused["reason"]) == (False, "wrong_document")
     assert refused["document_type"] == "travel"
     with api.platform.db.transaction() as s:
         checks = (
@@ -302,3 +306,26 @@ def test_rotation_keeps_old_documents_valid_and_compromise_reissues(api: Api) ->
     assert verifier.verify(replacement["credential"]).valid
     # Online, the old card of a re-signed document is refused too.
     assert travel_check(api, {"credential": new["credential"]}, who="cbp-port")["valid"] is False
+
+
+def test_each_check_accepts_only_its_document_on_its_day_and_port(api: Api) -> None:
+    ids = walk(api, "parole_granted")  # before admission uses the travel authorization up
+    issued = documents(api, ids["case"])
+    travel, tvrh = (by_type(issued, kind)[0] for kind in ("travel", "tvrh"))
+    at_the_border = travel_check(api, {"credential": tvrh["credential"]})
+    assert (at_the_border["valid"], at_the_border["reason"]) == (False, "mexico_only")
+    inside_mexico = ok(
+        api.post("/verifications/mexico", "airline", AIRLINE, {"credential": tvrh["credential"]})
+    )
+    assert inside_mexico["valid"] is True
+    us_card = ok(
+        api.post("/verifications/mexico", "airline", AIRLINE, {"credential": travel["credential"]})
+    )
+    assert (us_card["valid"], us_card["reason"]) == (False, "wrong_document")
+    after = date.fromisoformat(travel["valid_until"]) + timedelta(days=1)
+    late = travel_check(api, {"credential": travel["credential"], "on": after.isoformat()})
+    assert (late["valid"], late["reason"]) == (False, "expired")
+    elsewhere = travel_check(api, {"credential": travel["credential"], "port": "NOWHERE-1"})
+    assert (elsewhere["valid"], elsewhere["reason"]) == (False, "other_port")
+    right_port = travel_check(api, {"credential": travel["credential"], "port": travel["port"]})
+    assert right_port["valid"] is True

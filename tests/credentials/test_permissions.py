@@ -20,6 +20,7 @@ def test_document_routes_declare_their_permissions(api: Api) -> None:
         ("POST", "/api/v1/documents/{document_id}/revocation"): P.DOCUMENT_REVOKE,
         ("POST", "/api/v1/verifications/travel"): P.DOCUMENT_VERIFY_TRAVEL,
         ("POST", "/api/v1/verifications/employment"): P.DOCUMENT_VERIFY_WORK,
+        ("POST", "/api/v1/verifications/mexico"): P.DOCUMENT_VERIFY_TRAVEL,
     }
     assert {route: declared.get(route) for route in expected} == expected
     assert ("GET", "/api/v1/credentials/keys") in PUBLIC_ROUTES

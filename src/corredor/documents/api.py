@@ -13,7 +13,12 @@ from fastapi.responses import JSONResponse, Response
 from corredor.api.security import PUBLIC, platform_of, requires
 from corredor.api.submit import IdempotencyKey
 from corredor.documents import use_cases
-from corredor.documents.domain.credentials import TRAVEL_CHECK, WORK_CHECK, DocumentType
+from corredor.documents.domain.credentials import (
+    MEXICO_CHECK,
+    TRAVEL_CHECK,
+    WORK_CHECK,
+    DocumentType,
+)
 from corredor.documents.schemas import CheckIn, CheckOut, DocumentOut, RevocationIn
 from corredor.kernel import ratelimit
 from corredor.kernel.auth import Principal
@@ -143,8 +148,10 @@ def check_travel(
     platform: PlatformDep,
     user: Annotated[Principal, who(P.DOCUMENT_VERIFY_TRAVEL)],
 ) -> CheckOut | JSONResponse:
-    """Airline or port of entry: is this travel authorization (or TVRH) valid today? Yes or no,
-    with its validity dates, and nothing about the person. Rate-limited and audited."""
+    """Airline or port of entry: is this US travel authorization valid on that day (`on`,
+    default today) and, if `port` is sent, for that port or airport? Yes or no with the reason,
+    its validity dates, and nothing about the person. Any other document, a TVRH included,
+    answers no (`reason`). Rate-limited and audited."""
     return _check(
         request, platform, user, body, permission=P.DOCUMENT_VERIFY_TRAVEL, accepted=TRAVEL_CHECK
     )
@@ -161,8 +168,28 @@ def check_employment(
     platform: PlatformDep,
     user: Annotated[Principal, who(P.DOCUMENT_VERIFY_WORK)],
 ) -> CheckOut | JSONResponse:
-    """Employer: may this person work today (work authorization, or a TVRH in Mexico)? Yes or
-    no, with the validity dates, and nothing else. Rate-limited and audited."""
+    """US employer: is this US work authorization valid today (or `on`)? Yes or no with the
+    reason and the validity dates, nothing else. Any other document, a TVRH included, answers
+    no. Rate-limited and audited."""
     return _check(
         request, platform, user, body, permission=P.DOCUMENT_VERIFY_WORK, accepted=WORK_CHECK
+    )
+
+
+@router.post(
+    "/verifications/mexico",
+    response_model=CheckOut,
+    responses={429: {"description": "Too many checks; see Retry-After"}},
+)
+def check_mexico(
+    request: Request,
+    body: CheckIn,
+    platform: PlatformDep,
+    user: Annotated[Principal, who(P.DOCUMENT_VERIFY_TRAVEL)],
+) -> CheckOut | JSONResponse:
+    """Inside Mexico (a bus line, a domestic flight): is this humanitarian visitor card (TVRH)
+    valid on that day? It authorizes travel and work in Mexico only; US documents answer no
+    here. Rate-limited and audited."""
+    return _check(
+        request, platform, user, body, permission=P.DOCUMENT_VERIFY_TRAVEL, accepted=MEXICO_CHECK
     )

@@ -22,6 +22,7 @@ from corredor.documents.domain.credentials import (
     FROM_GRANT,
     ISSUER,
     TITLE,
+    CheckReason,
     Credential,
     DocumentType,
     from_claims,
@@ -305,6 +306,26 @@ def _find(p: Platform, s: Session, body: CheckIn) -> DocumentRow | None:
     return row
 
 
+def _refusal(
+    p: Platform, row: DocumentRow, body: CheckIn, accepted: frozenset[DocumentType]
+) -> CheckReason | None:
+    """Why this genuine document does not answer this check on that day, or None if it does."""
+    kind, day = DocumentType(row.kind), body.on or p.today()
+    if kind not in accepted:
+        return CheckReason.MEXICO_ONLY if kind is DocumentType.TVRH else CheckReason.WRONG_DOCUMENT
+    if row.revoked_at is not None:
+        return CheckReason.REVOKED
+    if day < row.valid_from:
+        return CheckReason.NOT_YET_VALID
+    if day > row.valid_until:
+        return CheckReason.EXPIRED
+    if kind is DocumentType.TRAVEL and body.port is not None:
+        port = credential_of(p, row)[0].port or ""
+        if port.casefold() != body.port.strip().casefold():
+            return CheckReason.OTHER_PORT
+    return None
+
+
 def check(
     p: Platform,
     s: Session,
@@ -316,16 +337,13 @@ def check(
 ) -> CheckOut:
     who.require(permission)
     row = _find(p, s, body)
-    answer = CheckOut(valid=False)
+    answer = CheckOut(valid=False, reason=CheckReason.NOT_FOUND)
     if row is not None:
         kind = DocumentType(row.kind)
-        holds = (
-            kind in accepted
-            and row.revoked_at is None
-            and row.valid_from <= p.today() <= row.valid_until
-        )
+        reason = _refusal(p, row, body, accepted)
         answer = CheckOut(
-            valid=holds,
+            valid=reason is None,
+            reason=reason,
             document_type=str(kind),
             valid_from=row.valid_from,
             valid_until=row.valid_until,

@@ -8,6 +8,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from corredor.documents.domain.credentials import CheckReason
+
 
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -45,12 +47,22 @@ class CheckIn(_In):
     credential: str | None = Field(default=None, min_length=1, max_length=4000)
     number: str | None = Field(default=None, min_length=1, max_length=48)
     birth_date: date | None = None
+    on: date | None = Field(
+        default=None, description="the day of travel or of work (default: today)"
+    )
+    port: str | None = Field(
+        default=None,
+        min_length=2,
+        max_length=80,
+        description="travel check: the port of entry or destination airport of this journey",
+    )
 
 
 class CheckOut(BaseModel):
     """Yes or no, and the validity dates: nothing about the person."""
 
     valid: bool
+    reason: CheckReason | None = None  # why not, when `valid` is false
     document_type: str | None = None
     valid_from: date | None = None
     valid_until: date | None = None

@@ -43,9 +43,25 @@ TITLE: Final[dict[DocumentType, str]] = {
     DocumentType.WORK: "Employment Authorization (parole)",
 }
 
-# What each yes/no check accepts. The TVRH authorizes travel inside Mexico and work there.
-TRAVEL_CHECK: Final = frozenset({DocumentType.TRAVEL, DocumentType.TVRH})
-WORK_CHECK: Final = frozenset({DocumentType.WORK, DocumentType.TVRH})
+# What each yes/no check accepts: one kind each, so an integration that reads only `valid`
+# never takes a Mexican visitor card for US travel or US work authorization. The TVRH
+# authorizes travel and work inside Mexico (Ley de Migración art. 52 fr. V), and is checked
+# on its own (`/verifications/mexico`).
+TRAVEL_CHECK: Final = frozenset({DocumentType.TRAVEL})
+WORK_CHECK: Final = frozenset({DocumentType.WORK})
+MEXICO_CHECK: Final = frozenset({DocumentType.TVRH})
+
+
+class CheckReason(StrEnum):
+    """Why a yes/no check answered no (the document itself may be genuine)."""
+
+    NOT_FOUND = "not_found"  # no genuine document of ours matches what was presented
+    WRONG_DOCUMENT = "wrong_document"  # genuine, but not the kind this check is for
+    MEXICO_ONLY = "mexico_only"  # a TVRH: travel and work inside Mexico only
+    REVOKED = "revoked"
+    NOT_YET_VALID = "not_yet_valid"
+    EXPIRED = "expired"
+    OTHER_PORT = "other_port"  # a travel authorization for another port or airport
 
 
 class Rejection(StrEnum):
