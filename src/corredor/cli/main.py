@@ -20,6 +20,7 @@ allocation.register(app)
 simulate.register(app)
 documents.register(app)
 tvrh.register(app)
+platform.register_key_commands(documents.keys_app)
 
 
 if __name__ == "__main__":  # pragma: no cover

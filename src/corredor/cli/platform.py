@@ -282,8 +282,71 @@ def audit_checkpoint() -> None:
     console.print(f"checkpoint at entry {made.seq} written to {settings.audit_checkpoint_dir}")
 
 
+def keys_census() -> None:
+    """How many sealed values each encryption key id holds, table by table."""
+    from corredor.adapters.db.models import Base
+    from corredor.config import Settings
+    from corredor.kernel.database import Database
+    from corredor.kernel.rekey import census
+
+    database = Database.of(Settings())
+    try:
+        found = census(database, Base.metadata)
+    finally:
+        database.dispose()
+    for table, counts in sorted(found.by_table.items()):
+        console.print(f"{table}: " + ", ".join(f"{k} {n}" for k, n in sorted(counts.items())))
+    console.print(
+        "total: "
+        + (", ".join(f"{k} {n}" for k, n in sorted(found.by_key.items())) or "nothing sealed")
+    )
+
+
+def keys_reencrypt() -> None:
+    """Re-seal every sealed value (persons, vetting, documents, issuers' private keys, stored
+    replies, seeds…) under CORREDOR_ACTIVE_KEY_ID, batch by batch (an interrupted run resumes),
+    audited; then report what remains under each key id. When nothing remains under an old key,
+    remove it from CORREDOR_ENCRYPTION_KEYS."""
+    from rich.progress import Progress
+
+    from corredor.adapters.db.models import Base
+    from corredor.config import Settings
+    from corredor.kernel.crypto import FieldCipher
+    from corredor.kernel.database import Database
+    from corredor.kernel.rekey import reencrypt_audited
+
+    settings = Settings()
+    database = Database.of(settings)
+    cipher = FieldCipher(settings.key_bytes(), settings.active_key_id)
+    try:
+        with Progress(console=console, transient=True) as bar:
+            task = bar.add_task("re-sealing", total=None)
+            changed, after = reencrypt_audited(
+                database,
+                cipher,
+                Base.metadata,
+                progress=lambda table, done: bar.update(task, advance=done, description=table),
+            )
+    finally:
+        database.dispose()
+    console.print(f"{changed} rows re-sealed under {settings.active_key_id}")
+    left = {key: n for key, n in after.by_key.items() if key != settings.active_key_id}
+    if left:
+        console.print(
+            "[yellow]still under other keys[/]: " + ", ".join(f"{k} {n}" for k, n in left.items())
+        )
+        raise typer.Exit(code=1)
+    console.print(f"everything sealed is under {settings.active_key_id}: older keys may be removed")
+
+
 def register(app: typer.Typer) -> None:
     app.command("serve")(serve)
     app.command("demo")(demo)
     app.add_typer(db_app, name="db")
     app.add_typer(audit_app, name="audit")
+
+
+def register_key_commands(keys: typer.Typer) -> None:
+    """The encryption keys share `corredor keys` with the issuers' signing keys."""
+    keys.command("census")(keys_census)
+    keys.command("reencrypt")(keys_reencrypt)

@@ -20,7 +20,11 @@ if TYPE_CHECKING:
 
 console = Console()
 errors = Console(stderr=True)
-keys_app = typer.Typer(help="Issuer signing keys: one active key per agency.", no_args_is_help=True)
+keys_app = typer.Typer(
+    help="Keys: the issuers' signing keys (one active per agency), and the encryption keys "
+    "that seal personal data (census, reencrypt).",
+    no_args_is_help=True,
+)
 documents_app = typer.Typer(help="Signed documents and status lists.", no_args_is_help=True)
 
 

@@ -16,6 +16,8 @@ class AuditTag(StrEnum):
     SESSION_SIGN_IN = "platform:session:sign_in"
     SESSION_SIGN_OUT = "platform:session:sign_out"
     SESSION_SIGN_IN_FAILED = "platform:session:sign_in_failed"
+    # operations
+    KEYS_REENCRYPT = "platform:keys:reencrypt"
     USER_DISABLE = "platform:user:disable"
     USER_ENABLE = "platform:user:enable"
     # cases
