@@ -11,7 +11,6 @@ from sqlalchemy import select
 
 from corredor.adapters.db.allocation_models import AllocationWindow
 from corredor.adapters.db.models import Case, User
-from corredor.domain.disclosure import DisclosableField
 from corredor.kernel.errors import Conflict
 from corredor.kernel.unit_of_work import unit_of_work
 from corredor.services import allocation, corridor, sharing
@@ -27,6 +26,7 @@ from corredor.services.schemas import (
     PersonIn,
     UserIn,
 )
+from corredor.sharing.domain.disclosure import DisclosableField
 from corredor.web.demo import DEMO_PASSWORD, DEMO_USERS
 
 DEMO_SITE = "mx-cmx-assisted-site"  # CBP's assisted site in Mexico City

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from corredor.adapters.db.models import Case, Grant
+from corredor.cases.domain.corridor import GrantKind, TravelMode
 from corredor.documents import issuer_keys
 from corredor.documents.credentials import jws
 from corredor.documents.credentials.verifier import Verifier
@@ -29,7 +30,6 @@ from corredor.documents.domain.credentials import (
 )
 from corredor.documents.schemas import CheckIn, CheckOut, DocumentOut
 from corredor.documents.tables import DocumentRow
-from corredor.domain.cases import GrantKind, TravelMode
 from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
 from corredor.kernel.auth import Principal

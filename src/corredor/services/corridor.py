@@ -16,9 +16,7 @@ from sqlalchemy.orm import Session
 
 from corredor.adapters.db.models import Case, CaseEvent, Grant, Person, User, VettingRecord
 from corredor.adapters.db.models import Decision as DecisionRow
-from corredor.documents import issuance
-from corredor.documents.domain.credentials import DocumentType
-from corredor.domain.cases import (
+from corredor.cases.domain.corridor import (
     CORRIDOR_POLICY,
     TVRH_POLICY,
     GrantKind,
@@ -28,11 +26,13 @@ from corredor.domain.cases import (
     is_eligible,
     tvrh_validity,
 )
+from corredor.cases.domain.vetting import VettingOutcome, VettingSubject
+from corredor.cases.domain.workflow import Action, CaseKind, CaseState, GuardContext, is_terminal
+from corredor.documents import issuance
+from corredor.documents.domain.credentials import DocumentType
 from corredor.domain.facts import DOCUMENT_TYPES, HouseholdMember
 from corredor.domain.policy import Policy
 from corredor.domain.rules import Decision, Outcome, evaluate
-from corredor.domain.vetting import VettingOutcome, VettingSubject
-from corredor.domain.workflow import Action, CaseKind, CaseState, GuardContext, is_terminal
 from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
 from corredor.kernel.auth import Principal

@@ -20,11 +20,8 @@ from corredor.adapters.db.models import (
     Grant,
     Person,
 )
-from corredor.adapters.vetting.watchlist import WatchlistScreening
-from corredor.config import Settings
-from corredor.domain.catalogue import Catalogue
-from corredor.domain.vetting import Screening
-from corredor.domain.workflow import (
+from corredor.cases.domain.vetting import Screening
+from corredor.cases.domain.workflow import (
     Action,
     CaseKind,
     CaseState,
@@ -34,6 +31,10 @@ from corredor.domain.workflow import (
     permission_for,
     step,
 )
+from corredor.cases.reference import Reference, load_reference
+from corredor.cases.vetting.watchlist import WatchlistScreening
+from corredor.config import Settings
+from corredor.domain.catalogue import Catalogue
 from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
 from corredor.kernel.auth import Principal, Tokens
@@ -43,7 +44,6 @@ from corredor.kernel.database import Database
 from corredor.kernel.domain.permissions import Permission, Role
 from corredor.kernel.errors import Conflict, NotFound
 from corredor.policy_files import load_catalogue
-from corredor.services.reference import Reference, load_reference
 from corredor.services.schemas import (
     CaseOut,
     CaseStatusOut,

@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session
 
 from corredor.adapters.db.models import Case, CaseEvent
 from corredor.adapters.db.models import Decision as DecisionRow
-from corredor.domain.cases import CORRIDOR_POLICY, citation, is_eligible
+from corredor.cases.domain.corridor import CORRIDOR_POLICY, citation, is_eligible
+from corredor.cases.domain.workflow import INITIAL_STATE, Action, CaseKind, GuardContext
 from corredor.domain.facts import Profile
 from corredor.domain.policy import Authority, Policy
 from corredor.domain.rules import evaluate
-from corredor.domain.workflow import INITIAL_STATE, Action, CaseKind, GuardContext
 from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
 from corredor.kernel.auth import Principal

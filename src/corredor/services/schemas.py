@@ -10,10 +10,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from corredor.domain.cases import TravelMode
-from corredor.domain.disclosure import DisclosableField, Purpose
+from corredor.cases.domain.corridor import TravelMode
 from corredor.domain.facts import RELATIONS, Profile, check_country
 from corredor.kernel.domain.permissions import Agency, Role
+from corredor.sharing.domain.disclosure import DisclosableField, Purpose
 
 Text = Field(min_length=1, max_length=200)
 

@@ -12,14 +12,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from corredor.adapters.db.models import Consent, Disclosure
-from corredor.domain.disclosure import (
-    DisclosableField,
-    DisclosureRefused,
-    Purpose,
-    project,
-    recipient_policy,
-    releasable,
-)
 from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
 from corredor.kernel.auth import Principal
@@ -38,6 +30,14 @@ from corredor.services.platform import (
     visible_case,
 )
 from corredor.services.schemas import ConsentIn, ConsentOut, DisclosedDataOut, DisclosureIn
+from corredor.sharing.domain.disclosure import (
+    DisclosableField,
+    DisclosureRefused,
+    Purpose,
+    project,
+    recipient_policy,
+    releasable,
+)
 
 Answer = tuple[int, dict[str, Any]]
 

@@ -14,15 +14,15 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
 from corredor.api.security import platform_of
+from corredor.cases.domain.workflow import CaseState
 from corredor.domain.catalogue import Catalogue
-from corredor.domain.disclosure import RECIPIENT_POLICIES, DisclosableField, Purpose
 from corredor.domain.predicates import Labels, Predicate, children
-from corredor.domain.workflow import CaseState
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Permission, Role, may
 from corredor.kernel.errors import InvalidInput
 from corredor.services import activity, corridor, sharing
 from corredor.services.schemas import CaseStatusOut, ConsentIn, ConsentOut, EventOut
+from corredor.sharing.domain.disclosure import RECIPIENT_POLICIES, DisclosableField, Purpose
 from corredor.web import labels
 from corredor.web.forms import choices, submit_once
 from corredor.web.page import Page, WebSettings, checked_form

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query
 
 from corredor.api.security import platform_of, requires
 from corredor.api.submit import IdempotencyKey, submit
-from corredor.domain.workflow import CaseState
+from corredor.cases.domain.workflow import CaseState
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Permission
 from corredor.services import corridor

@@ -7,11 +7,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 
 from corredor.api.security import platform_of, requires
-from corredor.domain.cases import TVRH_POLICY, grounds
-from corredor.domain.workflow import TRANSITIONS
+from corredor.cases.domain.corridor import TVRH_POLICY, grounds
+from corredor.cases.domain.workflow import TRANSITIONS
+from corredor.cases.reference import Reference
 from corredor.kernel.domain.permissions import Permission
 from corredor.services.platform import Platform
-from corredor.services.reference import Reference
 
 router = APIRouter(prefix="/reference", tags=["reference"])
 Reader = Depends(requires(Permission.REFERENCE_READ))

@@ -15,8 +15,8 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from corredor.api.security import platform_of
-from corredor.domain.cases import TravelMode
-from corredor.domain.workflow import CaseState
+from corredor.cases.domain.corridor import TravelMode
+from corredor.cases.domain.workflow import CaseState
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Permission, may
 from corredor.kernel.errors import Forbidden, InvalidInput

@@ -16,14 +16,14 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from corredor.api.security import platform_of
-from corredor.domain.cases import TVRH_POLICY, grounds
-from corredor.domain.disclosure import DisclosableField
+from corredor.cases.domain.corridor import TVRH_POLICY, grounds
 from corredor.domain.facts import DOCUMENT_TYPES, RELATIONS
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Permission
 from corredor.kernel.errors import InvalidInput
 from corredor.services import activity, corridor, sharing
 from corredor.services.schemas import DisclosureIn, HouseholdIn, MemberIn, PersonIn
+from corredor.sharing.domain.disclosure import DisclosableField
 from corredor.web import labels
 from corredor.web.cases import CBP_FIELDS, clause_labels
 from corredor.web.forms import KEY_FIELD, choices, day_of, submit_once, text
