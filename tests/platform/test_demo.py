@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from corredor.adapters.db.allocation_models import AllocationWindow, CapacityDay
-from corredor.adapters.db.models import Case, User
+from corredor.adapters.db.models import User
+from corredor.cases.tables import Case
 from corredor.demo import walk
 from corredor.demo.seed import prepare_demo
 from corredor.kernel.engine import upgrade

@@ -10,7 +10,8 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from corredor.adapters.db.allocation_models import AllocationWindow
-from corredor.adapters.db.models import Case, User
+from corredor.adapters.db.models import User
+from corredor.cases.tables import Case
 from corredor.kernel.errors import Conflict
 from corredor.kernel.unit_of_work import unit_of_work
 from corredor.services import allocation, corridor, sharing

@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from corredor.adapters.db.models import Case, Grant
 from corredor.cases.domain.corridor import GrantKind, TravelMode
+from corredor.cases.tables import Case, Grant
 from corredor.documents import issuer_keys
 from corredor.documents.credentials import jws
 from corredor.documents.credentials.verifier import Verifier

@@ -13,12 +13,13 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from corredor.adapters.db.models import AuditEntry, Disclosure, User
+from corredor.adapters.db.models import AuditEntry, User
 from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Permission
 from corredor.services.platform import visible_case
+from corredor.sharing.tables import Disclosure
 
 
 class Purpose(StrEnum):

@@ -14,8 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from corredor.adapters.db.models import Case, CaseEvent, Grant, Person, User, VettingRecord
-from corredor.adapters.db.models import Decision as DecisionRow
+from corredor.adapters.db.models import User
 from corredor.cases.domain.corridor import (
     CORRIDOR_POLICY,
     TVRH_POLICY,
@@ -28,6 +27,8 @@ from corredor.cases.domain.corridor import (
 )
 from corredor.cases.domain.vetting import VettingOutcome, VettingSubject
 from corredor.cases.domain.workflow import Action, CaseKind, CaseState, GuardContext, is_terminal
+from corredor.cases.tables import Case, CaseEvent, Grant, Person, VettingRecord
+from corredor.cases.tables import Decision as DecisionRow
 from corredor.documents import issuance
 from corredor.documents.domain.credentials import DocumentType
 from corredor.domain.facts import DOCUMENT_TYPES, HouseholdMember

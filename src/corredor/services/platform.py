@@ -11,15 +11,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from corredor.adapters.db.models import (
-    Case,
-    CaseEvent,
-    Consent,
-    Decision,
-    Disclosure,
-    Grant,
-    Person,
-)
 from corredor.cases.domain.vetting import Screening
 from corredor.cases.domain.workflow import (
     Action,
@@ -32,6 +23,7 @@ from corredor.cases.domain.workflow import (
     step,
 )
 from corredor.cases.reference import Reference, load_reference
+from corredor.cases.tables import Case, CaseEvent, Decision, Grant, Person
 from corredor.cases.vetting.watchlist import WatchlistScreening
 from corredor.config import Settings
 from corredor.domain.catalogue import Catalogue
@@ -53,6 +45,7 @@ from corredor.services.schemas import (
     PersonIn,
     PersonOut,
 )
+from corredor.sharing.tables import Consent, Disclosure
 
 
 def new_id() -> str:

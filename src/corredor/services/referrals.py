@@ -11,10 +11,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from corredor.adapters.db.models import Case, CaseEvent
-from corredor.adapters.db.models import Decision as DecisionRow
 from corredor.cases.domain.corridor import CORRIDOR_POLICY, citation, is_eligible
 from corredor.cases.domain.workflow import INITIAL_STATE, Action, CaseKind, GuardContext
+from corredor.cases.tables import Case, CaseEvent
+from corredor.cases.tables import Decision as DecisionRow
 from corredor.domain.facts import Profile
 from corredor.domain.policy import Authority, Policy
 from corredor.domain.rules import evaluate

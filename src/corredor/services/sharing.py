@@ -11,7 +11,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from corredor.adapters.db.models import Consent, Disclosure
 from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
 from corredor.kernel.auth import Principal
@@ -38,6 +37,7 @@ from corredor.sharing.domain.disclosure import (
     recipient_policy,
     releasable,
 )
+from corredor.sharing.tables import Consent, Disclosure
 
 Answer = tuple[int, dict[str, Any]]
 
