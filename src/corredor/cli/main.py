@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from corredor.cli import allocation, platform, screening, simulate, tvrh
+from corredor.cases import cli as cases
+from corredor.cli import allocation, platform, screening, simulate
 from corredor.documents import cli as documents
 
 app = typer.Typer(
@@ -18,7 +19,7 @@ platform.register(app)
 allocation.register(app)
 simulate.register(app)
 documents.register(app)
-tvrh.register(app)
+cases.register(app)
 
 
 if __name__ == "__main__":  # pragma: no cover

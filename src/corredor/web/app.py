@@ -18,6 +18,11 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from corredor.api.security import PUBLIC
+from corredor.cases.pages.assist import add_assist_pages
+from corredor.cases.pages.case import add_case_pages
+from corredor.cases.pages.cbp import add_cbp_pages
+from corredor.cases.pages.desk import add_desk_pages
+from corredor.cases.pages.parole import add_parole_pages
 from corredor.documents.pages import add_document_pages
 from corredor.documents.verify_pages import add_verify_pages
 from corredor.domain.catalogue import Catalogue
@@ -31,11 +36,11 @@ from corredor.domain.facts import (
     FactKind,
 )
 from corredor.policy_files import load_catalogue
+from corredor.sharing.pages import add_sharing_pages
 from corredor.web import labels
 from corredor.web.account import add_account_pages
 from corredor.web.allocation_results import add_allocation_result_pages
 from corredor.web.appointments import add_appointment_pages
-from corredor.web.cases import add_case_pages
 from corredor.web.demo import DEMO_PASSWORD, DEMO_USERS
 from corredor.web.page import (
     WEB_DIR,
@@ -44,7 +49,6 @@ from corredor.web.page import (
     checked_form,
     default_settings,
 )
-from corredor.web.parole import add_parole_pages
 from corredor.web.places import country_names, region_names
 from corredor.web.published import add_published_policy_pages
 from corredor.web.results import CHILD_TITLE, PathwayView, child_protection, explain, group
@@ -61,9 +65,6 @@ from corredor.web.screener import (
 )
 from corredor.web.session import page_route_class
 from corredor.web.staff.allocation import add_staff_allocation_pages
-from corredor.web.staff.assist import add_assist_pages
-from corredor.web.staff.cbp import add_cbp_pages
-from corredor.web.staff.desk import add_desk_pages
 from corredor.web.staff.policies import add_policy_pages
 
 STATIC_FILES: Final = frozenset({"corredor.css"})
@@ -124,6 +125,7 @@ def create_web_router(
     pages = APIRouter(include_in_schema=False, route_class=route_class)
     add_account_pages(pages, chosen)
     add_case_pages(pages, chosen)
+    add_sharing_pages(pages, chosen)
     add_parole_pages(pages, chosen)
     add_desk_pages(pages, chosen)
     add_cbp_pages(pages, chosen)
