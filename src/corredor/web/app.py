@@ -18,11 +18,11 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from corredor.api.security import PUBLIC
-from corredor.cases.pages.assist import add_assist_pages
 from corredor.cases.pages.case import add_case_pages
-from corredor.cases.pages.cbp import add_cbp_pages
-from corredor.cases.pages.desk import add_desk_pages
 from corredor.cases.pages.parole import add_parole_pages
+from corredor.cases.pages.staff.assist import add_assist_pages
+from corredor.cases.pages.staff.cbp import add_cbp_pages
+from corredor.cases.pages.staff.desk import add_desk_pages
 from corredor.documents.pages import add_document_pages
 from corredor.documents.verify_pages import add_verify_pages
 from corredor.domain.catalogue import Catalogue
@@ -36,7 +36,9 @@ from corredor.domain.facts import (
     FactKind,
 )
 from corredor.policy_files import load_catalogue
-from corredor.sharing.pages import add_sharing_pages
+from corredor.sharing.pages.access import add_access_page
+from corredor.sharing.pages.consent import add_consent_pages
+from corredor.sharing.pages.staff.disclosure import add_disclosure_pages
 from corredor.web import labels
 from corredor.web.account import add_account_pages
 from corredor.web.allocation_results import add_allocation_result_pages
@@ -125,9 +127,11 @@ def create_web_router(
     pages = APIRouter(include_in_schema=False, route_class=route_class)
     add_account_pages(pages, chosen)
     add_case_pages(pages, chosen)
-    add_sharing_pages(pages, chosen)
+    add_access_page(pages, chosen)
+    add_consent_pages(pages, chosen)
     add_parole_pages(pages, chosen)
     add_desk_pages(pages, chosen)
+    add_disclosure_pages(pages, chosen)
     add_cbp_pages(pages, chosen)
     add_assist_pages(pages, chosen)
     add_policy_pages(pages, chosen)
