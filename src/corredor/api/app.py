@@ -7,11 +7,13 @@ from fastapi import FastAPI
 from corredor import __version__
 from corredor.accounts import api as accounts
 from corredor.api import errors
-from corredor.api.routers import allocation, cases, reference, referrals, sharing
+from corredor.api.routers import allocation
 from corredor.audit_trail import api as audit
+from corredor.cases import api as cases
 from corredor.config import Settings
 from corredor.documents import api as documents
 from corredor.services.platform import Platform
+from corredor.sharing import api as sharing
 from corredor.web.app import create_web_router
 from corredor.web.page import default_settings
 from corredor.web.session import install_page_not_found
@@ -30,8 +32,17 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     )
     app.state.platform = platform or Platform.build(settings or Settings())
     errors.install(app)
-    for module in (accounts, reference, cases, sharing, referrals, audit, allocation, documents):
-        app.include_router(module.router, prefix=PREFIX)
+    for router in (
+        accounts.router,
+        cases.reference_router,
+        cases.router,
+        sharing.router,
+        cases.referral_router,
+        audit.router,
+        allocation.router,
+        documents.router,
+    ):
+        app.include_router(router, prefix=PREFIX)
     web_settings = default_settings(app.state.platform.settings)
     app.include_router(create_web_router(settings=web_settings))  # the pages
     install_page_not_found(app, web_settings)
