@@ -23,6 +23,7 @@ import nacl
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from nacl.signing import SigningKey
 
+from corredor.cases.domain.corridor import TravelMode
 from corredor.documents.credentials import jws
 from corredor.documents.credentials.keys import KeyRing, PublishedKey, public_key_text
 from corredor.documents.credentials.status import read_status_list, sign_status_list
@@ -34,7 +35,6 @@ from corredor.documents.domain.credentials import (
     KeyState,
     to_claims,
 )
-from corredor.domain.cases import TravelMode
 
 NAMES = ["Marie-Claude Joseph", "Nadège Joseph", "José Ángel Ramírez Núñez", "Yelitza Pérez"]
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from corredor.cases.domain.corridor import TravelMode
 from corredor.documents.credentials import jws
 from corredor.documents.credentials.keys import KeyRing, PublishedKey, public_key_text
 from corredor.documents.credentials.status import read_status_list, sign_status_list
@@ -19,7 +20,6 @@ from corredor.documents.domain.credentials import (
     KeyState,
     to_claims,
 )
-from corredor.domain.cases import TravelMode
 
 TODAY = date(2026, 6, 1)
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from corredor.accounts.tables import User
 from corredor.adapters.db.allocation_models import AllocationWindow, CapacityDay
-from corredor.adapters.db.models import Case
+from corredor.cases.tables import Case
 from corredor.demo import walk
 from corredor.demo.seed import prepare_demo
 from corredor.kernel.engine import upgrade

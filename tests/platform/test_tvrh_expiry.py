@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from corredor.adapters.db.models import Grant
 from corredor.api.app import create_app
+from corredor.cases.tables import Grant
 from corredor.cli.main import app as cli
 from corredor.kernel.domain.permissions import Role
 from tests.platform.conftest import Api, Databases, build_platform

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from corredor.domain.workflow import (
+from corredor.cases.domain.workflow import (
     TRANSITIONS,
     Action,
     CaseKind,

@@ -7,14 +7,16 @@ import json
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
+from corredor.cases.schemas import HouseholdIn, MemberIn, PersonIn
+from corredor.cases.use_cases import registration, tvrh
 from corredor.documents import issuance
 from corredor.documents.credentials import jws
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Agency, Role
-from corredor.services import allocation, allocation_run, corridor
+from corredor.kernel.unit_of_work import unit_of_work
+from corredor.services import allocation, allocation_run
 from corredor.services.allocation_schemas import CapacityIn, RequestIn, RunIn, WindowIn
 from corredor.services.platform import Platform
-from corredor.services.schemas import HouseholdIn, MemberIn, PersonIn
 from tests.web.signed_in import make_account
 
 ALLOCATION_SITE = "mx-tab-el-ceibo"  # a border point no other web test books
@@ -55,11 +57,11 @@ def tvrh_issued(
         documents=["passport"],
         applicant_user_id=applicant_user_id,
     )
-    with platform.db.transaction() as s:
-        _, case = corridor.register_household(platform, s, inm, household)
-        _, decided = corridor.decide_tvrh(platform, s, inm, case["id"])
-    assert decided["state"] == "tvrh_issued", decided["decisions"]
-    return str(case["id"])
+    with unit_of_work(platform) as s:
+        case = registration.register_household(platform, inm, household).run(s)
+        decided = tvrh.decide_tvrh(platform, inm, case.id).run(s)
+    assert decided.state == "tvrh_issued", decided.decisions
+    return case.id
 
 
 def issued_tvrh_card(platform: Platform) -> tuple[str, str]:

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from corredor.cases.pages.case import decision_views
+from corredor.cases.schemas import CaseStatusOut, DecisionOut
 from corredor.screening.domain.catalogue import Catalogue
-from corredor.services.schemas import CaseStatusOut, DecisionOut
-from corredor.web.cases import decision_views
 from corredor.web.i18n import translations
 
 

@@ -23,12 +23,15 @@ from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from corredor.api.app import create_app
+from corredor.cases.schemas import HouseholdIn, MemberIn, PersonIn
+from corredor.cases.use_cases import registration, tvrh
 from corredor.config import Settings
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Agency, Role
-from corredor.services import corridor, sharing
+from corredor.kernel.unit_of_work import unit_of_work
 from corredor.services.platform import Platform
-from corredor.services.schemas import ConsentIn, DisclosureIn, HouseholdIn, MemberIn, PersonIn
+from corredor.sharing import use_cases as sharing
+from corredor.sharing.schemas import ConsentIn, DisclosureIn
 from tests.platform.conftest import PASSWORD, Databases
 from tests.web.signed_in import make_account
 from tests.web.test_browser import (
@@ -259,20 +262,19 @@ def _case_ready_for_parole(site: Site) -> tuple[str, str]:
         documents=["passport"],
     )
     fields = ["name", "birth_date", "nationality", "household", "tvrh"]
-    with platform.db.transaction() as s:
-        _, case = corridor.register_household(platform, s, officer, household)
-        corridor.decide_tvrh(platform, s, officer, case["id"])
-        _, consent = sharing.record_consent(
-            platform, s, officer, case["id"], ConsentIn.model_validate({"fields": fields})
-        )
+    with unit_of_work(platform) as s:
+        case = registration.register_household(platform, officer, household).run(s)
+        tvrh.decide_tvrh(platform, officer, case.id).run(s)
+        consent = sharing.record_consent(
+            platform, officer, case.id, ConsentIn.model_validate({"fields": fields})
+        ).run(s)
         sharing.create_disclosure(
             platform,
-            s,
             officer,
-            case["id"],
-            DisclosureIn.model_validate({"consent_id": consent["id"], "fields": fields}),
-        )
-    return str(case["id"]), document
+            case.id,
+            DisclosureIn.model_validate({"consent_id": consent.id, "fields": fields}),
+        ).run(s)
+    return case.id, document
 
 
 def test_a_caseworker_assists_in_spanish_for_an_english_speaking_applicant(

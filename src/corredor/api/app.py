@@ -8,12 +8,14 @@ from corredor import __version__
 from corredor.accounts import api as accounts
 from corredor.api import errors, health, observability
 from corredor.api.input_guard import InputGuard
-from corredor.api.routers import allocation, cases, reference, referrals, sharing
+from corredor.api.routers import allocation
 from corredor.audit_trail import api as audit
 from corredor.audit_trail.jobs import checkpoints_while_serving
+from corredor.cases import api as cases
 from corredor.config import Settings
 from corredor.documents import api as documents
 from corredor.services.platform import Platform
+from corredor.sharing import api as sharing
 from corredor.web.app import create_web_router
 from corredor.web.page import default_settings
 from corredor.web.session import install_page_not_found
@@ -35,9 +37,18 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     errors.install(app)
     app.add_middleware(InputGuard)
     observability.install(app, app.state.platform)
-    features = (accounts, reference, cases, sharing, referrals, audit, allocation, documents)
-    for module in (health, *features):
-        app.include_router(module.router, prefix=PREFIX)
+    for router in (
+        health.router,
+        accounts.router,
+        cases.reference_router,
+        cases.router,
+        sharing.router,
+        cases.referral_router,
+        audit.router,
+        allocation.router,
+        documents.router,
+    ):
+        app.include_router(router, prefix=PREFIX)
     web_settings = default_settings(app.state.platform.settings)
     app.include_router(create_web_router(settings=web_settings))  # the pages
     install_page_not_found(app, web_settings)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from corredor.cli import allocation, platform, simulate, tvrh
+from corredor.cases import cli as cases
+from corredor.cli import allocation, platform, simulate
 from corredor.documents import cli as documents
 from corredor.screening import cli as screening
 
@@ -19,7 +20,7 @@ platform.register(app)
 allocation.register(app)
 simulate.register(app)
 documents.register(app)
-tvrh.register(app)
+cases.register(app)
 platform.register_key_commands(documents.keys_app)
 
 

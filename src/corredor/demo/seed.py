@@ -13,21 +13,17 @@ from corredor.accounts.schemas import UserIn
 from corredor.accounts.tables import User
 from corredor.accounts.users import add_user, principal_named
 from corredor.adapters.db.allocation_models import AllocationWindow
-from corredor.adapters.db.models import Case
-from corredor.domain.disclosure import DisclosableField
+from corredor.cases.schemas import HouseholdIn, MemberIn, ParoleApplicationIn, PersonIn
+from corredor.cases.tables import Case
+from corredor.cases.use_cases import parole, registration, tvrh
 from corredor.kernel.errors import Conflict
 from corredor.kernel.unit_of_work import unit_of_work
-from corredor.services import allocation, corridor, sharing
+from corredor.services import allocation
 from corredor.services.allocation_schemas import CapacityIn, WindowIn
 from corredor.services.platform import Platform
-from corredor.services.schemas import (
-    ConsentIn,
-    DisclosureIn,
-    HouseholdIn,
-    MemberIn,
-    ParoleApplicationIn,
-    PersonIn,
-)
+from corredor.sharing import use_cases as sharing
+from corredor.sharing.domain.disclosure import DisclosableField
+from corredor.sharing.schemas import ConsentIn, DisclosureIn
 from corredor.web.demo import DEMO_PASSWORD, DEMO_USERS
 
 DEMO_SITE = "mx-cmx-assisted-site"  # CBP's assisted site in Mexico City
@@ -74,14 +70,14 @@ def seed_sample_case(platform: Platform) -> str:
         inm = principal_named(s, "inm.hidalgo")
         marie = principal_named(s, APPLICANT)
         household = demo_household(marie.user_id, today)
-        _, case = corridor.register_household(platform, s, inm, household)
-        case_id = str(case["id"])
-        corridor.decide_tvrh(platform, s, inm, case_id)
-        _, consent = sharing.record_consent(platform, s, marie, case_id, ConsentIn(fields=SHARED))
-        sharing.create_disclosure(
-            platform, s, inm, case_id, DisclosureIn(consent_id=consent["id"], fields=SHARED)
-        )
-        corridor.apply_parole(platform, s, marie, case_id, ParoleApplicationIn(channel="app"))
+        # each step's command, run inside this one unit of work: the case appears whole or not
+        case_id = registration.register_household(platform, inm, household).run(s).id
+        tvrh.decide_tvrh(platform, inm, case_id).run(s)
+        consent = sharing.record_consent(platform, marie, case_id, ConsentIn(fields=SHARED)).run(s)
+        disclosure = DisclosureIn(consent_id=consent.id, fields=SHARED)
+        sharing.create_disclosure(platform, inm, case_id, disclosure).run(s)
+        application = ParoleApplicationIn(channel="app")
+        parole.apply_parole(platform, marie, case_id, application).run(s)
     return case_id
 
 

@@ -14,7 +14,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from corredor.adapters.db.models import Case, Grant
+from corredor.cases.domain.corridor import GrantKind, TravelMode
+from corredor.cases.records import case_actor, decrypt_person, persons_of, visible_case
+from corredor.cases.tables import Case, Grant
 from corredor.documents import issuer_keys
 from corredor.documents.credentials import jws
 from corredor.documents.credentials.verifier import Verifier
@@ -30,21 +32,12 @@ from corredor.documents.domain.credentials import (
 )
 from corredor.documents.schemas import CheckIn, CheckOut, DocumentOut
 from corredor.documents.tables import DocumentRow
-from corredor.domain.cases import GrantKind, TravelMode
 from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Permission, Role
 from corredor.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
-from corredor.services.platform import (
-    Platform,
-    actor,
-    decrypt_person,
-    new_id,
-    now,
-    persons_of,
-    visible_case,
-)
+from corredor.services.platform import Platform, actor, new_id, now
 
 TOKEN_COLUMN = "documents.token"
 
@@ -108,7 +101,7 @@ def issue_for_grant(p: Platform, s: Session, who: Principal, grant: Grant) -> li
     case = s.get(Case, grant.case_id)
     audit.append(
         s,
-        actor(s, who, case),
+        case_actor(s, who, case),
         AuditTag.DOCUMENT_ISSUE,
         case_id=grant.case_id,
         detail={"type": str(document_type), "numbers": [r.number for r in rows], "key": key.kid},
@@ -140,7 +133,7 @@ def revoke_case_documents(
     if revoked:
         audit.append(
             s,
-            actor(s, who, s.get(Case, case_id)),
+            case_actor(s, who, s.get(Case, case_id)),
             AuditTag.DOCUMENT_REVOKE,
             case_id=case_id,
             detail={"numbers": revoked, "reason": reason},
@@ -236,7 +229,7 @@ def _out(p: Platform, row: DocumentRow) -> DocumentOut:
 def _audit_read(s: Session, who: Principal, case: Case, rows: list[DocumentRow]) -> None:
     audit.append(
         s,
-        actor(s, who, case),
+        case_actor(s, who, case),
         AuditTag.DOCUMENT_READ,
         case_id=case.id,
         detail={"documents": [r.number for r in rows]},

@@ -44,7 +44,7 @@ STANDINGS: Final[dict[Standing, str]] = {
     Standing.REVOKED: N_("Revoked"),
 }
 TAGS: Final[dict[Standing, str]] = {Standing.VALID: "eligible", Standing.NOT_YET_VALID: "unknown"}
-# The reasons the workflow itself gives (services/corridor.py); an officer's own words show as
+# The reasons the workflow itself gives (cases/use_cases/); an officer's own words show as
 # they were written.
 REVOCATION_REASONS: Final[dict[str, str]] = {
     "TVRH expired": N_("the humanitarian visitor card expired"),

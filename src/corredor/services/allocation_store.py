@@ -32,6 +32,7 @@ from corredor.adapters.db.allocation_models import (
     AllocationWindow,
     CapacityDay,
 )
+from corredor.cases.reference import Reference
 from corredor.domain.allocation import Assignment
 from corredor.domain.booking import RequestStatus, allowed_actions
 from corredor.kernel.auth import Principal
@@ -39,7 +40,6 @@ from corredor.kernel.domain.permissions import Agency, Permission, Role
 from corredor.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
 from corredor.services.allocation_schemas import AppointmentOut, RequestOut
 from corredor.services.platform import now
-from corredor.services.reference import Reference
 
 
 def begin_writing(session: Session) -> None:

@@ -17,25 +17,28 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from corredor.accounts.pages import add_account_pages
 from corredor.api.security import PUBLIC
+from corredor.cases.pages.case import add_case_pages
+from corredor.cases.pages.parole import add_parole_pages
+from corredor.cases.pages.staff.assist import add_assist_pages
+from corredor.cases.pages.staff.cbp import add_cbp_pages
+from corredor.cases.pages.staff.desk import add_desk_pages
 from corredor.documents.pages import add_document_pages
 from corredor.documents.verify_pages import add_verify_pages
 from corredor.screening.domain.catalogue import Catalogue
 from corredor.screening.pages.published import add_published_policy_pages
 from corredor.screening.pages.screener import add_screener_pages
-from corredor.screening.pages.staff_policies import add_policy_pages
+from corredor.screening.pages.staff.policies import add_policy_pages
 from corredor.screening.use_cases.policies import read_catalogue
+from corredor.sharing.pages.access import add_access_page
+from corredor.sharing.pages.consent import add_consent_pages
+from corredor.sharing.pages.staff.disclosure import add_disclosure_pages
 from corredor.web import labels
 from corredor.web.allocation_results import add_allocation_result_pages
 from corredor.web.appointments import add_appointment_pages
-from corredor.web.cases import add_case_pages
 from corredor.web.demo import DEMO_PASSWORD, DEMO_USERS
 from corredor.web.page import WEB_DIR, Page, WebSettings, default_settings
-from corredor.web.parole import add_parole_pages
 from corredor.web.session import page_route_class
 from corredor.web.staff.allocation import add_staff_allocation_pages
-from corredor.web.staff.assist import add_assist_pages
-from corredor.web.staff.cbp import add_cbp_pages
-from corredor.web.staff.desk import add_desk_pages
 
 STATIC_FILES: Final = frozenset({"corredor.css"})
 
@@ -60,8 +63,11 @@ def create_web_router(
     pages = APIRouter(include_in_schema=False, route_class=route_class)
     add_account_pages(pages, chosen)
     add_case_pages(pages, chosen)
+    add_access_page(pages, chosen)
+    add_consent_pages(pages, chosen)
     add_parole_pages(pages, chosen)
     add_desk_pages(pages, chosen)
+    add_disclosure_pages(pages, chosen)
     add_cbp_pages(pages, chosen)
     add_assist_pages(pages, chosen)
     add_policy_pages(pages, chosen)

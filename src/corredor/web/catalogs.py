@@ -5,12 +5,13 @@
 the `.po` files: new messages arrive empty, so the completeness test fails until they are
 translated.
 
-The pages of the features that have their own package are extracted there (`<feature>/pages.py`,
-`<feature>/*_pages.py`, `<feature>/pages/`). Where a message is written decides its domain:
-`templates/staff/`, the `staff/` package and a feature's `pages/staff_*.py` hold the pages only
-officers and caseworkers see (domain `staff`, Spanish and English at least); everything else is
-public (domain `messages`, all five languages). A staff page may use a public message; it is
-then translated once, in the public catalog.
+Where a message is written decides its domain: `templates/staff/` and the `staff/` packages (the
+shell's `web/staff/` and each feature's `<feature>/pages/staff/`) hold the pages only officers and
+caseworkers see (domain `staff`, Spanish and English at least); everything else is public (domain
+`messages`, all five languages), including each feature's other pages (`<feature>/pages.py`,
+`<feature>/verify_pages.py`, `<feature>/pages/`). A staff page may use a public message; it is then
+translated once, in the public catalog. The features' page modules are read as files, not
+imported, so the shell still imports no feature.
 """
 
 from __future__ import annotations
@@ -39,13 +40,14 @@ PUBLIC_METHODS: Final = [
     ("*.py", "python"),
 ]
 STAFF_METHODS: Final = [("templates/staff/**.html", "jinja2"), ("staff/**.py", "python")]
+FEATURES_DIR: Final = WEB_DIR.parent
+# `*` stops at a slash: `*/pages/*.py` is a feature's public pages, never its `pages/staff/`.
 FEATURE_PUBLIC_METHODS: Final = [
-    ("*/pages/staff_*.py", "ignore"),
-    ("*/pages/*.py", "python"),
     ("*/pages.py", "python"),
-    ("*/*_pages.py", "python"),
+    ("*/verify_pages.py", "python"),
+    ("*/pages/*.py", "python"),
 ]
-FEATURE_STAFF_METHODS: Final = [("*/pages/staff_*.py", "python")]
+FEATURE_STAFF_METHODS: Final = [("*/pages/staff/*.py", "python")]
 OPTIONS: Final = {
     "templates/**.html": {"extensions": "jinja2.ext.i18n"},
     "templates/staff/**.html": {"extensions": "jinja2.ext.i18n"},
@@ -58,15 +60,17 @@ def _collect(
     skip: frozenset[str] = frozenset(),
 ) -> Catalog:
     template = Catalog(project="corredor", msgid_bugs_address=None)
-    found = [
-        *extract_from_dir(WEB_DIR, method_map=methods, options_map=OPTIONS),
-        *extract_from_dir(PACKAGE_DIR, method_map=feature_methods),
-    ]
-    for filename, lineno, message, comments, context in found:
-        if isinstance(message, str) and message not in skip:
-            template.add(
-                message, locations=[(filename, lineno)], auto_comments=comments, context=context
-            )
+    for directory, method_map in ((WEB_DIR, methods), (FEATURES_DIR, feature_methods)):
+        for filename, lineno, message, comments, context in extract_from_dir(
+            directory, method_map=method_map, options_map=OPTIONS
+        ):
+            if isinstance(message, str) and message not in skip:
+                template.add(
+                    message,
+                    locations=[(filename, lineno)],
+                    auto_comments=comments,
+                    context=context,
+                )
     return template
 
 

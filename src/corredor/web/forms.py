@@ -23,6 +23,12 @@ def new_form_key() -> str:
     return uuid.uuid4().hex
 
 
+def command_key(form: Mapping[str, Any]) -> str:
+    """The idempotency key of a form's command: its own key, or a new one if it sent none."""
+    sent = form.get(KEY_FIELD)
+    return f"web:{sent}" if isinstance(sent, str) and 0 < len(sent) <= 64 else new_form_key()
+
+
 def submit_once(  # noqa: PLR0917 - the same order as the API's `submit`
     platform: Platform,
     who: Principal,
@@ -32,10 +38,14 @@ def submit_once(  # noqa: PLR0917 - the same order as the API's `submit`
     action: Callable[[Session], Answer],
 ) -> Answer:
     """Run a use case the way the API's `submit` does, keyed by the form's own key."""
-    sent = form.get(KEY_FIELD)
-    key = f"web:{sent}" if isinstance(sent, str) and 0 < len(sent) <= 64 else new_form_key()
     return run_once(
-        platform.db, platform.cipher, who, key, operation=operation, payload=payload, action=action
+        platform.db,
+        platform.cipher,
+        who,
+        command_key(form),
+        operation=operation,
+        payload=payload,
+        action=action,
     )
 
 

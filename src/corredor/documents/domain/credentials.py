@@ -17,7 +17,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, Final
 
-from corredor.domain.cases import GrantKind, TravelMode
+from corredor.cases.domain.corridor import GrantKind, TravelMode
 
 
 class DocumentType(StrEnum):

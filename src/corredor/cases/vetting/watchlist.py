@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from corredor.domain.vetting import (
+from corredor.cases.domain.vetting import (
     VettingMatch,
     VettingOutcome,
     VettingResult,

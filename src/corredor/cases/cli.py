@@ -24,24 +24,21 @@ def expire_lapsed(
     ],
 ) -> None:
     """Expire every TVRH whose validity ended before today (run it daily, e.g. from cron)."""
-    from corredor.accounts.users import principal_named
+    from corredor.cases.use_cases import tvrh
     from corredor.config import Settings
     from corredor.kernel.errors import Forbidden, NotFound
-    from corredor.services import corridor
     from corredor.services.platform import Platform
 
     platform = Platform.build(Settings())
     try:
-        with platform.db.transaction() as session:
-            who = principal_named(session, acting_as)
-            expired = corridor.expire_lapsed(platform, session, who)
+        expired = tvrh.expire_lapsed(platform, acting_as)
     except (NotFound, Forbidden) as refusal:
         errors.print(f"[bold red]error:[/] --as: {refusal}", highlight=False)
         raise typer.Exit(code=2) from None
     finally:
         platform.db.dispose()
-    console.print(f"{len(expired)} TVRH expired as of {platform.today().isoformat()}")
-    for case_id in expired:
+    console.print(f"{len(expired.case_ids)} TVRH expired as of {expired.today.isoformat()}")
+    for case_id in expired.case_ids:
         console.print(f"  case {case_id}")
 
 

@@ -7,35 +7,25 @@ The policy file says who the authority is, so a new pathway needs a file, not co
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from sqlalchemy.orm import Session
 
-from corredor.adapters.db.models import Case, CaseEvent
-from corredor.adapters.db.models import Decision as DecisionRow
-from corredor.domain.cases import CORRIDOR_POLICY, citation, is_eligible
-from corredor.domain.workflow import INITIAL_STATE, Action, CaseKind, GuardContext
+from corredor.cases.domain.corridor import CORRIDOR_POLICY, citation, is_eligible
+from corredor.cases.domain.workflow import INITIAL_STATE, Action, CaseKind, GuardContext
+from corredor.cases.records import advance, encrypt_person, status_out, visible_case
+from corredor.cases.schemas import CaseStatusOut, ReferralDecisionIn, ReferralIn
+from corredor.cases.tables import Case, CaseEvent
+from corredor.cases.tables import Decision as DecisionRow
 from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
 from corredor.kernel.auth import Principal
+from corredor.kernel.commands import Command
 from corredor.kernel.domain.permissions import Permission, Role
 from corredor.kernel.errors import Forbidden, InvalidInput
 from corredor.screening.domain.facts import Profile
 from corredor.screening.domain.policy import Authority, Policy
 from corredor.screening.domain.rules import evaluate
-from corredor.services.platform import (
-    Platform,
-    actor,
-    advance,
-    encrypt_person,
-    new_id,
-    now,
-    status_out,
-    visible_case,
-)
-from corredor.services.schemas import ReferralDecisionIn, ReferralIn
-
-Answer = tuple[int, dict[str, Any]]
+from corredor.services.platform import Platform, actor, new_id, now
 
 # Which officers decide for which authority. Mexican authorities -> INM; US ones -> CBP (the
 # platform's US-side officers stand in for USCIS and State until those agencies join).
@@ -65,7 +55,17 @@ def _policy(p: Platform, pathway: str) -> Policy:
     return policy
 
 
-def create_referral(p: Platform, s: Session, who: Principal, body: ReferralIn) -> Answer:
+def create_referral(p: Platform, who: Principal, body: ReferralIn) -> Command[CaseStatusOut]:
+    """A UNHCR/IOM/NGO caseworker refers a person to a pathway (e.g. us-cam, us-chnv-parole)."""
+    return Command(
+        operation="referral:create",
+        payload=body.model_dump(mode="json"),
+        output=CaseStatusOut,
+        run=lambda s: _refer(p, s, who, body),
+    )
+
+
+def _refer(p: Platform, s: Session, who: Principal, body: ReferralIn) -> CaseStatusOut:
     who.require(Permission.REFERRAL_CREATE)
     policy = _policy(p, body.pathway_id)
     screening = evaluate(policy, body.facts.known_facts(), p.today())
@@ -103,12 +103,24 @@ def create_referral(p: Platform, s: Session, who: Principal, body: ReferralIn) -
         detail={"pathway": policy.id, "version": policy.version, "agency": str(who.agency)},
     )
     s.flush()
-    return 201, status_out(s, case).model_dump(mode="json")
+    return status_out(s, case)
 
 
 def decide_referral(
+    p: Platform, who: Principal, case_id: str, body: ReferralDecisionIn
+) -> Command[CaseStatusOut]:
+    """The pathway's authority decides; approval needs the policy to find the person eligible."""
+    return Command(
+        operation=f"case:{case_id}:referral_decision",
+        payload=body.model_dump(mode="json"),
+        output=CaseStatusOut,
+        run=lambda s: _decide(p, s, who, case_id, body),
+    )
+
+
+def _decide(
     p: Platform, s: Session, who: Principal, case_id: str, body: ReferralDecisionIn
-) -> Answer:
+) -> CaseStatusOut:
     case = visible_case(s, who, case_id, Permission.REFERRAL_DECIDE)
     policy = _policy(p, case.pathway_id)
     deciders = {DECIDERS[authority] for authority in policy.authority}
@@ -144,4 +156,4 @@ def decide_referral(
         )
     )
     s.flush()
-    return 200, status_out(s, case).model_dump(mode="json")
+    return status_out(s, case)

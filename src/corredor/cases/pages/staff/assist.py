@@ -11,10 +11,10 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from corredor.api.security import platform_of
+from corredor.cases.schemas import CaseStatusOut
+from corredor.cases.use_cases import reading
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Permission
-from corredor.services import corridor
-from corredor.services.schemas import CaseStatusOut
 from corredor.web import labels
 from corredor.web.page import WebSettings
 from corredor.web.session import page_requires, staff_page
@@ -35,8 +35,7 @@ def add_assist_pages(router: APIRouter, settings: WebSettings) -> None:
         number = document.strip()
         if number:
             # a search by document number looks up personal data: the use case audits it
-            with platform.db.transaction() as s:
-                found = corridor.list_cases(platform, s, who, document_number=number)
+            found = reading.list_cases(platform, who, document_number=number)
         return page.render(
             "staff/assist.html",
             title=page.gettext.gettext("Assist a person"),

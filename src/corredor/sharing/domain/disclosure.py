@@ -48,6 +48,13 @@ RECIPIENT_POLICIES: Final[dict[tuple[str, Purpose], RecipientPolicy]] = {
     ),
 }
 
+# What CBP may receive to decide parole, in the fields' own order: what the consent form offers.
+CBP_PAROLE_FIELDS: Final[list[DisclosableField]] = [
+    field
+    for field in DisclosableField
+    if field in RECIPIENT_POLICIES[("CBP", Purpose.PAROLE)].fields
+]
+
 
 class DisclosureRefused(ValueError):
     def __init__(self, field: str, message: str) -> None:

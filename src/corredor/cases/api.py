@@ -1,32 +1,42 @@
-"""Corridor cases: registration, TVRH, parole application, vetting, decision, admission."""
+"""Cases: the corridor (registration, TVRH, parole application, vetting, decision, admission,
+withdrawal), referrals to every other pathway, and the reference data they rest on."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Response
 
 from corredor.api.security import platform_of, requires
-from corredor.api.submit import IdempotencyKey, submit
-from corredor.domain.workflow import CaseState
-from corredor.kernel.auth import Principal
-from corredor.kernel.domain.permissions import Permission
-from corredor.services import corridor
-from corredor.services.platform import Platform
-from corredor.services.schemas import (
+from corredor.api.submit import IdempotencyKey
+from corredor.cases.domain.workflow import CaseState
+from corredor.cases.reference import Reference
+from corredor.cases.schemas import (
     AdmissionIn,
     CaseOut,
     CaseStatusOut,
     EventOut,
+    GroundsOut,
     HouseholdIn,
     MemberIn,
     ParoleApplicationIn,
     ParoleDecisionIn,
     ReasonIn,
+    ReferralDecisionIn,
+    ReferralIn,
+    TransitionOut,
+    VettingDetailOut,
     VettingOut,
 )
+from corredor.cases.use_cases import parole, reading, reference, referrals, registration, tvrh
+from corredor.kernel.auth import Principal
+from corredor.kernel.commands import run_command
+from corredor.kernel.domain.permissions import Permission
+from corredor.services.platform import Platform
 
 router = APIRouter(prefix="/cases", tags=["cases"])
+referral_router = APIRouter(tags=["referrals"])
+reference_router = APIRouter(prefix="/reference", tags=["reference"])
 PlatformDep = Annotated[Platform, Depends(platform_of)]
 CaseId = Annotated[str, Path(min_length=1, max_length=36)]
 P = Permission
@@ -45,10 +55,9 @@ def list_cases(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[CaseStatusOut]:
     """Cases without personal data; an applicant sees only their own."""
-    with platform.db.transaction() as s:
-        return corridor.list_cases(
-            platform, s, user, state=state, document_number=document_number, limit=limit
-        )
+    return reading.list_cases(
+        platform, user, state=state, document_number=document_number, limit=limit
+    )
 
 
 @router.post("", response_model=CaseOut, status_code=201)
@@ -57,16 +66,9 @@ def register_household(
     key: IdempotencyKey,
     platform: PlatformDep,
     user: Annotated[Principal, who(P.CASE_CREATE)],
-) -> object:
+) -> CaseOut:
     """Step 1: an INM officer at a designated border point registers a person or household."""
-    return submit(
-        platform,
-        user,
-        key,
-        "case:create",
-        body,
-        lambda s: corridor.register_household(platform, s, user, body),
-    )
+    return run_command(platform, user, key, registration.register_household(platform, user, body))
 
 
 @router.get("/{case_id}", response_model=CaseOut)
@@ -74,24 +76,21 @@ def get_case(
     case_id: CaseId, platform: PlatformDep, user: Annotated[Principal, who(P.CASE_READ)]
 ) -> CaseOut:
     """The case with its personal data (decrypted); every read is in the audit log."""
-    with platform.db.transaction() as s:
-        return corridor.get_case(platform, s, user, case_id)
+    return reading.get_case(platform, user, case_id)
 
 
 @router.get("/{case_id}/status", response_model=CaseStatusOut)
 def get_status(
     case_id: CaseId, platform: PlatformDep, user: Annotated[Principal, who(P.CASE_READ_STATUS)]
 ) -> CaseStatusOut:
-    with platform.db.transaction() as s:
-        return corridor.get_status(s, user, case_id)
+    return reading.get_status(platform, user, case_id)
 
 
 @router.get("/{case_id}/timeline", response_model=list[EventOut])
 def get_timeline(
     case_id: CaseId, platform: PlatformDep, user: Annotated[Principal, who(P.CASE_READ_STATUS)]
 ) -> list[EventOut]:
-    with platform.db.transaction() as s:
-        return corridor.timeline(s, user, case_id)
+    return reading.timeline(platform, user, case_id)
 
 
 @router.post("/{case_id}/members", response_model=CaseOut, status_code=201)
@@ -101,34 +100,24 @@ def add_member(
     key: IdempotencyKey,
     platform: PlatformDep,
     user: Annotated[Principal, who(P.HOUSEHOLD_UPDATE)],
-) -> object:
+) -> CaseOut:
     """A household moves together: add a member before the TVRH is issued."""
-    return submit(
-        platform,
-        user,
-        key,
-        f"case:{case_id}:add_member",
-        body,
-        lambda s: corridor.add_member(platform, s, user, case_id, body),
-    )
+    return run_command(platform, user, key, registration.add_member(platform, user, case_id, body))
 
 
 @router.post("/{case_id}/tvrh", response_model=CaseStatusOut, status_code=201)
 def decide_tvrh(
     case_id: CaseId,
     key: IdempotencyKey,
+    response: Response,
     platform: PlatformDep,
     user: Annotated[Principal, who(P.TVRH_ISSUE)],
-) -> object:
+) -> CaseStatusOut:
     """The policy engine decides: 201 with the TVRH issued, or 200 with the refusal and why."""
-    return submit(
-        platform,
-        user,
-        key,
-        f"case:{case_id}:tvrh",
-        None,
-        lambda s: corridor.decide_tvrh(platform, s, user, case_id),
-    )
+    status = run_command(platform, user, key, tvrh.decide_tvrh(platform, user, case_id))
+    if tvrh.refused(status):
+        response.status_code = 200
+    return status
 
 
 @router.post("/{case_id}/tvrh/renewal", response_model=CaseStatusOut, status_code=201)
@@ -137,15 +126,8 @@ def renew_tvrh(
     key: IdempotencyKey,
     platform: PlatformDep,
     user: Annotated[Principal, who(P.TVRH_RENEW)],
-) -> object:
-    return submit(
-        platform,
-        user,
-        key,
-        f"case:{case_id}:tvrh_renewal",
-        None,
-        lambda s: corridor.renew_tvrh(platform, s, user, case_id),
-    )
+) -> CaseStatusOut:
+    return run_command(platform, user, key, tvrh.renew_tvrh(platform, user, case_id))
 
 
 @router.post("/{case_id}/tvrh/expiry", response_model=CaseStatusOut)
@@ -154,15 +136,8 @@ def expire_tvrh(
     key: IdempotencyKey,
     platform: PlatformDep,
     user: Annotated[Principal, who(P.TVRH_EXPIRE)],
-) -> object:
-    return submit(
-        platform,
-        user,
-        key,
-        f"case:{case_id}:tvrh_expiry",
-        None,
-        lambda s: corridor.expire_tvrh(platform, s, user, case_id),
-    )
+) -> CaseStatusOut:
+    return run_command(platform, user, key, tvrh.expire_tvrh(platform, user, case_id))
 
 
 @router.post("/{case_id}/parole-application", response_model=CaseStatusOut, status_code=201)
@@ -172,16 +147,9 @@ def apply_parole(
     key: IdempotencyKey,
     platform: PlatformDep,
     user: Annotated[Principal, who(P.PAROLE_APPLY)],
-) -> object:
+) -> CaseStatusOut:
     """Step 3: the applicant (app, web) or a caseworker at the assisted site applies for parole."""
-    return submit(
-        platform,
-        user,
-        key,
-        f"case:{case_id}:parole_application",
-        body,
-        lambda s: corridor.apply_parole(platform, s, user, case_id, body),
-    )
+    return run_command(platform, user, key, parole.apply_parole(platform, user, case_id, body))
 
 
 @router.post("/{case_id}/vetting", response_model=VettingOut, status_code=201)
@@ -190,25 +158,17 @@ def run_vetting(
     key: IdempotencyKey,
     platform: PlatformDep,
     user: Annotated[Principal, who(P.VETTING_RUN)],
-) -> object:
+) -> VettingOut:
     """Step 4: screen the household; a hit sends the case to secondary review."""
-    return submit(
-        platform,
-        user,
-        key,
-        f"case:{case_id}:vetting",
-        None,
-        lambda s: corridor.run_vetting(platform, s, user, case_id),
-    )
+    return run_command(platform, user, key, parole.run_vetting(platform, user, case_id))
 
 
 @router.get("/{case_id}/vetting")
 def vetting_detail(
     case_id: CaseId, platform: PlatformDep, user: Annotated[Principal, who(P.PAROLE_DECIDE)]
-) -> dict[str, Any]:
+) -> VettingDetailOut:
     """For secondary review: what the screening matched (decrypted; the read is audited)."""
-    with platform.db.transaction() as s:
-        return corridor.vetting_detail(platform, s, user, case_id)
+    return parole.vetting_detail(platform, user, case_id)
 
 
 @router.post("/{case_id}/parole-decision", response_model=CaseStatusOut, status_code=201)
@@ -216,18 +176,16 @@ def decide_parole(
     case_id: CaseId,
     body: ParoleDecisionIn,
     key: IdempotencyKey,
+    *,
+    response: Response,
     platform: PlatformDep,
     user: Annotated[Principal, who(P.PAROLE_DECIDE)],
-) -> object:
+) -> CaseStatusOut:
     """Step 4-5: grant advance parole with the travel mode, or deny with a reason."""
-    return submit(
-        platform,
-        user,
-        key,
-        f"case:{case_id}:parole_decision",
-        body,
-        lambda s: corridor.decide_parole(platform, s, user, case_id, body),
-    )
+    status = run_command(platform, user, key, parole.decide_parole(platform, user, case_id, body))
+    if body.decision == "deny":
+        response.status_code = 200
+    return status
 
 
 @router.post("/{case_id}/admission", response_model=CaseStatusOut, status_code=201)
@@ -237,16 +195,9 @@ def record_admission(
     key: IdempotencyKey,
     platform: PlatformDep,
     user: Annotated[Principal, who(P.ADMISSION_RECORD)],
-) -> object:
+) -> CaseStatusOut:
     """Steps 5-6: paroled in at arrival; the parole activates work authorization."""
-    return submit(
-        platform,
-        user,
-        key,
-        f"case:{case_id}:admission",
-        body,
-        lambda s: corridor.record_admission(platform, s, user, case_id, body),
-    )
+    return run_command(platform, user, key, parole.record_admission(platform, user, case_id, body))
 
 
 @router.post("/{case_id}/withdrawal", response_model=CaseStatusOut)
@@ -256,12 +207,55 @@ def withdraw(
     key: IdempotencyKey,
     platform: PlatformDep,
     user: Annotated[Principal, who(P.CASE_WITHDRAW)],
-) -> object:
-    return submit(
-        platform,
-        user,
-        key,
-        f"case:{case_id}:withdrawal",
-        body,
-        lambda s: corridor.withdraw(platform, s, user, case_id, body),
+) -> CaseStatusOut:
+    return run_command(platform, user, key, parole.withdraw(platform, user, case_id, body))
+
+
+# ---- referrals: generic cases for every other pathway ----
+
+
+@referral_router.post("/referrals", response_model=CaseStatusOut, status_code=201)
+def create_referral(
+    body: ReferralIn,
+    key: IdempotencyKey,
+    platform: PlatformDep,
+    user: Annotated[Principal, who(P.REFERRAL_CREATE)],
+) -> CaseStatusOut:
+    """A UNHCR/IOM/NGO caseworker refers a person to a pathway (e.g. us-cam, us-chnv-parole)."""
+    return run_command(platform, user, key, referrals.create_referral(platform, user, body))
+
+
+@referral_router.post("/cases/{case_id}/referral-decision", response_model=CaseStatusOut)
+def decide_referral(
+    case_id: CaseId,
+    body: ReferralDecisionIn,
+    key: IdempotencyKey,
+    platform: PlatformDep,
+    user: Annotated[Principal, who(P.REFERRAL_DECIDE)],
+) -> CaseStatusOut:
+    """The pathway's authority decides; approval needs the policy to find the person eligible."""
+    return run_command(
+        platform, user, key, referrals.decide_referral(platform, user, case_id, body)
     )
+
+
+# ---- reference data: the places, the legal grounds, the workflow ----
+
+Reader = Depends(requires(Permission.REFERENCE_READ))
+
+
+@reference_router.get("/sites", response_model=Reference, dependencies=[Reader])
+def sites(platform: PlatformDep) -> Reference:
+    return reference.places(platform)
+
+
+@reference_router.get("/grounds", dependencies=[Reader])
+def tvrh_grounds(platform: PlatformDep) -> GroundsOut:
+    """The legal grounds an INM officer may record: clause ids of the TVRH policy in effect."""
+    return reference.grounds_in_force(platform)
+
+
+@reference_router.get("/workflow", dependencies=[Reader])
+def workflow() -> list[TransitionOut]:
+    """The case state machine: each transition, who may perform it, and what it emits."""
+    return reference.workflow()

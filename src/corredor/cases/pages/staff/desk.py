@@ -1,4 +1,5 @@
-"""The INM border desk: register a household, decide the TVRH, disclose to CBP what was consented.
+"""The INM border desk: register a household and decide the TVRH (the disclosure to CBP of what
+the person consented to is sharing's page).
 
 Registration is one form with a row per household member (a desk officer fills it in with the
 family in front of them), then a check page, then the submit. Nothing personal is kept between
@@ -16,18 +17,17 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from corredor.api.security import platform_of
-from corredor.domain.cases import TVRH_POLICY, grounds
-from corredor.domain.disclosure import DisclosableField
+from corredor.cases.domain.corridor import TVRH_POLICY, grounds
+from corredor.cases.pages.case import clause_labels
+from corredor.cases.schemas import HouseholdIn, MemberIn, PersonIn
+from corredor.cases.use_cases import reference, registration, tvrh
 from corredor.kernel.auth import Principal
+from corredor.kernel.commands import run_command
 from corredor.kernel.domain.permissions import Permission
 from corredor.kernel.errors import InvalidInput
 from corredor.screening.domain.facts import DOCUMENT_TYPES, RELATIONS
 from corredor.screening.pages.questions import VOCABULARY
-from corredor.services import activity, corridor, sharing
-from corredor.services.schemas import DisclosureIn, HouseholdIn, MemberIn, PersonIn
-from corredor.web import labels
-from corredor.web.cases import CBP_FIELDS, clause_labels
-from corredor.web.forms import KEY_FIELD, choices, day_of, submit_once, text
+from corredor.web.forms import KEY_FIELD, choices, command_key, day_of, text
 from corredor.web.i18n import N_, pick
 from corredor.web.page import CSRF_FIELD, Page, WebSettings, checked_form
 from corredor.web.places import country_names
@@ -45,8 +45,6 @@ ERRORS: Final[dict[str, str]] = {
     "document_number": N_("Enter the document number, up to 40 characters, or leave it empty"),
     "relation": N_("Choose how this person is related"),
     "applicant": N_("No applicant account has this username"),
-    "consent": N_("Choose the consent the disclosure rests on"),
-    "fields": N_("Choose the data to disclose: only what the person consented to"),
 }
 # the date field's anchor is its first box
 ANCHORS: Final = {"birth_date": "birth-day"}
@@ -104,8 +102,7 @@ def parse_household(
     applicant_id = None
     username = text(form, "applicant")
     if username:
-        with platform.db.transaction() as s:
-            applicant_id = activity.applicant_account(s, who, username)
+        applicant_id = registration.applicant_account(platform, who, username)
         if applicant_id is None:
             errors["applicant"] = "applicant"
     if errors or principal is None:
@@ -126,9 +123,7 @@ def parse_household(
 
 def _grounds(request: Request) -> dict[str, str]:
     """The TVRH policy's legal grounds in force: clause id -> clause id (labels come later)."""
-    platform = platform_of(request)
-    policy = platform.catalogue.in_effect(TVRH_POLICY, platform.today())
-    return {} if policy is None else {g: g for g in sorted(grounds(policy))}
+    return {g: g for g in reference.grounds_in_force(platform_of(request)).grounds}
 
 
 def _ground_names(page: Page) -> dict[str, str]:
@@ -221,19 +216,13 @@ def add_desk_pages(router: APIRouter, settings: WebSettings) -> None:
             return render_form(page, form, errors, status_code=400)
         platform = platform_of(request)
         try:
-            _, answer = submit_once(
-                platform,
-                who,
-                form,
-                "case:create",
-                household.model_dump(mode="json"),
-                lambda s: corridor.register_household(platform, s, who, household),
-            )
+            command = registration.register_household(platform, who, household)
+            registered = run_command(platform, who, command_key(form), command)
         except InvalidInput as error:
             field = {"border_point_id": "border_point", "applicant_user_id": "applicant"}
             key = field.get(error.field, error.field)
             return render_form(page, form, {key: key if key in ERRORS else "name"}, 400)
-        return page.redirect(f"/cases/{answer['id']}?done=registered")
+        return page.redirect(f"/cases/{registered.id}?done=registered")
 
     @router.post("/desk/cases/{case_id}/tvrh")
     async def decide_tvrh(
@@ -243,19 +232,13 @@ def add_desk_pages(router: APIRouter, settings: WebSettings) -> None:
         form = await checked_form(request)
         platform = platform_of(request)
         try:
-            status, _ = submit_once(
-                platform,
-                who,
-                form,
-                f"case:{case_id}:tvrh",
-                {},
-                lambda s: corridor.decide_tvrh(platform, s, who, case_id),
+            status = run_command(
+                platform, who, command_key(form), tvrh.decide_tvrh(platform, who, case_id)
             )
         except InvalidInput:
             return error_page(page, 409)
-        return page.redirect(f"/cases/{case_id}?done={'tvrh' if status == 201 else 'refused'}")
-
-    _add_disclosure_pages(router, settings)
+        done = "refused" if tvrh.refused(status) else "tvrh"
+        return page.redirect(f"/cases/{case_id}?done={done}")
 
 
 def _carried(form: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -267,78 +250,3 @@ def _carried(form: Mapping[str, Any]) -> list[tuple[str, str]]:
         for item in value if isinstance(value, list) else [value]:
             carried.append((name, str(item)))
     return carried
-
-
-def _add_disclosure_pages(router: APIRouter, settings: WebSettings) -> None:
-    def render(
-        page: Page,
-        case_id: str,
-        values: Mapping[str, Any],
-        errors: dict[str, str],
-        status_code: int = 200,
-    ) -> Response:
-        platform = platform_of(page.request)
-        assert page.who is not None
-        with platform.db.transaction() as s:
-            status = corridor.get_status(s, page.who, case_id)
-            consents = sharing.list_consents(s, page.who, case_id)
-        g = page.gettext
-        allowed = {str(f) for f in CBP_FIELDS}
-        active = [
-            {
-                "id": c.id,
-                "given_at": page.fmt.datetime(c.given_at),
-                "fields": [
-                    (f, labels.named(labels.FIELDS, f, g)) for f in c.fields if f in allowed
-                ],
-            }
-            for c in consents
-            if c.revoked_at is None and c.recipient == "CBP"
-        ]
-        return page.render(
-            "staff/disclosure.html",
-            status_code=status_code,
-            title=(g.gettext("Error") + ": " if errors else "") + g.gettext("Disclose to CBP"),
-            case=status,
-            consents=active,
-            disclosures=[d for d in status.disclosures if d.active],
-            values=values,
-            errors={field: g.gettext(ERRORS[key]) for field, key in errors.items()},
-        )
-
-    @router.get("/desk/cases/{case_id}/disclosure", response_class=HTMLResponse)
-    def disclosure_form(
-        request: Request, case_id: CaseId, who: Annotated[Principal, who_may(P.DISCLOSURE_CREATE)]
-    ) -> Response:
-        return render(staff_page(request, settings, who), case_id, {}, {})
-
-    @router.post("/desk/cases/{case_id}/disclosure", response_class=HTMLResponse)
-    async def disclose(
-        request: Request, case_id: CaseId, who: Annotated[Principal, who_may(P.DISCLOSURE_CREATE)]
-    ) -> Response:
-        page = staff_page(request, settings, who)
-        form = await checked_form(request)
-        consent_id = text(form, "consent")
-        chosen = [f for f in choices(form, "fields") if f in {str(x) for x in DisclosableField}]
-        errors = {}
-        if not consent_id:
-            errors["consent"] = "consent"
-        if not chosen:
-            errors["fields"] = "fields"
-        if errors:
-            return render(page, case_id, form, errors, status_code=400)
-        body = DisclosureIn(consent_id=consent_id, fields=[DisclosableField(f) for f in chosen])
-        platform = platform_of(request)
-        try:
-            submit_once(
-                platform,
-                who,
-                form,
-                f"case:{case_id}:disclosure",
-                body.model_dump(mode="json"),
-                lambda s: sharing.create_disclosure(platform, s, who, case_id, body),
-            )
-        except InvalidInput as error:
-            key = "consent" if error.field == "consent_id" else "fields"
-            return render(page, case_id, form, {key: key}, status_code=400)
-        return page.redirect(f"/cases/{case_id}?done=disclosed")

@@ -15,16 +15,19 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from corredor.api.security import platform_of
-from corredor.domain.cases import TravelMode
-from corredor.domain.workflow import CaseState
+from corredor.cases.domain.corridor import TravelMode
+from corredor.cases.domain.workflow import CaseState
+from corredor.cases.schemas import AdmissionIn, ParoleDecisionIn
+from corredor.cases.use_cases import parole, reading
 from corredor.kernel.auth import Principal
+from corredor.kernel.commands import run_command
 from corredor.kernel.domain.permissions import Permission, may
 from corredor.kernel.errors import Forbidden, InvalidInput
 from corredor.screening.pages.questions import VOCABULARY
-from corredor.services import corridor, sharing
-from corredor.services.schemas import AdmissionIn, DisclosedDataOut, ParoleDecisionIn
+from corredor.sharing import use_cases as disclosed
+from corredor.sharing.schemas import DisclosedDataOut
 from corredor.web import labels
-from corredor.web.forms import submit_once, text
+from corredor.web.forms import command_key, text
 from corredor.web.i18n import N_
 from corredor.web.page import Page, WebSettings, checked_form
 from corredor.web.session import staff_page, who_may
@@ -55,8 +58,7 @@ def add_cbp_pages(router: APIRouter, settings: WebSettings) -> None:
     def queue(request: Request, who: Annotated[Principal, who_may(P.DISCLOSURE_READ)]) -> Response:
         page = staff_page(request, settings, who)
         platform = platform_of(request)
-        with platform.db.transaction() as s:
-            cases = corridor.list_cases(platform, s, who, limit=200)
+        cases = reading.list_cases(platform, who, limit=200)
         waiting = [
             case
             for case in cases
@@ -80,16 +82,14 @@ def add_cbp_pages(router: APIRouter, settings: WebSettings) -> None:
         who = page.who
         assert who is not None
         platform = platform_of(page.request)
-        with platform.db.transaction() as s:
-            status = corridor.get_status(s, who, case_id)
+        status = reading.get_status(platform, who, case_id)
         disclosure = next(
             (d for d in status.disclosures if d.active and d.recipient == "CBP"), None
         )
         data: DisclosedDataOut | None = None
         if disclosure is not None:
             try:
-                with platform.db.transaction() as s:
-                    data = sharing.read_disclosed(platform, s, who, disclosure.id)
+                data = disclosed.read_disclosed(platform, who, disclosure.id)
             except Forbidden:
                 data = None  # ended between the two reads: show the case without data
         g = page.gettext
@@ -129,15 +129,10 @@ def add_cbp_pages(router: APIRouter, settings: WebSettings) -> None:
         page = staff_page(request, settings, who)
         form = await checked_form(request)
         platform = platform_of(request)
-        _, answer = submit_once(
-            platform,
-            who,
-            form,
-            f"case:{case_id}:vetting",
-            {},
-            lambda s: corridor.run_vetting(platform, s, who, case_id),
+        vetted = run_command(
+            platform, who, command_key(form), parole.run_vetting(platform, who, case_id)
         )
-        return page.redirect(f"/cbp/cases/{case_id}?vetting={answer['outcome']}")
+        return page.redirect(f"/cbp/cases/{case_id}?vetting={vetted.outcome}")
 
     @router.post("/cbp/cases/{case_id}/decision", response_class=HTMLResponse)
     async def decide(
@@ -146,20 +141,13 @@ def add_cbp_pages(router: APIRouter, settings: WebSettings) -> None:
         page = staff_page(request, settings, who)
         form = await checked_form(request)
         platform = platform_of(request)
-        with platform.db.transaction() as s:
-            state = corridor.get_status(s, who, case_id).state
+        state = reading.get_status(platform, who, case_id).state
         body, errors = parse_decision(form, secondary=state == S.SECONDARY_REVIEW)
         if body is None:
             return render_review(page, case_id, form, errors, status_code=400)
         try:
-            submit_once(
-                platform,
-                who,
-                form,
-                f"case:{case_id}:parole_decision",
-                body.model_dump(mode="json"),
-                lambda s: corridor.decide_parole(platform, s, who, case_id, body),
-            )
+            command = parole.decide_parole(platform, who, case_id, body)
+            run_command(platform, who, command_key(form), command)
         except InvalidInput as error:
             key = error.field if error.field in ERRORS else "decision"
             return render_review(page, case_id, form, {key: key}, status_code=400)
@@ -177,14 +165,8 @@ def add_cbp_pages(router: APIRouter, settings: WebSettings) -> None:
             errors = {"admission_port": "admission_port"}
             return render_review(page, case_id, form, errors, status_code=400)
         body = AdmissionIn(port_id=port)
-        submit_once(
-            platform,
-            who,
-            form,
-            f"case:{case_id}:admission",
-            body.model_dump(mode="json"),
-            lambda s: corridor.record_admission(platform, s, who, case_id, body),
-        )
+        command = parole.record_admission(platform, who, case_id, body)
+        run_command(platform, who, command_key(form), command)
         return page.redirect(f"/cases/{case_id}?done=admitted")
 
 

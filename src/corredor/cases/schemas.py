@@ -1,4 +1,5 @@
-"""What goes in and what comes out of the use cases; the API's OpenAPI contract is built from these.
+"""What goes in and what comes out of the cases' use cases; the API's OpenAPI contract is built
+from these.
 
 Inputs forbid unknown fields and validate codes, so a mistake comes back as 422 naming the field.
 """
@@ -10,9 +11,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from corredor.domain.cases import TravelMode
-from corredor.domain.disclosure import DisclosableField, Purpose
+from corredor.cases.domain.corridor import TravelMode
 from corredor.screening.domain.facts import RELATIONS, Profile, check_country
+from corredor.sharing.schemas import DisclosureOut
 
 Text = Field(min_length=1, max_length=200)
 
@@ -58,17 +59,6 @@ class HouseholdIn(_In):
     members: list[MemberIn] = Field(default=[], max_length=20)
     documents: list[str] = Field(default=[], max_length=10)
     applicant_user_id: str | None = Field(default=None, max_length=36)
-
-
-class ConsentIn(_In):
-    recipient: Literal["CBP"] = "CBP"
-    purpose: Purpose = Purpose.PAROLE
-    fields: list[DisclosableField] = Field(min_length=1, max_length=len(DisclosableField))
-
-
-class DisclosureIn(_In):
-    consent_id: str = Field(min_length=1, max_length=36)
-    fields: list[DisclosableField] = Field(min_length=1, max_length=len(DisclosableField))
 
 
 class ParoleApplicationIn(_In):
@@ -140,28 +130,6 @@ class DecisionOut(BaseModel):
     decided_at: datetime
 
 
-class DisclosureOut(BaseModel):
-    id: str
-    case_id: str
-    consent_id: str
-    recipient: str
-    purpose: str
-    legal_basis: str
-    fields: list[str]
-    active: bool
-    created_at: datetime
-
-
-class ConsentOut(BaseModel):
-    id: str
-    case_id: str
-    recipient: str
-    purpose: str
-    fields: list[str]
-    given_at: datetime
-    revoked_at: datetime | None
-
-
 class CaseStatusOut(BaseModel):
     """A case without personal data: what CBP, shelters and lists see."""
 
@@ -194,18 +162,45 @@ class EventOut(BaseModel):
     at: datetime
 
 
-class DisclosedDataOut(BaseModel):
-    disclosure_id: str
-    case_id: str
-    recipient: str
-    fields: list[str]
-    persons: list[dict[str, Any]]
-    case: dict[str, Any]
-
-
 class VettingOut(BaseModel):
     case_id: str
     outcome: str
     source: str
     matches: int
     state: str
+
+
+class VettingDetailOut(BaseModel):
+    """What the screening matched, decrypted for the CBP officer's secondary review."""
+
+    case_id: str
+    source: str
+    outcome: str
+    matches: list[dict[str, Any]]
+
+
+class LapsedOut(BaseModel):
+    """The cases whose TVRH the daily job expired, as of its day."""
+
+    today: date
+    case_ids: list[str]
+
+
+class GroundsOut(BaseModel):
+    """The legal grounds an INM officer may record: clause ids of the TVRH policy in effect."""
+
+    policy_id: str
+    policy_version: str | None
+    grounds: list[str]
+
+
+class TransitionOut(BaseModel):
+    """One transition of the case state machine: who may perform it, and what it emits."""
+
+    kind: str
+    action: str
+    sources: list[str] = Field(serialization_alias="from")
+    to: str
+    permission: str
+    guards: list[str]
+    events: list[str]

@@ -7,12 +7,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path
 
 from corredor.api.security import platform_of, requires
-from corredor.api.submit import IdempotencyKey, submit
+from corredor.api.submit import IdempotencyKey
 from corredor.kernel.auth import Principal
+from corredor.kernel.commands import run_command
 from corredor.kernel.domain.permissions import Permission
-from corredor.services import sharing
 from corredor.services.platform import Platform
-from corredor.services.schemas import (
+from corredor.sharing import use_cases
+from corredor.sharing.schemas import (
     ConsentIn,
     ConsentOut,
     DisclosedDataOut,
@@ -34,8 +35,7 @@ def who(permission: Permission) -> Any:
 def list_consents(
     case_id: Id, platform: PlatformDep, user: Annotated[Principal, who(P.CONSENT_RECORD)]
 ) -> list[ConsentOut]:
-    with platform.db.transaction() as s:
-        return sharing.list_consents(s, user, case_id)
+    return use_cases.list_consents(platform, user, case_id)
 
 
 @router.post("/cases/{case_id}/consents", response_model=ConsentOut, status_code=201)
@@ -45,16 +45,9 @@ def record_consent(
     key: IdempotencyKey,
     platform: PlatformDep,
     user: Annotated[Principal, who(P.CONSENT_RECORD)],
-) -> object:
+) -> ConsentOut:
     """Record the person's consent to share named fields with a recipient for a purpose."""
-    return submit(
-        platform,
-        user,
-        key,
-        f"case:{case_id}:consent",
-        body,
-        lambda s: sharing.record_consent(platform, s, user, case_id, body),
-    )
+    return run_command(platform, user, key, use_cases.record_consent(platform, user, case_id, body))
 
 
 @router.post("/consents/{consent_id}/revocation", response_model=ConsentOut)
@@ -63,16 +56,9 @@ def revoke_consent(
     key: IdempotencyKey,
     platform: PlatformDep,
     user: Annotated[Principal, who(P.CONSENT_REVOKE)],
-) -> object:
+) -> ConsentOut:
     """Revoking consent ends every disclosure resting on it: no further reads."""
-    return submit(
-        platform,
-        user,
-        key,
-        f"consent:{consent_id}:revoke",
-        None,
-        lambda s: sharing.revoke_consent(platform, s, user, consent_id),
-    )
+    return run_command(platform, user, key, use_cases.revoke_consent(platform, user, consent_id))
 
 
 @router.post("/cases/{case_id}/disclosures", response_model=DisclosureOut, status_code=201)
@@ -82,15 +68,10 @@ def create_disclosure(
     key: IdempotencyKey,
     platform: PlatformDep,
     user: Annotated[Principal, who(P.DISCLOSURE_CREATE)],
-) -> object:
+) -> DisclosureOut:
     """Step 2: INM discloses to CBP the consented fields CBP needs for parole."""
-    return submit(
-        platform,
-        user,
-        key,
-        f"case:{case_id}:disclosure",
-        body,
-        lambda s: sharing.create_disclosure(platform, s, user, case_id, body),
+    return run_command(
+        platform, user, key, use_cases.create_disclosure(platform, user, case_id, body)
     )
 
 
@@ -99,8 +80,7 @@ def read_disclosed(
     disclosure_id: Id, platform: PlatformDep, user: Annotated[Principal, who(P.DISCLOSURE_READ)]
 ) -> DisclosedDataOut:
     """The disclosed fields and nothing else; audited; refused once consent is revoked."""
-    with platform.db.transaction() as s:
-        return sharing.read_disclosed(platform, s, user, disclosure_id)
+    return use_cases.read_disclosed(platform, user, disclosure_id)
 
 
 @router.post("/disclosures/{disclosure_id}/revocation", response_model=DisclosureOut)
@@ -109,12 +89,7 @@ def revoke_disclosure(
     key: IdempotencyKey,
     platform: PlatformDep,
     user: Annotated[Principal, who(P.DISCLOSURE_REVOKE)],
-) -> object:
-    return submit(
-        platform,
-        user,
-        key,
-        f"disclosure:{disclosure_id}:revoke",
-        None,
-        lambda s: sharing.revoke_disclosure(platform, s, user, disclosure_id),
+) -> DisclosureOut:
+    return run_command(
+        platform, user, key, use_cases.revoke_disclosure(platform, user, disclosure_id)
     )

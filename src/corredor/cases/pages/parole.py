@@ -17,12 +17,13 @@ from fastapi.responses import HTMLResponse, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from corredor.api.security import platform_of
+from corredor.cases.schemas import CaseStatusOut, ParoleApplicationIn
+from corredor.cases.use_cases import parole, reading
 from corredor.kernel.auth import Principal
+from corredor.kernel.commands import run_command
 from corredor.kernel.domain.permissions import Permission, Role
 from corredor.kernel.errors import InvalidInput, NotFound
-from corredor.services import corridor
-from corredor.services.schemas import CaseStatusOut, ParoleApplicationIn
-from corredor.web.forms import submit_once, text
+from corredor.web.forms import command_key, text
 from corredor.web.i18n import N_
 from corredor.web.page import Page, WebSettings, checked_form
 from corredor.web.session import page_requires, signed_in_page
@@ -79,9 +80,7 @@ def _save(
 
 
 def _status(request: Request, who: Principal, case_id: str) -> CaseStatusOut:
-    platform = platform_of(request)
-    with platform.db.transaction() as s:
-        return corridor.get_status(s, who, case_id)
+    return reading.get_status(platform_of(request), who, case_id)
 
 
 def sites(request: Request) -> dict[str, str]:
@@ -229,14 +228,8 @@ def add_parole_pages(router: APIRouter, settings: WebSettings) -> None:
             site_id=application.answers["site"],
         )
         try:
-            submit_once(
-                platform,
-                who,
-                form,
-                f"case:{case_id}:parole_application",
-                body.model_dump(mode="json"),
-                lambda s: corridor.apply_parole(platform, s, who, case_id, body),
-            )
+            command = parole.apply_parole(platform, who, case_id, body)
+            run_command(platform, who, command_key(form), command)
         except InvalidInput:
             status = _status(request, who, case_id)
             missing_site = MISSING["site"]

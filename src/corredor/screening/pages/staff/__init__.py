@@ -1,0 +1,1 @@
+"""Pages only officers see (the staff catalog: Spanish and English)."""

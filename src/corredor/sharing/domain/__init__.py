@@ -1,0 +1,1 @@
+"""Sharing's pure domain: no framework, no database (tests/domain/test_purity.py)."""

@@ -1,0 +1,53 @@
+"""Who has seen a person's data, as a page: every audit entry about their case, newest first,
+with the actor's role and agency (never an officer's name), and why each was allowed."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import HTMLResponse, Response
+
+from corredor.api.security import platform_of
+from corredor.kernel.auth import Principal
+from corredor.kernel.domain.permissions import Permission
+from corredor.sharing import use_cases
+from corredor.web import labels
+from corredor.web.page import WebSettings
+from corredor.web.session import signed_in_page, who_may
+
+P = Permission
+CaseId = Annotated[str, Path(min_length=1, max_length=36)]
+
+
+def add_access_page(router: APIRouter, settings: WebSettings) -> None:
+    @router.get("/cases/{case_id}/access", response_class=HTMLResponse)
+    def who_has_seen(
+        request: Request, case_id: CaseId, who: Annotated[Principal, who_may(P.CASE_READ)]
+    ) -> Response:
+        page = signed_in_page(request, settings, who)
+        platform = platform_of(request)
+        activity = use_cases.case_activity(platform, who, case_id)
+        entries = activity.entries
+        g = page.gettext
+        rows = [
+            {
+                "at": page.fmt.datetime(entry.at),
+                "who": g.gettext("You")
+                if entry.by_the_person
+                else labels.named(labels.ROLES, entry.actor_role, g),
+                "agency": labels.named(labels.AGENCIES, entry.actor_agency, g),
+                "on_behalf": entry.on_behalf,
+                "read": entry.read_personal_data,
+                "purpose": labels.named(labels.PURPOSES, entry.purpose, g),
+                "legal_basis": entry.legal_basis,
+            }
+            for entry in entries
+        ]
+        return page.render(
+            "account/access.html",
+            title=g.gettext("Who has seen your data"),
+            case_id=activity.case_id,
+            rows=rows,
+            reads=sum(1 for entry in entries if entry.read_personal_data),
+        )
