@@ -13,7 +13,7 @@ from typing import Any
 
 from corredor.screening.domain.policy import Policy
 from corredor.screening.domain.predicates import Clause, Predicate, children
-from corredor.screening.domain.rules import Decision, Outcome, decisive
+from corredor.screening.domain.rules import Decision, Outcome, Reason, decisive
 
 TVRH_POLICY = "mx-tvrh"
 CORRIDOR_POLICY = "mx-us-joint-corridor"
@@ -68,13 +68,21 @@ def cited_clauses(decision: Decision) -> list[str]:
     return list(dict.fromkeys(clause.ref for clause in decisive(decision.result)))
 
 
+def recorded_text(reason: Reason) -> str:
+    """A reason as a decision records it: what was required and whether it was met, without
+    the person's own value ("you: 1992-04-11"). Decisions are read by officers who may not see
+    personal data (CBP's case lists), and the values stay sealed with the person."""
+    actual = reason.params.get("actual")
+    return reason.text.removesuffix(f" (you: {actual})") if actual else reason.text
+
+
 def citation(decision: Decision) -> dict[str, Any]:
     return {
         "policy_id": decision.pathway,
         "policy_version": decision.version,
         "outcome": str(decision.outcome),
         "clauses": cited_clauses(decision),
-        "reasons": [reason.text for reason in decision.reasons],
+        "reasons": [recorded_text(reason) for reason in decision.reasons],
         "missing_facts": list(decision.missing_facts),
     }
 

@@ -15,6 +15,7 @@ from corredor.cases.domain.corridor import (
     TVRH_POLICY,
     GrantKind,
     is_eligible,
+    recorded_text,
     tvrh_validity,
 )
 from corredor.cases.domain.workflow import Action, CaseState, GuardContext
@@ -86,7 +87,7 @@ def _decide(p: Platform, s: Session, who: Principal, case_id: str) -> CaseStatus
     record(s, case, "corridor", corridor, who, note=None)  # its own pathway, its own decision
     corridor_open = _corridor_open(corridor)
     if not eligible:
-        reasons = [r.text for r in tvrh.reasons if r.key.endswith("not_met")]
+        reasons = [recorded_text(r) for r in tvrh.reasons if r.key.endswith("not_met")]
         reason = "; ".join(reasons) or "not eligible"
         advance(
             s,
