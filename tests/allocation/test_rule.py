@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corredor.domain.allocation import (
+from corredor.allocation.domain.lottery import rank_key
+from corredor.allocation.domain.rule import (
     OPEN_POOL,
     Allocation,
     AllocationInputError,
@@ -26,7 +27,6 @@ from corredor.domain.allocation import (
 )
 from corredor.domain.catalogue import Catalogue
 from corredor.domain.facts import Profile
-from corredor.domain.lottery import rank_key
 
 from .strategies import RUN_DATE, capacity, cohorts_open, requests, seeds
 

@@ -16,7 +16,7 @@ from corredor.adapters.db.allocation_models import (
     AllocationSeat,
     AllocationWindow,
 )
-from corredor.domain.lottery import commitment
+from corredor.allocation.domain.lottery import commitment
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Agency, Role
 from corredor.kernel.errors import InvalidInput

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import corredor
-from corredor.domain.booking import BookingAction
+from corredor.allocation.domain.booking import BookingAction
 from corredor.domain.workflow import Action
 from corredor.kernel.audit_tags import AuditTag
 

@@ -12,12 +12,12 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.requests import Request
 
+from corredor.allocation.domain.lottery import commitment, seed_from_hex
 from corredor.api.app import create_app
 from corredor.documents import issuance
 from corredor.documents.credentials.render import qr_png
 from corredor.documents.domain.credentials import Rejection
 from corredor.documents.verify_pages import REASONS
-from corredor.domain.lottery import commitment, seed_from_hex
 from corredor.kernel.ratelimit import TokenBucketLimiter
 from corredor.services import allocation_views
 from corredor.services.allocation_schemas import RunResultsOut, TierCountOut

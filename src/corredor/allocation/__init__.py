@@ -1,5 +1,5 @@
 """The vectorized allocation engine (NumPy) for large runs.
 
-It applies the rule of `corredor.domain.allocation` to columns instead of objects; the tests in
+It applies the rule of `corredor.allocation.domain.rule` to columns instead of objects; the tests in
 tests/allocation/ prove it gives the same assignment, draw numbers and waiting lists.
 """

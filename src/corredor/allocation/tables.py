@@ -15,14 +15,14 @@ import polars as pl
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from corredor.allocation.engine import NO_COHORT, OPEN, RequestColumns, RunColumns
-from corredor.domain.allocation import (
+from corredor.allocation.domain.rule import (
     OPEN_POOL,
     AllocationInputError,
     Request,
     SiteDay,
     Status,
 )
+from corredor.allocation.engine import NO_COHORT, OPEN, RequestColumns, RunColumns
 
 REQUIRED = ("request_id", "site", "people", "waiting_since")
 OPTIONAL = ("cohort", "urgent")

@@ -15,14 +15,20 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
-from corredor.domain.lottery import SeedError, commitment, new_seed, seed_from_hex, seed_matches
+from corredor.allocation.domain.lottery import (
+    SeedError,
+    commitment,
+    new_seed,
+    seed_from_hex,
+    seed_matches,
+)
 
 # Polars, NumPy and the database load inside the commands that use them: `corredor --help`
 # and every other command start without them.
 if TYPE_CHECKING:
+    from corredor.allocation.domain.record import AssignmentRow, RunRecord, TierCountRecord
+    from corredor.allocation.domain.rule import AllocationRule, SiteDay
     from corredor.allocation.engine import ProgressReport, RequestColumns, RunColumns
-    from corredor.domain.allocation import AllocationRule, SiteDay
-    from corredor.domain.allocation_record import AssignmentRow, RunRecord, TierCountRecord
 
 console = Console()
 errors = Console(stderr=True, soft_wrap=True)
@@ -99,11 +105,11 @@ def allocate(  # noqa: PLR0917 - a Typer command takes its options as parameters
     ] = None,
 ) -> None:
     """Allocate seats by the published rule (tiers, then the seeded lottery), or verify a run."""
+    from corredor.allocation.domain.record import RunRecord, results_digest
+    from corredor.allocation.domain.rule import AllocationRule
     from corredor.allocation.engine import Code
     from corredor.allocation.tables import results_frame
     from corredor.allocation.tables import write_results as write_table
-    from corredor.domain.allocation import AllocationRule
-    from corredor.domain.allocation_record import RunRecord, results_digest
 
     if verify is not None:
         record_file = Path(verify)
@@ -154,7 +160,7 @@ def allocate(  # noqa: PLR0917 - a Typer command takes its options as parameters
 
 def _verify(path: Path) -> int:
     """0 when the re-run gives the published result; 1 with the first difference otherwise."""
-    from corredor.domain.allocation_record import RunRecord, first_mismatch, results_digest
+    from corredor.allocation.domain.record import RunRecord, first_mismatch, results_digest
 
     try:
         record = RunRecord.model_validate_json(path.read_text(encoding="utf-8"))
@@ -253,8 +259,8 @@ def tier_counts(columns: RequestColumns, run: RunColumns) -> list[TierCountRecor
     """Counts per site and tier, for publication: no ids, no names."""
     import polars as pl
 
+    from corredor.allocation.domain.record import TierCountRecord
     from corredor.allocation.engine import Code
-    from corredor.domain.allocation_record import TierCountRecord
 
     frame = pl.DataFrame(
         {
@@ -352,7 +358,7 @@ def _read_seed(path: Path) -> bytes:
 
 
 def _cohorts(pathway: str | None, day: date) -> tuple[str | None, frozenset[str] | None]:
-    from corredor.domain.allocation import open_cohorts
+    from corredor.allocation.domain.rule import open_cohorts
     from corredor.policy_files import PolicyFileError, load_catalogue
 
     if pathway is None:

@@ -1,6 +1,6 @@
 """Fair capacity: capacity per site and day, request windows, registration, the run, the seed.
 
-The run applies the published rule of `domain.allocation` as it is; this module only reads its
+The run applies the published rule of `allocation.domain.rule` as it is; this module only reads its
 inputs from the database and writes its outcome back, with every change in the audit log.
 """
 
@@ -22,12 +22,12 @@ from corredor.adapters.db.allocation_models import (
     AllocationWindow,
     CapacityDay,
 )
-from corredor.domain.allocation import (
+from corredor.allocation.domain.booking import RequestStatus
+from corredor.allocation.domain.lottery import commitment, new_seed
+from corredor.allocation.domain.rule import (
     AllocationRule,
     cohort_of,
 )
-from corredor.domain.booking import RequestStatus
-from corredor.domain.lottery import commitment, new_seed
 from corredor.domain.policy import Policy
 from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag

@@ -1,6 +1,6 @@
 """After the run: confirm, cancel, no-show, check-in and reschedule a booking.
 
-Freed seats go to the next in line by the rule of `domain.allocation` itself: each change builds
+Freed seats go to the next in line by the rule of `allocation.domain` itself: each change builds
 the part of the run it touches (the site's waiting list in rank order, the seats free on the
 days concerned) as a domain `Allocation`, lets it decide, and writes the decision back.
 """
@@ -20,7 +20,14 @@ from corredor.adapters.db.allocation_models import (
     AllocationSeat,
     CapacityDay,
 )
-from corredor.domain.allocation import (
+from corredor.allocation.domain.booking import (
+    SEATED,
+    BookingAction,
+    BookingStateError,
+    RequestStatus,
+    move,
+)
+from corredor.allocation.domain.rule import (
     Allocation,
     Assignment,
     BookingError,
@@ -28,13 +35,6 @@ from corredor.domain.allocation import (
     Request,
     Status,
     Tier,
-)
-from corredor.domain.booking import (
-    SEATED,
-    BookingAction,
-    BookingStateError,
-    RequestStatus,
-    move,
 )
 from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag

@@ -1,6 +1,6 @@
 """The run of a window: close it, allocate its seats by the published rule, reveal the seed.
 
-The rule is `domain.allocation.allocate`, applied as it is: this module reads the window's
+The rule is `allocation.domain.rule.allocate`, applied as it is: this module reads the window's
 requests and capacity, and writes the outcome (one entry per request, seats for the seated) back,
 with the digests that let anyone re-run the draw later (`allocation_verify`).
 """
@@ -21,7 +21,10 @@ from corredor.adapters.db.allocation_models import (
     AllocationRunEntry,
     AllocationWindow,
 )
-from corredor.domain.allocation import (
+from corredor.allocation.domain.booking import AFTER_RUN, RequestStatus
+from corredor.allocation.domain.lottery import seed_from_hex, seed_matches
+from corredor.allocation.domain.record import assignment_row, results_digest
+from corredor.allocation.domain.rule import (
     Allocation,
     AllocationInputError,
     AllocationRule,
@@ -32,9 +35,6 @@ from corredor.domain.allocation import (
     allocate,
     open_cohorts,
 )
-from corredor.domain.allocation_record import assignment_row, results_digest
-from corredor.domain.booking import AFTER_RUN, RequestStatus
-from corredor.domain.lottery import seed_from_hex, seed_matches
 from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
 from corredor.kernel.auth import Principal

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from corredor.domain.allocation import AllocationRule
+from corredor.allocation.domain.rule import AllocationRule
 from corredor.domain.facts import Profile
 
 SiteId = Field(min_length=1, max_length=80)

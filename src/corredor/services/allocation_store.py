@@ -32,8 +32,8 @@ from corredor.adapters.db.allocation_models import (
     AllocationWindow,
     CapacityDay,
 )
-from corredor.domain.allocation import Assignment
-from corredor.domain.booking import RequestStatus, allowed_actions
+from corredor.allocation.domain.booking import RequestStatus, allowed_actions
+from corredor.allocation.domain.rule import Assignment
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Agency, Permission, Role
 from corredor.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound

@@ -11,7 +11,15 @@ from corredor.adapters.db.allocation_models import (
     AllocationRunEntry,
     AllocationWindow,
 )
-from corredor.domain.allocation import (
+from corredor.allocation.domain.booking import RequestStatus
+from corredor.allocation.domain.lottery import SeedError, seed_from_hex, seed_matches
+from corredor.allocation.domain.record import (
+    AssignmentRow,
+    assignment_row,
+    first_mismatch,
+    results_digest,
+)
+from corredor.allocation.domain.rule import (
     OPEN_POOL,
     TIER_LABELS,
     AllocationRule,
@@ -19,14 +27,6 @@ from corredor.domain.allocation import (
     Tier,
     allocate,
 )
-from corredor.domain.allocation_record import (
-    AssignmentRow,
-    assignment_row,
-    first_mismatch,
-    results_digest,
-)
-from corredor.domain.booking import RequestStatus
-from corredor.domain.lottery import SeedError, seed_from_hex, seed_matches
 from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
 from corredor.kernel.auth import Principal

@@ -11,8 +11,8 @@ from typing import Final
 
 from fastapi import Request
 
+from corredor.allocation.domain.rule import AllocationRule
 from corredor.api.security import platform_of
-from corredor.domain.allocation import AllocationRule
 from corredor.services.allocation_schemas import (
     AppointmentOut,
     PositionOut,

@@ -16,8 +16,8 @@ from typing import Annotated, Any, Final
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
+from corredor.allocation.domain.booking import ACTIVE, BookingAction, RequestStatus
 from corredor.api.security import platform_of
-from corredor.domain.booking import ACTIVE, BookingAction, RequestStatus
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Permission, Role, may
 from corredor.kernel.errors import Conflict, InvalidInput

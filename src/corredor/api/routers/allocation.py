@@ -7,9 +7,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
 
+from corredor.allocation.domain.booking import BookingAction
 from corredor.api.security import PUBLIC, platform_of, requires
 from corredor.api.submit import IdempotencyKey, submit
-from corredor.domain.booking import BookingAction
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Permission
 from corredor.services import (

@@ -12,7 +12,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Final
 
-from corredor.domain.allocation import Status
+from corredor.allocation.domain.rule import Status
 
 
 class RequestStatus(StrEnum):

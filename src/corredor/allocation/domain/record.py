@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from corredor.domain.allocation import AllocationRule, Assignment
+from corredor.allocation.domain.rule import AllocationRule, Assignment
 
 # One line per assigned request, in request-id order: the canonical form of a result.
 AssignmentRow = tuple[str, str, str, str, int]  # request_id, site, day (ISO), pool, seats
