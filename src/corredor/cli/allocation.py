@@ -108,8 +108,8 @@ def allocate(  # noqa: PLR0917 - a Typer command takes its options as parameters
     from corredor.allocation.domain.record import RunRecord, results_digest
     from corredor.allocation.domain.rule import AllocationRule
     from corredor.allocation.engine import Code
-    from corredor.allocation.tables import results_frame
-    from corredor.allocation.tables import write_results as write_table
+    from corredor.allocation.files import results_frame
+    from corredor.allocation.files import write_results as write_table
 
     if verify is not None:
         record_file = Path(verify)
@@ -297,7 +297,7 @@ def _set_aside(run: RunColumns) -> dict[str, int]:
 
 
 def _inputs(requests: Path, capacity: Path) -> tuple[RequestColumns, list[SiteDay]]:
-    from corredor.allocation.tables import TableError, read_capacity, read_requests
+    from corredor.allocation.files import TableError, read_capacity, read_requests
 
     try:
         return read_requests(requests), read_capacity(capacity)
