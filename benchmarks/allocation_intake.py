@@ -34,7 +34,7 @@ import sqlalchemy as sa
 from allocation_compare import RESULTS, write_section
 from sqlalchemy.engine import make_url
 
-from corredor.adapters.db.allocation_models import AllocationRequest
+from corredor.allocation.tables import AllocationRequest
 from corredor.config import Settings
 from corredor.demo.walk import free_port
 from corredor.kernel.auth import Principal

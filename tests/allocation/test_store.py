@@ -9,14 +9,14 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from corredor.adapters.db.allocation_models import (
+from corredor.allocation.domain.lottery import commitment
+from corredor.allocation.tables import (
     AllocationRequest,
     AllocationRequestPerson,
     AllocationRunEntry,
     AllocationSeat,
     AllocationWindow,
 )
-from corredor.allocation.domain.lottery import commitment
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Agency, Role
 from corredor.kernel.errors import InvalidInput

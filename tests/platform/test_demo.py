@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from corredor.adapters.db.allocation_models import AllocationWindow, CapacityDay
 from corredor.adapters.db.models import Case, User
+from corredor.allocation.tables import AllocationWindow, CapacityDay
 from corredor.demo import walk
 from corredor.demo.seed import prepare_demo
 from corredor.kernel.engine import upgrade

@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from corredor.adapters.db.allocation_models import AllocationRequest
+from corredor.allocation.tables import AllocationRequest
 from corredor.api.app import create_app
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Role

@@ -9,8 +9,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from corredor.adapters.db.allocation_models import AllocationWindow
 from corredor.adapters.db.models import Case, User
+from corredor.allocation.tables import AllocationWindow
 from corredor.domain.disclosure import DisclosableField
 from corredor.kernel.errors import Conflict
 from corredor.kernel.unit_of_work import unit_of_work

@@ -15,18 +15,18 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from corredor.adapters.db.allocation_models import (
-    ACTIVE,
-    AllocationRequest,
-    AllocationRequestPerson,
-    AllocationWindow,
-    CapacityDay,
-)
 from corredor.allocation.domain.booking import RequestStatus
 from corredor.allocation.domain.lottery import commitment, new_seed
 from corredor.allocation.domain.rule import (
     AllocationRule,
     cohort_of,
+)
+from corredor.allocation.tables import (
+    ACTIVE,
+    AllocationRequest,
+    AllocationRequestPerson,
+    AllocationWindow,
+    CapacityDay,
 )
 from corredor.domain.policy import Policy
 from corredor.kernel import audit

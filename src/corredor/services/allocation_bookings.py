@@ -14,12 +14,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from corredor.adapters.db.allocation_models import (
-    AllocationRequest,
-    AllocationRunEntry,
-    AllocationSeat,
-    CapacityDay,
-)
 from corredor.allocation.domain.booking import (
     SEATED,
     BookingAction,
@@ -35,6 +29,12 @@ from corredor.allocation.domain.rule import (
     Request,
     Status,
     Tier,
+)
+from corredor.allocation.tables import (
+    AllocationRequest,
+    AllocationRunEntry,
+    AllocationSeat,
+    CapacityDay,
 )
 from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag

@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from corredor.adapters.db.allocation_models import AllocationRequest
+from corredor.allocation.tables import AllocationRequest
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Permission
 from corredor.services.allocation_schemas import RequestOut

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from corredor.adapters.db.allocation_models import AllocationRun, AllocationWindow
+from corredor.allocation.tables import AllocationRun, AllocationWindow
 
 
 @dataclass(frozen=True)

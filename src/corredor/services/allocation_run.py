@@ -14,13 +14,6 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from corredor.adapters.db.allocation_models import (
-    AllocationRequest,
-    AllocationRequestPerson,
-    AllocationRun,
-    AllocationRunEntry,
-    AllocationWindow,
-)
 from corredor.allocation.domain.booking import AFTER_RUN, RequestStatus
 from corredor.allocation.domain.lottery import seed_from_hex, seed_matches
 from corredor.allocation.domain.record import assignment_row, results_digest
@@ -34,6 +27,13 @@ from corredor.allocation.domain.rule import (
     Status,
     allocate,
     open_cohorts,
+)
+from corredor.allocation.tables import (
+    AllocationRequest,
+    AllocationRequestPerson,
+    AllocationRun,
+    AllocationRunEntry,
+    AllocationWindow,
 )
 from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag

@@ -15,8 +15,8 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from corredor.adapters.db.allocation_models import AllocationRequest, CapacityDay
 from corredor.adapters.db.models import User
+from corredor.allocation.tables import AllocationRequest, CapacityDay
 from corredor.kernel import audit
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Permission

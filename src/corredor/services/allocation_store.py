@@ -10,7 +10,7 @@ Locks, so that concurrent calls never act on a stale view:
   read by one is not changed under it by another) without holding up registrations. Every change
   of seats also locks the capacity rows of the days it touches (FOR UPDATE, in day order).
 
-The partial unique indexes (see adapters/db/allocation_models.py) stay the last word: a seat
+The partial unique indexes (see allocation/tables.py) stay the last word: a seat
 held twice or a person in two active requests cannot be written, whatever the code above does.
 """
 
@@ -23,7 +23,9 @@ from datetime import date
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from corredor.adapters.db.allocation_models import (
+from corredor.allocation.domain.booking import RequestStatus, allowed_actions
+from corredor.allocation.domain.rule import Assignment
+from corredor.allocation.tables import (
     AllocationRequest,
     AllocationRequestPerson,
     AllocationRun,
@@ -32,8 +34,6 @@ from corredor.adapters.db.allocation_models import (
     AllocationWindow,
     CapacityDay,
 )
-from corredor.allocation.domain.booking import RequestStatus, allowed_actions
-from corredor.allocation.domain.rule import Assignment
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Agency, Permission, Role
 from corredor.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound

@@ -5,12 +5,6 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from corredor.adapters.db.allocation_models import (
-    AllocationRequest,
-    AllocationRun,
-    AllocationRunEntry,
-    AllocationWindow,
-)
 from corredor.allocation.domain.booking import RequestStatus
 from corredor.allocation.domain.lottery import SeedError, seed_from_hex, seed_matches
 from corredor.allocation.domain.record import (
@@ -26,6 +20,12 @@ from corredor.allocation.domain.rule import (
     Request,
     Tier,
     allocate,
+)
+from corredor.allocation.tables import (
+    AllocationRequest,
+    AllocationRun,
+    AllocationRunEntry,
+    AllocationWindow,
 )
 from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
