@@ -213,22 +213,14 @@ def _verify(path: Path) -> int:
 
 def _verify_stored(run_id: str, database_url: str | None) -> int:
     """0 when a run stored in the database re-runs to its published result; 1 otherwise."""
-    from sqlalchemy.engine import make_url
-
+    from corredor.allocation.use_cases.runs import verify_stored_run
     from corredor.config import Settings
-    from corredor.kernel.database import Database
     from corredor.kernel.errors import NotFound
-    from corredor.services.allocation_views import verify_run
 
-    url = database_url or Settings().database_url
-    database = Database(url)
     try:
-        with database.transaction() as session:
-            report = verify_run(session, run_id)
-    except NotFound:
-        raise _fail(f"--verify: no run {run_id} in {make_url(url).render_as_string()}") from None
-    finally:
-        database.dispose()
+        report = verify_stored_run(database_url or Settings().database_url, run_id)
+    except NotFound as error:
+        raise _fail(f"--verify: {error}") from None
     if not report.match:
         for problem in report.problems:
             errors.print(f"[bold red]mismatch:[/] {problem}", highlight=False)

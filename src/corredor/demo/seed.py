@@ -10,13 +10,14 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from corredor.adapters.db.models import Case, User
+from corredor.allocation.schemas import CapacityIn, WindowIn
 from corredor.allocation.tables import AllocationWindow
+from corredor.allocation.use_cases import windows
 from corredor.domain.disclosure import DisclosableField
 from corredor.kernel.errors import Conflict
 from corredor.kernel.unit_of_work import unit_of_work
-from corredor.services import allocation, corridor, sharing
+from corredor.services import corridor, sharing
 from corredor.services.accounts import add_user, principal_named
-from corredor.services.allocation_schemas import CapacityIn, WindowIn
 from corredor.services.platform import Platform
 from corredor.services.schemas import (
     ConsentIn,
@@ -121,9 +122,8 @@ def open_demo_window(platform: Platform) -> None:
     first = platform.today() + timedelta(days=8)
     with unit_of_work(platform) as s:
         cbp = principal_named(s, "cbp.cdmx")
-        allocation.set_capacity(
+        windows.set_capacity(
             platform,
-            s,
             cbp,
             CapacityIn.model_validate(
                 {
@@ -133,10 +133,9 @@ def open_demo_window(platform: Platform) -> None:
                     "seats": 40,
                 }
             ),
-        )
-        allocation.open_window(
+        ).run(s)
+        windows.open_window(
             platform,
-            s,
             cbp,
             WindowIn(
                 site_ids=[DEMO_SITE],
@@ -144,7 +143,7 @@ def open_demo_window(platform: Platform) -> None:
                 last_day=first + timedelta(days=13),
                 closes_at=platform.now() + timedelta(days=7),
             ),
-        )
+        ).run(s)
 
 
 def a_window_is_open(platform: Platform) -> bool:

@@ -5,7 +5,7 @@ The questions are what `RequestIn` needs and no more: the window and site, the p
 come (a document number each, kept only as a keyed hash by the service), the household's
 relations and dates of birth only when the window serves a staged pathway (they decide the
 group, and are not stored), and an urgent need only from those who may record one (caseworkers
-and INM officers; `allocation.RECORDS_URGENCY`).
+and INM officers; `allocation.store.RECORDS_URGENCY`).
 
 The answers travel in a cookie that is encrypted (AES-GCM, the platform's key) and signed with an
 expiry, bound to the signed-in account: document numbers are never readable in it.
@@ -23,14 +23,15 @@ from fastapi import Request
 from fastapi.responses import Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from corredor.allocation.schemas import WindowOut
+from corredor.allocation.store import RECORDS_URGENCY, staged_policy
+from corredor.allocation.use_cases import windows
 from corredor.api.security import platform_of
 from corredor.domain.facts import FACTS
 from corredor.domain.predicates import facts_used
 from corredor.kernel.auth import Principal
 from corredor.kernel.crypto import DecryptionError
 from corredor.kernel.errors import InvalidInput
-from corredor.services import allocation
-from corredor.services.allocation_schemas import WindowOut
 from corredor.services.platform import Platform, now
 from corredor.web.forms import text
 from corredor.web.page import Page, WebSettings
@@ -107,9 +108,8 @@ def save_draft(page: Page, response: Response, settings: WebSettings, draft: Dra
 
 
 def known_windows(p: Platform) -> list[WindowOut]:
-    """Windows open, or whose days have not all passed (`allocation.current_windows`)."""
-    with p.db.transaction() as s:
-        return allocation.current_windows(p, s)
+    """Windows open, or whose days have not all passed (`windows.current_windows`)."""
+    return windows.current_windows(p)
 
 
 def taking_requests(windows: list[WindowOut]) -> list[WindowOut]:
@@ -131,7 +131,7 @@ def chosen_place(draft: Draft, windows: list[WindowOut]) -> tuple[WindowOut, str
 def needs_household(p: Platform, window: WindowOut) -> bool:
     """True when the window serves a staged pathway whose groups are told by the household."""
     try:
-        policy = allocation.staged_policy(p, window.policy_id, p.today())
+        policy = staged_policy(p, window.policy_id, p.today())
     except InvalidInput:
         return False
     used: set[str] = set()
@@ -146,7 +146,7 @@ def questions_for(p: Platform, who: Principal, draft: Draft, windows: list[Windo
     place = chosen_place(draft, windows)
     if place is not None and needs_household(p, place[0]):
         asked.append("household")
-    if who.role in allocation.RECORDS_URGENCY:
+    if who.role in RECORDS_URGENCY:
         asked.append("urgent")
     return asked
 

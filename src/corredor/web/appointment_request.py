@@ -1,7 +1,7 @@
 """Asking for an appointment: one question per page, check your answers, then register.
 
-The submit calls `allocation.register`, as `POST /api/v1/allocation/requests` does, through the
-same idempotency store (the form's key), so a form sent twice registers once; whether the window
+The submit runs `requests.register_request`, as `POST /api/v1/allocation/requests` does, with
+the form's key, so a form sent twice registers once; whether the window
 is still open and whether a person already has an active request is the service's to decide, and
 its answer is shown on the question that can put it right. The questions and the cookie the
 answers wait in are in `appointment_answers`.
@@ -17,14 +17,17 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
+from corredor.allocation.pages.forms import form_key
+from corredor.allocation.schemas import RequestIn, WindowOut
+from corredor.allocation.store import RECORDS_URGENCY
+from corredor.allocation.use_cases import requests
 from corredor.api.security import platform_of
 from corredor.domain.facts import RELATIONS, Profile
 from corredor.kernel.auth import Principal
+from corredor.kernel.commands import run_command
 from corredor.kernel.domain.permissions import Permission
 from corredor.kernel.errors import Conflict, InvalidInput, NotFound
 from corredor.kernel.idempotency import HEADER
-from corredor.services import allocation
-from corredor.services.allocation_schemas import RequestIn, WindowOut
 from corredor.services.platform import Platform
 from corredor.web.appointment_answers import (
     COOKIE,
@@ -44,7 +47,6 @@ from corredor.web.appointment_answers import (
     taking_requests,
 )
 from corredor.web.appointment_views import WindowView, window_view
-from corredor.web.forms import KEY_FIELD, submit_once
 from corredor.web.page import Page, WebSettings, checked_form
 from corredor.web.screener import ROWS, VOCABULARY, describe_answer
 from corredor.web.session import page_requires, signed_in_page
@@ -155,7 +157,7 @@ def render_check(
         + g.gettext("Check your answers before you ask"),
         rows=rows,
         window=window_view(page, place[0]) if place else None,
-        records_urgency=page.who.role in allocation.RECORDS_URGENCY,
+        records_urgency=page.who.role in RECORDS_URGENCY,
         errors={key: g.gettext(message) for key, message in errors.items()},
     )
 
@@ -259,23 +261,15 @@ def add_request_pages(router: APIRouter, settings: WebSettings) -> None:
             return render_check(
                 page, asked, draft, windows, {"people": MESSAGES["people"]}, status_code=400
             )
-        sent = form.get(KEY_FIELD)
-        key = f"web:{sent}" if isinstance(sent, str) and 0 < len(sent) <= 64 else None
+        key = form_key(form)
         try:
-            _, answer = submit_once(
-                p,
-                who,
-                form,
-                "allocation:request",
-                body.model_dump(mode="json"),
-                # the window's state and one active request per person: the service decides
-                lambda s: allocation.register(p, s, who, body, key),
-            )
+            # the window's state and one active request per person: the use case decides
+            answer = run_command(p, who, key, requests.register_request(p, who, body, key))
         except (Conflict, InvalidInput, NotFound) as error:
             status = 409 if isinstance(error, Conflict) else 400
             return render_check(
                 page, asked, draft, windows, service_error(error, asked), status_code=status
             )
-        response = page.redirect(f"/appointments/{answer['id']}?done=registered")
+        response = page.redirect(f"/appointments/{answer.id}?done=registered")
         page.forget(response, COOKIE)
         return response

@@ -12,14 +12,14 @@ from typing import Final
 from fastapi import Request
 
 from corredor.allocation.domain.rule import AllocationRule
-from corredor.api.security import platform_of
-from corredor.services.allocation_schemas import (
+from corredor.allocation.schemas import (
     AppointmentOut,
     PositionOut,
     RequestOut,
     RunResultsOut,
     WindowOut,
 )
+from corredor.api.security import platform_of
 from corredor.web.allocation_results import TIERS, site_names
 from corredor.web.labels import named
 from corredor.web.page import Page

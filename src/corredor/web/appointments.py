@@ -2,7 +2,7 @@
 the status of one request ("your tier, your draw number", the appointment), and confirming,
 cancelling or moving it.
 
-Each page calls the use case the API route of the same purpose calls (`services/allocation*.py`)
+Each page calls the use case the API route of the same purpose calls (`allocation.use_cases`)
 with the signed-in person, so the same permissions and scope apply: an applicant sees only their
 own requests (others' are 404). Every change goes through the idempotency store with the form's
 key, so pressing a button twice acts once. Asking for an appointment is in `appointment_request`.
@@ -17,18 +17,14 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
 from corredor.allocation.domain.booking import ACTIVE, BookingAction, RequestStatus
+from corredor.allocation.pages.forms import form_key
+from corredor.allocation.schemas import RequestOut, RescheduleIn, WindowOut
+from corredor.allocation.use_cases import bookings, requests, runs, windows
 from corredor.api.security import platform_of
 from corredor.kernel.auth import Principal
+from corredor.kernel.commands import run_command
 from corredor.kernel.domain.permissions import Permission, Role, may
 from corredor.kernel.errors import Conflict, InvalidInput
-from corredor.services import (
-    allocation,
-    allocation_bookings,
-    allocation_mine,
-    allocation_store,
-    allocation_views,
-)
-from corredor.services.allocation_schemas import RequestOut, RescheduleIn, WindowOut
 from corredor.web.appointment_answers import known_windows, taking_requests
 from corredor.web.appointment_request import add_request_pages
 from corredor.web.appointment_views import (
@@ -39,7 +35,7 @@ from corredor.web.appointment_views import (
     request_row,
     window_view,
 )
-from corredor.web.forms import submit_once, text
+from corredor.web.forms import text
 from corredor.web.labels import named
 from corredor.web.nav import NavEntry, add_entry
 from corredor.web.page import Page, WebSettings, checked_form
@@ -74,10 +70,8 @@ def _request_and_window(
     request: Request, who: Principal, request_id: str
 ) -> tuple[RequestOut, WindowOut]:
     platform = platform_of(request)
-    with platform.db.transaction() as s:
-        mine = allocation_views.read_request(s, who, request_id)  # others' are NotFound: 404
-        window = allocation.window_out(s, allocation_store.load_window(s, mine.window_id))
-    return mine, window
+    mine = requests.read_request(platform, who, request_id)  # others' are NotFound: 404
+    return mine, windows.window(platform, mine.window_id)
 
 
 def actions_for(who: Principal, mine: RequestOut) -> list[str]:
@@ -95,8 +89,7 @@ def free_days(request: Request, mine: RequestOut, window: WindowOut) -> list[dat
     first = max(window.first_day, platform.today())
     if first > window.last_day:
         return []
-    with platform.db.transaction() as s:
-        days = allocation.list_capacity(platform, s, mine.site_id, first, window.last_day)
+    days = windows.capacity(platform, mine.site_id, first, window.last_day)
     return [d.day for d in days if d.day != current and d.seats - d.seats_taken >= mine.size]
 
 
@@ -115,8 +108,7 @@ def add_appointment_pages(router: APIRouter, settings: WebSettings) -> None:
     def appointments(request: Request, who: Reader) -> Response:
         page = signed_in_page(request, settings, who)
         platform = platform_of(request)
-        with platform.db.transaction() as s:
-            mine = allocation_mine.my_requests(s, who)
+        mine = requests.my_requests(platform, who)
         may_ask = may(who.role, P.ALLOCATION_REQUEST)
         windows = taking_requests(known_windows(platform)) if may_ask else []
         return page.render(
@@ -138,11 +130,10 @@ def _add_status_page(router: APIRouter, settings: WebSettings) -> None:
     def status(request: Request, request_id: RequestId, who: Reader) -> Response:
         page = signed_in_page(request, settings, who)
         platform = platform_of(request)
-        with platform.db.transaction() as s:
-            mine = allocation_views.read_request(s, who, request_id)  # others' are a 404
-            position = allocation_views.position(s, who, request_id)  # audited, as the API's
-            window = allocation.window_out(s, allocation_store.load_window(s, mine.window_id))
-            results = allocation_views.results(s, window.run_id) if window.run_id else None
+        mine = requests.read_request(platform, who, request_id)  # others' are a 404
+        position = requests.position(platform, who, request_id)  # audited, as the API's
+        window = windows.window(platform, mine.window_id)
+        results = runs.results(platform, window.run_id) if window.run_id else None
         done = request.query_params.get("done", "")
         return page.render(
             "account/appointment.html",
@@ -168,15 +159,9 @@ def _add_booking_pages(router: APIRouter, settings: WebSettings) -> None:
         assert page.who is not None
         who = page.who
         platform = platform_of(page.request)
+        command = bookings.change_booking(platform, who, request_id, action)
         try:
-            submit_once(
-                platform,
-                who,
-                form,
-                f"allocation:{request_id}:{action}",
-                {},
-                lambda s: allocation_bookings.change(platform, s, who, request_id, action),
-            )
+            run_command(platform, who, form_key(form), command)
         except (Conflict, InvalidInput):  # its state moved on, or an old form sent again
             return page.redirect(f"/appointments/{request_id}?problem=changed")
         return page.redirect(f"/appointments/{request_id}?done={done}")
@@ -259,15 +244,9 @@ def _add_reschedule_pages(router: APIRouter, settings: WebSettings) -> None:
             return render(page, mine, days, chosen, {"day": page._(NO_DAY)}, status_code=400)
         body = RescheduleIn(day=date.fromisoformat(chosen))
         platform = platform_of(request)
+        command = bookings.reschedule_booking(platform, who, request_id, body)
         try:
-            submit_once(
-                platform,
-                who,
-                form,
-                f"allocation:{request_id}:reschedule",
-                body.model_dump(mode="json"),
-                lambda s: allocation_bookings.reschedule(platform, s, who, request_id, body),
-            )
+            run_command(platform, who, form_key(form), command)
         except (Conflict, InvalidInput):
             days = free_days(request, mine, window)
             return render(page, mine, days, chosen, {"day": page._(DAY_TAKEN)}, status_code=409)

@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Final
 
 from corredor.allocation.domain.rule import Status
+from corredor.kernel.domain.permissions import Permission
 
 
 class RequestStatus(StrEnum):
@@ -34,6 +35,15 @@ class BookingAction(StrEnum):
     CHECK_IN = "check_in"
     RESCHEDULE = "reschedule"
 
+
+# The permission each action needs.
+PERMISSION: Final[dict[BookingAction, Permission]] = {
+    BookingAction.CONFIRM: Permission.BOOKING_CONFIRM,
+    BookingAction.CANCEL: Permission.BOOKING_CANCEL,
+    BookingAction.NO_SHOW: Permission.BOOKING_NO_SHOW,
+    BookingAction.CHECK_IN: Permission.BOOKING_CHECK_IN,
+    BookingAction.RESCHEDULE: Permission.BOOKING_RESCHEDULE,
+}
 
 S = RequestStatus
 ACTIVE: Final = frozenset({S.REGISTERED, S.ASSIGNED, S.CONFIRMED, S.WAITLISTED})

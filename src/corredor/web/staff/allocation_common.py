@@ -8,10 +8,10 @@ from typing import Final
 
 from fastapi.responses import Response
 
+from corredor.allocation.schemas import MAX_DAYS
+from corredor.allocation.store import site_agency
 from corredor.kernel.auth import Principal
 from corredor.kernel.errors import NotFound
-from corredor.services.allocation_schemas import MAX_DAYS
-from corredor.services.allocation_store import site_agency
 from corredor.services.platform import Platform
 from corredor.web.page import Page
 from corredor.web.results import pick

@@ -9,11 +9,10 @@ from typing import Annotated, Final
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from corredor.allocation.use_cases import runs, windows
 from corredor.api.security import platform_of
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Permission
-from corredor.services import allocation, allocation_views
-from corredor.services.allocation_store import load_window
 from corredor.web.allocation_results import results_view, site_names
 from corredor.web.page import WebSettings
 from corredor.web.session import staff_page, who_may
@@ -32,14 +31,13 @@ def add_run_page(router: APIRouter, settings: WebSettings) -> None:
         page = staff_page(request, settings, who)
         platform = platform_of(request)
         short_id(run_id)
-        with platform.db.transaction() as s:
-            results = allocation_views.results(s, run_id)  # NotFound: the 404 page
-            window = allocation.window_out(s, load_window(s, results.window_id))
-            requests = sum(count.requests for count in results.counts)
-            checked = results.seed is not None and (
-                requests <= VERIFY_ON_OPEN or request.query_params.get("verify") == "1"
-            )
-            report = allocation_views.verify_run(s, run_id) if checked else None
+        results = runs.results(platform, run_id)  # NotFound: the 404 page
+        window = windows.window(platform, results.window_id)
+        requests = sum(count.requests for count in results.counts)
+        checked = results.seed is not None and (
+            requests <= VERIFY_ON_OPEN or request.query_params.get("verify") == "1"
+        )
+        report = runs.verify_run(platform, run_id) if checked else None
         g = page.gettext
         mine = {site for site, _ in own_sites(platform, who)}
         view = results_view(page, results, site_names(request))

@@ -1,4 +1,4 @@
-"""What goes in and comes out of the fair-capacity use cases (and so the API's contract)."""
+"""What goes in and comes out of the allocation use cases (and so the API's contract)."""
 
 from __future__ import annotations
 
@@ -57,6 +57,20 @@ class CapacityDayOut(BaseModel):
     seats_taken: int
 
 
+class CapacityOut(BaseModel):
+    """The days a capacity change set, as they stand after it."""
+
+    days: list[CapacityDayOut]
+
+
+class ChangedBy(BaseModel):
+    """Who set a day's capacity in force, and when (for the staff pages)."""
+
+    username: str
+    role: str
+    at: datetime
+
+
 class WindowIn(_In):
     site_ids: list[str] = Field(min_length=1, max_length=20)
     first_day: date = Field(description="first appointment day the window's run fills")
@@ -107,6 +121,11 @@ class RunIn(_In):
         pattern=r"^[0-9a-fA-F]{64}$",
         description="the seed behind a commitment given at opening (not needed otherwise)",
     )
+
+
+class RunOut(BaseModel):
+    run_id: str
+    window: WindowOut
 
 
 class RequestIn(_In):
@@ -207,6 +226,17 @@ class RunResultsOut(BaseModel):
     counts: list[TierCountOut]
     set_aside: dict[str, int]
     now: dict[str, int] = Field(description="requests per status today, after changes")
+
+
+class PublishedRun(BaseModel):
+    """One line of the published list of runs: when, where, how many seated, seed revealed."""
+
+    run_id: str
+    run_date: date
+    site_ids: tuple[str, ...]
+    requests: int
+    assigned_requests: int
+    seed_revealed: bool
 
 
 class VerificationReport(BaseModel):

@@ -1,4 +1,4 @@
-"""Loading, locking and seat keeping for the fair-capacity use cases.
+"""Loading, locking and seat keeping for the allocation use cases, and the outputs built from rows.
 
 Locks, so that concurrent calls never act on a stale view:
 
@@ -10,7 +10,7 @@ Locks, so that concurrent calls never act on a stale view:
   read by one is not changed under it by another) without holding up registrations. Every change
   of seats also locks the capacity rows of the days it touches (FOR UPDATE, in day order).
 
-The partial unique indexes (see allocation/tables.py) stay the last word: a seat
+The partial unique indexes (see `allocation.tables`) stay the last word: a seat
 held twice or a person in two active requests cannot be written, whatever the code above does.
 """
 
@@ -18,13 +18,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from corredor.allocation.domain.booking import RequestStatus, allowed_actions
-from corredor.allocation.domain.rule import Assignment
+from corredor.allocation.domain.rule import AllocationRule, Assignment
+from corredor.allocation.schemas import AppointmentOut, RequestOut, WindowOut
 from corredor.allocation.tables import (
     AllocationRequest,
     AllocationRequestPerson,
@@ -34,12 +35,16 @@ from corredor.allocation.tables import (
     AllocationWindow,
     CapacityDay,
 )
+from corredor.domain.policy import Policy
+from corredor.kernel import audit
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Agency, Permission, Role
 from corredor.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
-from corredor.services.allocation_schemas import AppointmentOut, RequestOut
-from corredor.services.platform import now
+from corredor.services.platform import Platform, now
 from corredor.services.reference import Reference
+
+SEED_COLUMN = "allocation_windows.seed"  # bound into the encryption of a window's secret seed
+RECORDS_URGENCY = frozenset({Role.CASEWORKER, Role.INM_OFFICER})  # who may record an urgent need
 
 
 def begin_writing(session: Session) -> None:
@@ -69,6 +74,22 @@ def require_site_officer(who: Principal, reference: Reference, site_id: str) -> 
     agency = site_agency(reference, site_id)
     if who.role in (Role.INM_OFFICER, Role.CBP_OFFICER) and who.agency is not agency:
         raise Forbidden(f"{site_id} is run by {agency}; a {who.agency} officer may not act on it")
+
+
+def days_between(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
+
+
+def staged_policy(p: Platform, policy_id: str | None, on: date) -> Policy | None:
+    """The staged pathway a window serves, in effect on the day; None for no pathway."""
+    if policy_id is None:
+        return None
+    if policy_id not in p.catalogue.pathway_ids():
+        raise InvalidInput("policy_id", f"unknown pathway {policy_id}")
+    policy = p.catalogue.in_effect(policy_id, on)
+    if policy is None:
+        raise InvalidInput("policy_id", f"{policy_id} is not in effect on {on.isoformat()}")
+    return policy
 
 
 # ---- loading ----
@@ -294,3 +315,21 @@ def request_out(
 
 def request_view(session: Session, request: AllocationRequest) -> RequestOut:
     return request_out(request, active_seats(session, [request.id]).get(request.id, []))
+
+
+def window_out(session: Session, window: AllocationWindow) -> WindowOut:
+    run = run_of_window(session, window.id)
+    return WindowOut(
+        id=window.id,
+        state=window.state,
+        site_ids=list(window.sites),
+        first_day=window.first_day,
+        last_day=window.last_day,
+        opens_at=audit.as_utc(window.opens_at),
+        closes_at=audit.as_utc(window.closes_at),
+        policy_id=window.policy_id,
+        rule=AllocationRule.model_validate(window.rule),
+        seed_commitment=window.seed_commitment,
+        seed=window.seed,
+        run_id=run.id if run else None,
+    )
