@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from corredor import __version__
+from corredor.allocation import api as allocation
 from corredor.api import errors
 from corredor.api.routers import (
     accounts,
-    allocation,
     audit,
     cases,
     reference,
