@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from starlette.requests import Request
 
 from corredor.allocation.domain.lottery import commitment, seed_from_hex
+from corredor.allocation.pages.results import results_view
 from corredor.allocation.schemas import RunResultsOut, TierCountOut
 from corredor.allocation.use_cases import runs
 from corredor.api.app import create_app
@@ -22,7 +23,6 @@ from corredor.documents.domain.credentials import Rejection
 from corredor.documents.verify_pages import REASONS
 from corredor.kernel.ratelimit import TokenBucketLimiter
 from corredor.services.platform import Platform
-from corredor.web.allocation_results import results_view
 from corredor.web.page import Page, WebSettings
 from tests.web.public_kit import (
     allocation_run_made,

@@ -18,14 +18,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from corredor.allocation.domain.booking import RequestStatus, allowed_actions
 from corredor.allocation.domain.rule import AllocationRule, Assignment
-from corredor.allocation.schemas import AppointmentOut, RequestOut, WindowOut
+from corredor.allocation.schemas import AppointmentOut, CapacityDayOut, RequestOut, WindowOut
 from corredor.allocation.tables import (
     AllocationRequest,
     AllocationRequestPerson,
@@ -333,3 +333,42 @@ def window_out(session: Session, window: AllocationWindow) -> WindowOut:
         seed=window.seed,
         run_id=run.id if run else None,
     )
+
+
+def current_windows(session: Session, today: date) -> list[WindowOut]:
+    """Windows still open, or whose appointment days have not all passed."""
+    rows = session.execute(
+        select(AllocationWindow)
+        .where(or_(AllocationWindow.state == "open", AllocationWindow.last_day >= today))
+        .order_by(AllocationWindow.first_day, AllocationWindow.id)
+        .limit(200)
+    ).scalars()
+    return [window_out(session, row) for row in rows]
+
+
+def taking_requests(windows: Sequence[WindowOut], moment: datetime) -> list[WindowOut]:
+    """The windows taking requests at this moment (registration checks it again)."""
+    return [w for w in windows if w.state == "open" and w.opens_at <= moment < w.closes_at]
+
+
+def capacity_days(session: Session, site_id: str, days: list[date]) -> list[CapacityDayOut]:
+    rows = (
+        session.execute(
+            select(CapacityDay)
+            .where(CapacityDay.site_id == site_id, CapacityDay.day.in_(days))
+            .order_by(CapacityDay.day)
+        )
+        .scalars()
+        .all()
+    )
+    taken = seats_taken(session, site_id, days)
+    return [
+        CapacityDayOut(
+            site_id=row.site_id,
+            day=row.day,
+            seats=row.seats,
+            quotas=dict(row.quotas),
+            seats_taken=taken.get(row.day, 0),
+        )
+        for row in rows
+    ]

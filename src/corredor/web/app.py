@@ -17,6 +17,9 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from corredor.allocation.pages.applicant import add_appointment_pages
+from corredor.allocation.pages.results import add_allocation_result_pages
+from corredor.allocation.pages.staff_capacity import add_staff_allocation_pages
 from corredor.api.security import PUBLIC
 from corredor.documents.pages import add_document_pages
 from corredor.documents.verify_pages import add_verify_pages
@@ -33,8 +36,6 @@ from corredor.domain.facts import (
 from corredor.policy_files import load_catalogue
 from corredor.web import labels
 from corredor.web.account import add_account_pages
-from corredor.web.allocation_results import add_allocation_result_pages
-from corredor.web.appointments import add_appointment_pages
 from corredor.web.cases import add_case_pages
 from corredor.web.demo import DEMO_PASSWORD, DEMO_USERS
 from corredor.web.page import (
@@ -60,7 +61,6 @@ from corredor.web.screener import (
     with_derived,
 )
 from corredor.web.session import page_route_class
-from corredor.web.staff.allocation import add_staff_allocation_pages
 from corredor.web.staff.assist import add_assist_pages
 from corredor.web.staff.cbp import add_cbp_pages
 from corredor.web.staff.desk import add_desk_pages

@@ -5,10 +5,12 @@
 the `.po` files: new messages arrive empty, so the completeness test fails until they are
 translated.
 
-Where a message is written decides its domain: `templates/staff/` and the `staff/` package hold
-the pages only officers and caseworkers see (domain `staff`, Spanish and English at least);
-everything else is public (domain `messages`, all five languages). A staff page may use a public
-message; it is then translated once, in the public catalog.
+The pages of the features that have their own package are extracted there (`<feature>/pages.py`,
+`<feature>/*_pages.py`, `<feature>/pages/`). Where a message is written decides its domain:
+`templates/staff/`, the `staff/` package and a feature's `pages/staff_*.py` hold the pages only
+officers and caseworkers see (domain `staff`, Spanish and English at least); everything else is
+public (domain `messages`, all five languages). A staff page may use a public message; it is
+then translated once, in the public catalog.
 """
 
 from __future__ import annotations
@@ -30,23 +32,37 @@ from corredor.web.i18n import (
 )
 
 WEB_DIR: Final = Path(__file__).parent
+PACKAGE_DIR: Final = WEB_DIR.parent
 PUBLIC_METHODS: Final = [
     ("templates/staff/**.html", "ignore"),
     ("templates/**.html", "jinja2"),
     ("*.py", "python"),
 ]
 STAFF_METHODS: Final = [("templates/staff/**.html", "jinja2"), ("staff/**.py", "python")]
+FEATURE_PUBLIC_METHODS: Final = [
+    ("*/pages/staff_*.py", "ignore"),
+    ("*/pages/*.py", "python"),
+    ("*/pages.py", "python"),
+    ("*/*_pages.py", "python"),
+]
+FEATURE_STAFF_METHODS: Final = [("*/pages/staff_*.py", "python")]
 OPTIONS: Final = {
     "templates/**.html": {"extensions": "jinja2.ext.i18n"},
     "templates/staff/**.html": {"extensions": "jinja2.ext.i18n"},
 }
 
 
-def _collect(methods: list[tuple[str, str]], skip: frozenset[str] = frozenset()) -> Catalog:
+def _collect(
+    methods: list[tuple[str, str]],
+    feature_methods: list[tuple[str, str]],
+    skip: frozenset[str] = frozenset(),
+) -> Catalog:
     template = Catalog(project="corredor", msgid_bugs_address=None)
-    for filename, lineno, message, comments, context in extract_from_dir(
-        WEB_DIR, method_map=methods, options_map=OPTIONS
-    ):
+    found = [
+        *extract_from_dir(WEB_DIR, method_map=methods, options_map=OPTIONS),
+        *extract_from_dir(PACKAGE_DIR, method_map=feature_methods),
+    ]
+    for filename, lineno, message, comments, context in found:
         if isinstance(message, str) and message not in skip:
             template.add(
                 message, locations=[(filename, lineno)], auto_comments=comments, context=context
@@ -56,7 +72,7 @@ def _collect(methods: list[tuple[str, str]], skip: frozenset[str] = frozenset())
 
 def extract() -> Catalog:
     """Every msgid the public and applicant pages can show."""
-    template = _collect(PUBLIC_METHODS)
+    template = _collect(PUBLIC_METHODS, FEATURE_PUBLIC_METHODS)
     for spec in FACTS.values():
         template.add(spec.question, locations=[("corredor/domain/facts.py", 0)])
     return template
@@ -65,7 +81,7 @@ def extract() -> Catalog:
 def extract_staff() -> Catalog:
     """Every msgid only staff pages show (public messages stay in the public catalog)."""
     public = frozenset(message.id for message in extract() if isinstance(message.id, str))
-    return _collect(STAFF_METHODS, skip=public)
+    return _collect(STAFF_METHODS, FEATURE_STAFF_METHODS, skip=public)
 
 
 def update() -> None:

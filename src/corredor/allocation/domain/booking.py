@@ -9,11 +9,13 @@ a no-show gives its seats to the next in line; attendance closes it. A person ma
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
 from enum import StrEnum
 from typing import Final
 
 from corredor.allocation.domain.rule import Status
-from corredor.kernel.domain.permissions import Permission
+from corredor.kernel.domain.permissions import Permission, Role, may
 
 
 class RequestStatus(StrEnum):
@@ -86,3 +88,15 @@ def move(status: RequestStatus, action: BookingAction) -> RequestStatus:
     if status not in sources:
         raise BookingStateError(status, action)
     return status if target is None else target
+
+
+def actions_open_to(role: Role, status: RequestStatus) -> list[BookingAction]:
+    """The moves the request's state allows that this role may make."""
+    return [action for action in allowed_actions(status) if may(role, PERMISSION[action])]
+
+
+def free_days(
+    seats_free: Iterable[tuple[date, int]], size: int, current: date | None
+) -> list[date]:
+    """The days a booking may move to: every seat of the request free, and not its own day."""
+    return [day for day, free in seats_free if day != current and free >= size]

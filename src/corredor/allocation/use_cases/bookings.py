@@ -20,6 +20,8 @@ from corredor.allocation.domain.booking import (
     BookingAction,
     BookingStateError,
     RequestStatus,
+    actions_open_to,
+    free_days,
     move,
 )
 from corredor.allocation.domain.rule import (
@@ -31,10 +33,12 @@ from corredor.allocation.domain.rule import (
     Status,
     Tier,
 )
-from corredor.allocation.schemas import BookingOut, RescheduleIn
+from corredor.allocation.schemas import BookingOptions, BookingOut, RescheduleIn
 from corredor.allocation.store import (
     active_seats,
     begin_writing,
+    capacity_days,
+    days_between,
     end_request,
     entry_of,
     give_seats,
@@ -58,8 +62,9 @@ from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
 from corredor.kernel.auth import Principal
 from corredor.kernel.commands import Command
-from corredor.kernel.domain.permissions import Role
+from corredor.kernel.domain.permissions import Permission, Role
 from corredor.kernel.errors import Conflict, InvalidInput
+from corredor.kernel.unit_of_work import unit_of_work
 from corredor.services.platform import Platform, actor
 
 RELEASE = {BookingAction.CANCEL: Status.CANCELLED, BookingAction.NO_SHOW: Status.NO_SHOW}
@@ -88,6 +93,28 @@ def reschedule_booking(
         payload=body.model_dump(mode="json"),
         output=BookingOut,
         run=lambda s: _reschedule(p, s, who, request_id, body),
+    )
+
+
+def booking_options(p: Platform, who: Principal, request_id: str) -> BookingOptions:
+    """The moves the caller may make on the request's booking, and the days of its window,
+    from today, with a seat free for every person of the request."""
+    with unit_of_work(p) as s:
+        request = visible_request(s, who, request_id, Permission.ALLOCATION_READ_OWN_POSITION)
+        mine = request_view(s, request)  # others' are NotFound
+        window = load_window(s, request.window_id)
+        first = max(window.first_day, p.today())
+        days = (
+            capacity_days(s, mine.site_id, days_between(first, window.last_day))
+            if first <= window.last_day
+            else []
+        )
+    current = mine.appointment.day if mine.appointment else None
+    seats_free = [(day.day, day.seats - day.seats_taken) for day in days]
+    return BookingOptions(
+        request=mine,
+        actions=[str(a) for a in actions_open_to(who.role, RequestStatus(mine.status))],
+        free_days=free_days(seats_free, mine.size, current),
     )
 
 

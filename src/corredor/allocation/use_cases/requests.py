@@ -15,20 +15,32 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from corredor.allocation.domain.booking import RequestStatus
+from corredor.allocation.domain.booking import ACTIVE as STILL_ACTIVE
+from corredor.allocation.domain.booking import RequestStatus, actions_open_to
 from corredor.allocation.domain.rule import TIER_LABELS, Tier, cohort_of
-from corredor.allocation.schemas import PositionOut, RequestIn, RequestOut
+from corredor.allocation.schemas import (
+    MyRequests,
+    PositionOut,
+    RequestForm,
+    RequestIn,
+    RequestOut,
+    RequestStanding,
+    WindowOut,
+)
 from corredor.allocation.store import (
     RECORDS_URGENCY,
     active_seats,
     appointment_of,
     begin_writing,
+    current_windows,
     entry_of,
     load_window,
     request_out,
     request_view,
     staged_policy,
+    taking_requests,
     visible_request,
+    window_out,
 )
 from corredor.allocation.tables import (
     ACTIVE,
@@ -37,11 +49,13 @@ from corredor.allocation.tables import (
     AllocationRunEntry,
     AllocationWindow,
 )
+from corredor.allocation.use_cases.runs import results_of
+from corredor.domain.predicates import facts_used
 from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
 from corredor.kernel.auth import Principal
 from corredor.kernel.commands import Command
-from corredor.kernel.domain.permissions import Permission, Role
+from corredor.kernel.domain.permissions import Permission, Role, may
 from corredor.kernel.errors import Conflict, Forbidden, InvalidInput
 from corredor.kernel.unit_of_work import unit_of_work
 from corredor.services.platform import Platform, actor, new_id, now
@@ -81,6 +95,66 @@ def position(p: Platform, who: Principal, request_id: str) -> PositionOut:
     """ "Your tier, your draw number": the request's place in the draw and in line; audited."""
     with unit_of_work(p) as s:
         return _position(s, who, request_id)
+
+
+def my_appointments(p: Platform, who: Principal) -> MyRequests:
+    """The caller's requests, and the windows taking requests now if they may ask."""
+    who.require(Permission.ALLOCATION_READ_OWN_POSITION)
+    may_ask = may(who.role, Permission.ALLOCATION_REQUEST)
+    with unit_of_work(p) as s:
+        mine = _my_requests(s, who, MAX_LISTED)
+        windows = current_windows(s, p.today()) if may_ask else []
+    return MyRequests(
+        requests=mine,
+        has_active=any(RequestStatus(r.status) in STILL_ACTIVE for r in mine),
+        may_ask=may_ask,
+        windows_taking_requests=taking_requests(windows, now()),
+    )
+
+
+def request_standing(p: Platform, who: Principal, request_id: str) -> RequestStanding:
+    """A request's status page: the request, its place in the draw (audited, as the API's
+    position), its window, the run's published counts, and the moves the caller may make."""
+    with unit_of_work(p) as s:
+        mine = _read_request(s, who, request_id)  # others' are NotFound
+        position = _position(s, who, request_id)
+        window = window_out(s, load_window(s, mine.window_id))
+        results = results_of(s, window.run_id) if window.run_id else None
+    actions = actions_open_to(who.role, RequestStatus(mine.status))
+    return RequestStanding(
+        request=mine,
+        position=position,
+        window=window,
+        results=results,
+        actions=[str(action) for action in actions],
+    )
+
+
+def request_form(p: Platform, who: Principal) -> RequestForm:
+    """What asking for a place needs: the current windows, those taking requests now, those
+    whose draw needs the household's facts, and whether the caller may record an urgency."""
+    who.require(Permission.ALLOCATION_REQUEST)
+    with unit_of_work(p) as s:
+        windows = current_windows(s, p.today())
+    return RequestForm(
+        windows=windows,
+        taking_requests=taking_requests(windows, now()),
+        household_windows=[w.id for w in windows if _needs_household(p, w)],
+        records_urgency=who.role in RECORDS_URGENCY,
+    )
+
+
+def _needs_household(p: Platform, window: WindowOut) -> bool:
+    """True when the window serves a staged pathway whose groups are told by the household."""
+    try:
+        policy = staged_policy(p, window.policy_id, p.today())
+    except InvalidInput:
+        return False
+    used: set[str] = set()
+    for phase in policy.phases if policy else []:
+        if phase.cohort is not None:
+            used |= facts_used(phase.cohort)
+    return "household" in used
 
 
 # ---- the work, inside the caller's unit of work ----

@@ -42,6 +42,7 @@ from corredor.allocation.schemas import (
     PublishedRun,
     RunIn,
     RunOut,
+    RunReport,
     RunResultsOut,
     TierCountOut,
     VerificationReport,
@@ -68,6 +69,7 @@ from corredor.allocation.tables import (
     AllocationRunEntry,
     AllocationWindow,
 )
+from corredor.allocation.use_cases.windows import own_sites
 from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
 from corredor.kernel.auth import Principal
@@ -79,6 +81,8 @@ from corredor.kernel.unit_of_work import unit_of_work
 from corredor.services.platform import Platform, actor, new_id, now
 
 PUBLISHED_RUNS = 100
+# A run of more requests is re-run when the officer asks, not each time its page opens.
+VERIFY_ON_OPEN = 20_000
 
 
 def run_window(p: Platform, who: Principal, window_id: str, body: RunIn) -> Command[RunOut]:
@@ -127,13 +131,33 @@ def published_runs(p: Platform, limit: int = PUBLISHED_RUNS) -> list[PublishedRu
 def results(p: Platform, run_id: str) -> RunResultsOut:
     """The published results: counts per site and tier at the run, and per status today."""
     with unit_of_work(p) as s:
-        return _results(s, run_id)
+        return results_of(s, run_id)
 
 
 def verify_run(p: Platform, run_id: str) -> VerificationReport:
     """Re-run a stored run with its revealed seed; compare with what it published."""
     with unit_of_work(p) as s:
         return _verify_run(s, run_id)
+
+
+def run_report(p: Platform, who: Principal, run_id: str, *, verify: bool = False) -> RunReport:
+    """A run for the officers: its results, its window, and the re-run check once the seed is
+    out (asked for with `verify` when the run is large)."""
+    who.require(Permission.ALLOCATION_RUN)
+    with unit_of_work(p) as s:
+        results = results_of(s, run_id)  # NotFound for an unknown run
+        window = window_out(s, load_window(s, results.window_id))
+        requests = sum(count.requests for count in results.counts)
+        checked = results.seed is not None and (requests <= VERIFY_ON_OPEN or verify)
+        report = _verify_run(s, run_id) if checked else None
+    own = {site_id for site_id, _ in own_sites(p, who)}
+    return RunReport(
+        results=results,
+        window=window,
+        requests=requests,
+        report=report,
+        may_reveal=window.state == "allocated" and set(window.site_ids) <= own,
+    )
 
 
 @dataclass(frozen=True)
@@ -354,7 +378,8 @@ def _run(s: Session, run_id: str) -> tuple[AllocationRun, AllocationWindow]:
     return run, window
 
 
-def _results(s: Session, run_id: str) -> RunResultsOut:
+def results_of(s: Session, run_id: str) -> RunResultsOut:
+    """`results`, inside the caller's unit of work."""
     run, window = _run(s, run_id)
     now_counts = s.execute(
         select(AllocationRequest.status, func.count())

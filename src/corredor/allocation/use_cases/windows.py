@@ -11,22 +11,27 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from corredor.adapters.db.models import User
 from corredor.allocation.domain.lottery import commitment, new_seed
 from corredor.allocation.schemas import (
+    CapacityBoard,
     CapacityDayOut,
     CapacityIn,
     CapacityOut,
     ChangedBy,
+    SiteCapacity,
+    WindowBoard,
     WindowIn,
+    WindowLine,
     WindowOut,
 )
 from corredor.allocation.store import (
     SEED_COLUMN,
     begin_writing,
+    capacity_days,
     days_between,
     load_window,
     lock_days,
@@ -36,6 +41,7 @@ from corredor.allocation.store import (
     staged_policy,
     window_out,
 )
+from corredor.allocation.store import current_windows as current_windows_in
 from corredor.allocation.tables import AllocationRequest, AllocationWindow, CapacityDay
 from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
@@ -75,15 +81,46 @@ def capacity_changed_by(
     """
     who.require(Permission.CAPACITY_UPDATE)
     with unit_of_work(p) as s:
-        rows = s.execute(
-            select(CapacityDay.day, CapacityDay.updated_at, User.username, User.role)
-            .join(User, User.id == CapacityDay.updated_by)
-            .where(CapacityDay.site_id == site_id, CapacityDay.day.between(first, last))
-        )
-        return {
-            day: ChangedBy(username=username, role=role, at=audit.as_utc(at))
-            for day, at, username, role in rows
-        }
+        return _changed_by(s, site_id, first, last)
+
+
+def own_sites(p: Platform, who: Principal) -> list[tuple[str, str]]:
+    """The sites the officer's agency runs: (id, name)."""
+    reference = p.reference
+    return [
+        (place.id, place.name)
+        for place in reference.sites
+        if site_agency(reference, place.id) is who.agency
+    ]
+
+
+def capacity_board(p: Platform, who: Principal, first: date, last: date) -> CapacityBoard:
+    """The officer's sites, each with its days from `first` to `last` and who set them."""
+    who.require(Permission.CAPACITY_UPDATE)
+    sites = own_sites(p, who)
+    with unit_of_work(p) as s:
+        capacity = [
+            SiteCapacity(
+                site_id=site_id,
+                name=name,
+                days=_list_capacity(p, s, site_id, first, last),
+                changed_by=_changed_by(s, site_id, first, last),
+            )
+            for site_id, name in sites
+        ]
+    return CapacityBoard(sites=sites, capacity=capacity)
+
+
+def _changed_by(s: Session, site_id: str, first: date, last: date) -> dict[date, ChangedBy]:
+    rows = s.execute(
+        select(CapacityDay.day, CapacityDay.updated_at, User.username, User.role)
+        .join(User, User.id == CapacityDay.updated_by)
+        .where(CapacityDay.site_id == site_id, CapacityDay.day.between(first, last))
+    )
+    return {
+        day: ChangedBy(username=username, role=role, at=audit.as_utc(at))
+        for day, at, username, role in rows
+    }
 
 
 def _set_capacity(p: Platform, s: Session, who: Principal, body: CapacityIn) -> CapacityOut:
@@ -122,30 +159,7 @@ def _set_capacity(p: Platform, s: Session, who: Principal, body: CapacityIn) -> 
         },
     )
     s.flush()
-    return CapacityOut(days=_capacity_days(s, body.site_id, days))
-
-
-def _capacity_days(s: Session, site_id: str, days: list[date]) -> list[CapacityDayOut]:
-    rows = (
-        s.execute(
-            select(CapacityDay)
-            .where(CapacityDay.site_id == site_id, CapacityDay.day.in_(days))
-            .order_by(CapacityDay.day)
-        )
-        .scalars()
-        .all()
-    )
-    taken = seats_taken(s, site_id, days)
-    return [
-        CapacityDayOut(
-            site_id=row.site_id,
-            day=row.day,
-            seats=row.seats,
-            quotas=dict(row.quotas),
-            seats_taken=taken.get(row.day, 0),
-        )
-        for row in rows
-    ]
+    return CapacityOut(days=capacity_days(s, body.site_id, days))
 
 
 def _list_capacity(
@@ -154,7 +168,7 @@ def _list_capacity(
     site_agency(p.reference, site_id)  # a clear 422 for an unknown site
     if last < first or (last - first).days > 366:
         raise InvalidInput("until", "expected a date 0 to 366 days after from")
-    return _capacity_days(s, site_id, days_between(first, last))
+    return capacity_days(s, site_id, days_between(first, last))
 
 
 # ---- windows ----
@@ -173,7 +187,7 @@ def open_window(p: Platform, who: Principal, body: WindowIn) -> Command[WindowOu
 def current_windows(p: Platform) -> list[WindowOut]:
     """Windows still open, or whose appointment days have not all passed (public)."""
     with unit_of_work(p) as s:
-        return _current_windows(p, s)
+        return current_windows_in(s, p.today())
 
 
 def window(p: Platform, window_id: str) -> WindowOut:
@@ -192,6 +206,18 @@ def window_request_counts(p: Platform, who: Principal, window_ids: Sequence[str]
         return _request_counts(s, window_ids)
 
 
+def window_board(p: Platform, who: Principal) -> WindowBoard:
+    """The current windows at the officer's sites, with the requests each holds."""
+    who.require(Permission.ALLOCATION_WINDOW)
+    sites = own_sites(p, who)
+    mine = {site_id for site_id, _ in sites}
+    with unit_of_work(p) as s:
+        found = [w for w in current_windows_in(s, p.today()) if set(w.site_ids) & mine]
+        counts = _request_counts(s, [w.id for w in found]) if found else {}
+    lines = [WindowLine(window=w, requests=counts.get(w.id, 0)) for w in found]
+    return WindowBoard(sites=sites, windows=lines)
+
+
 def _request_counts(s: Session, window_ids: Sequence[str]) -> dict[str, int]:
     rows = s.execute(
         select(AllocationRequest.window_id, func.count())
@@ -199,16 +225,6 @@ def _request_counts(s: Session, window_ids: Sequence[str]) -> dict[str, int]:
         .group_by(AllocationRequest.window_id)
     )
     return {window_id: int(count) for window_id, count in rows}
-
-
-def _current_windows(p: Platform, s: Session) -> list[WindowOut]:
-    rows = s.execute(
-        select(AllocationWindow)
-        .where(or_(AllocationWindow.state == "open", AllocationWindow.last_day >= p.today()))
-        .order_by(AllocationWindow.first_day, AllocationWindow.id)
-        .limit(200)
-    ).scalars()
-    return [window_out(s, row) for row in rows]
 
 
 def _open_window(p: Platform, s: Session, who: Principal, body: WindowIn) -> WindowOut:

@@ -12,28 +12,27 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from corredor.allocation.pages.forms import form_key
-from corredor.allocation.schemas import RunIn, WindowOut
+from corredor.allocation.pages.results import site_names
+from corredor.allocation.pages.staff_common import (
+    known_sites,
+    messages,
+    not_now,
+    refused,
+    short_id,
+    staged_pathways,
+)
+from corredor.allocation.pages.staff_forms import parse_window
+from corredor.allocation.schemas import RunIn, WindowLine, WindowOut
 from corredor.allocation.use_cases import runs, windows
 from corredor.api.security import platform_of
 from corredor.kernel.auth import Principal
 from corredor.kernel.commands import run_command
 from corredor.kernel.domain.permissions import Permission
 from corredor.kernel.errors import Conflict, Forbidden, InvalidInput
-from corredor.web.allocation_results import site_names
 from corredor.web.forms import text
 from corredor.web.page import Page, WebSettings, checked_form
 from corredor.web.screener import N_
 from corredor.web.session import staff_page, who_may
-from corredor.web.staff.allocation_common import (
-    known_sites,
-    messages,
-    not_now,
-    own_sites,
-    refused,
-    short_id,
-    staged_pathways,
-)
-from corredor.web.staff.allocation_forms import parse_window
 
 P = Permission
 STATES: Final[dict[str, str]] = {
@@ -50,6 +49,27 @@ def _state(window: WindowOut, moment: datetime) -> str:
     return window.state if window.state in STATES else "open"
 
 
+def _window_row(
+    page: Page, line: WindowLine, names: Mapping[str, str], moment: datetime
+) -> dict[str, Any]:
+    w = line.window
+    return {
+        "id": w.id,
+        "number": w.id[:8].upper(),
+        "sites": [names.get(site, site) for site in w.site_ids],
+        "first": page.fmt.date(w.first_day),
+        "last": page.fmt.date(w.last_day),
+        "closes": page.fmt.datetime(w.closes_at),
+        "requests": page.fmt.number(line.requests),
+        "state": _state(w, moment),
+        "state_label": page.gettext.gettext(STATES[_state(w, moment)]),
+        "commitment": w.seed_commitment,
+        "seed": w.seed,
+        "run_id": w.run_id,
+        "policy": w.policy_id,
+    }
+
+
 def render_windows(
     page: Page, values: Mapping[str, Any], errors: Mapping[str, str], status_code: int = 200
 ) -> Response:
@@ -57,31 +77,10 @@ def render_windows(
     platform = platform_of(page.request)
     who = page.who
     assert who is not None, "a signed-in page"
-    mine = own_sites(platform, who)
+    board = windows.window_board(platform, who)
     names = site_names(page.request)
     moment = platform.now()
-    found = [
-        w for w in windows.current_windows(platform) if set(w.site_ids) & {site for site, _ in mine}
-    ]
-    counts = windows.window_request_counts(platform, who, [w.id for w in found])
-    rows = [
-        {
-            "id": w.id,
-            "number": w.id[:8].upper(),
-            "sites": [names.get(site, site) for site in w.site_ids],
-            "first": page.fmt.date(w.first_day),
-            "last": page.fmt.date(w.last_day),
-            "closes": page.fmt.datetime(w.closes_at),
-            "requests": page.fmt.number(counts.get(w.id, 0)),
-            "state": _state(w, moment),
-            "state_label": g.gettext(STATES[_state(w, moment)]),
-            "commitment": w.seed_commitment,
-            "seed": w.seed,
-            "run_id": w.run_id,
-            "policy": w.policy_id,
-        }
-        for w in found
-    ]
+    rows = [_window_row(page, line, names, moment) for line in board.windows]
     opened = page.request.query_params.get("opened", "")
     pathways = staged_pathways(platform, page.lang)
     return page.render(
@@ -91,7 +90,7 @@ def render_windows(
         + g.gettext("Request windows and allocation runs"),
         windows=rows,
         opened=next((w for w in rows if w["id"] == opened), None),
-        sites=mine,
+        sites=board.sites,
         pathways=[(pathway, title) for pathway, title, _ in pathways],
         values=values,
         errors=messages(page, errors),

@@ -1,6 +1,6 @@
 """What the appointment pages say about windows, requests and draws, in plain language.
 
-Only words and formatting: every figure comes from a service answer (`WindowOut`, `RequestOut`,
+Only words and formatting: every figure comes from a use case's answer (`WindowOut`, `RequestOut`,
 `PositionOut`, `RunResultsOut`), so a page never states a rule the services do not apply.
 """
 
@@ -12,6 +12,7 @@ from typing import Final
 from fastapi import Request
 
 from corredor.allocation.domain.rule import AllocationRule
+from corredor.allocation.pages.results import TIERS, site_names
 from corredor.allocation.schemas import (
     AppointmentOut,
     PositionOut,
@@ -20,7 +21,6 @@ from corredor.allocation.schemas import (
     WindowOut,
 )
 from corredor.api.security import platform_of
-from corredor.web.allocation_results import TIERS, site_names
 from corredor.web.labels import named
 from corredor.web.page import Page
 from corredor.web.screener import N_

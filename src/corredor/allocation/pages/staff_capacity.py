@@ -7,8 +7,8 @@ officer acts only for the sites of their own agency (INM its border points, CBP 
 and ports): the use case refuses the others, and the refusal is a 403 page. Every change is in
 the audit log, written by the use case.
 
-This module adds the area's pages and holds the capacity page; `allocation_windows` holds the
-windows and their run and seed buttons, `allocation_runs` the page of a run.
+This module adds the area's pages and holds the capacity page; `staff_windows` holds the
+windows and their run and seed buttons, `staff_runs` the page of a run.
 """
 
 from __future__ import annotations
@@ -21,6 +21,16 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from corredor.allocation.pages.forms import form_key
+from corredor.allocation.pages.staff_common import (
+    cohorts,
+    done_notice,
+    known_sites,
+    messages,
+    refused,
+)
+from corredor.allocation.pages.staff_forms import parse_capacity
+from corredor.allocation.pages.staff_runs import add_run_page
+from corredor.allocation.pages.staff_windows import add_window_pages
 from corredor.allocation.use_cases import windows
 from corredor.api.security import platform_of
 from corredor.kernel.auth import Principal
@@ -31,17 +41,6 @@ from corredor.web.nav import NavEntry, add_entry
 from corredor.web.page import Page, WebSettings, checked_form
 from corredor.web.screener import N_
 from corredor.web.session import staff_page, who_may
-from corredor.web.staff.allocation_common import (
-    cohorts,
-    done_notice,
-    known_sites,
-    messages,
-    own_sites,
-    refused,
-)
-from corredor.web.staff.allocation_forms import parse_capacity
-from corredor.web.staff.allocation_runs import add_run_page
-from corredor.web.staff.allocation_windows import add_window_pages
 
 P = Permission
 DAYS_SHOWN: Final = 14
@@ -72,13 +71,13 @@ def render_capacity(
     first = _from_query(page.request, platform.today())
     last = first + timedelta(days=DAYS_SHOWN - 1)
     rows, unset = [], []
-    for site_id, name in own_sites(platform, who):
-        days = windows.capacity(platform, site_id, first, last)
-        changed = windows.capacity_changed_by(platform, who, site_id, first, last)
+    board = windows.capacity_board(platform, who, first, last)
+    for site in board.capacity:
+        name, days = site.name, site.days
         if not days:
             unset.append(name)
         for day in days:
-            by = changed.get(day.day)
+            by = site.changed_by.get(day.day)
             rows.append(
                 {
                     "site": name,
@@ -101,7 +100,7 @@ def render_capacity(
         later=(last + timedelta(days=1)).isoformat(),
         rows=rows,
         unset=unset,
-        sites=own_sites(platform, who),
+        sites=board.sites,
         cohorts=cohorts(platform, page.lang),
         values=values,
         errors=messages(page, errors),
