@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from corredor.cli import allocation, platform, screening, simulate, tvrh
+from corredor.allocation import cli as allocation
+from corredor.cli import platform, screening, simulate, tvrh
 from corredor.documents import cli as documents
 
 app = typer.Typer(

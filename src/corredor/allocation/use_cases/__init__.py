@@ -7,5 +7,6 @@ Idempotency-Key header and by the pages with the form's key.
 - `requests`: asking for a place in a window's draw, and reading one's own requests;
 - `runs`: the draw of a window, the seed reveal, the published results and the re-run check;
 - `bookings`: what happens to a booking after the draw (confirm, cancel, no-show, check-in,
-  reschedule).
+  reschedule);
+- `offline`: a draw run from files by the command line, outside the platform.
 """
