@@ -44,7 +44,9 @@ def test_each_day_names_who_set_its_capacity_in_force(session_platform: Platform
         ).run(s)
     with p.db.transaction() as s:
         windows.set_capacity(p, other, CapacityIn(site_id=SITE, from_day=second, seats=7)).run(s)
-    changed = windows.capacity_changed_by(p, one, SITE, first, third)
+    board = windows.capacity_board(p, one, first, third)
+    (site,) = [capacity for capacity in board.capacity if capacity.site_id == SITE]
+    changed = site.changed_by
     assert {day: by.username for day, by in changed.items()} == {
         first: one.username,
         second: other.username,  # the later change is the one in force
@@ -52,7 +54,7 @@ def test_each_day_names_who_set_its_capacity_in_force(session_platform: Platform
     assert changed[second].role == "inm_officer"
     assert changed[first].at <= changed[second].at <= datetime.now(UTC)
     with pytest.raises(Forbidden):
-        windows.capacity_changed_by(p, account(p, Role.CASEWORKER), SITE, first, third)
+        windows.capacity_board(p, account(p, Role.CASEWORKER), first, third)
 
 
 def test_windows_count_their_requests(session_platform: Platform) -> None:
@@ -77,9 +79,8 @@ def test_windows_count_their_requests(session_platform: Platform) -> None:
             requests.register_request(
                 p, officer, RequestIn(window_id=window.id, site_id=SITE, people=[uuid.uuid4().hex])
             ).run(s)
-    empty = str(uuid.uuid4())
-    counts = windows.window_request_counts(p, officer, [window.id, empty])
-    assert windows.window_request_counts(p, officer, []) == {}
+    board = windows.window_board(p, officer)
+    counts = {line.window.id: line.requests for line in board.windows}
     with pytest.raises(Forbidden):
-        windows.window_request_counts(p, account(p, Role.APPLICANT), [window.id])
-    assert counts == {window.id: 4}
+        windows.window_board(p, account(p, Role.APPLICANT))
+    assert counts[window.id] == 4

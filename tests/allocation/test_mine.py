@@ -1,4 +1,4 @@
-"""`requests.my_requests`: a person's own requests, in the scope `visible_request` gives
+"""`requests.my_requests_overview`: a person's own requests, in the scope `visible_request` gives
 them, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
@@ -55,14 +55,14 @@ def test_a_person_lists_the_requests_made_by_them_or_for_them_and_no_others(
     for_her = register(worker, applicant_user_id=marie.user_id)  # a caseworker, for Marie
     theirs = register(jean)
 
-    listed = [r.id for r in requests.my_requests(platform, marie)]
+    listed = [r.id for r in requests.my_requests_overview(platform, marie).requests]
     assert listed == [for_her, own]  # newest first
     for request_id in listed:  # each one her status page may open
         assert requests.read_request(platform, marie, request_id).id == request_id
     with pytest.raises(NotFound):
         requests.read_request(platform, marie, theirs)
-    assert [r.id for r in requests.my_requests(platform, jean)] == [theirs]
-    assert [r.id for r in requests.my_requests(platform, worker)] == [for_her]
-    assert requests.my_requests(platform, marie)[0].status == "registered"
+    assert [r.id for r in requests.my_requests_overview(platform, jean).requests] == [theirs]
+    assert [r.id for r in requests.my_requests_overview(platform, worker).requests] == [for_her]
+    assert requests.my_requests_overview(platform, marie).requests[0].status == "registered"
     with pytest.raises(Forbidden):
-        requests.my_requests(platform, principal(platform, Role.AUDITOR))
+        requests.my_requests_overview(platform, principal(platform, Role.AUDITOR))

@@ -10,8 +10,8 @@ Locks, so that concurrent calls never act on a stale view:
   read by one is not changed under it by another) without holding up registrations. Every change
   of seats also locks the capacity rows of the days it touches (FOR UPDATE, in day order).
 
-The partial unique indexes (see `allocation.tables`) stay the last word: a seat
-held twice or a person in two active requests cannot be written, whatever the code above does.
+The partial unique indexes (see `allocation.tables`) stay the last word: a seat held twice or a
+person in two active requests cannot be written, whatever the code above does.
 """
 
 from __future__ import annotations

@@ -81,7 +81,7 @@ def add_appointment_pages(router: APIRouter, settings: WebSettings) -> None:
     @router.get("/appointments", response_class=HTMLResponse)
     def appointments(request: Request, who: Reader) -> Response:
         page = signed_in_page(request, settings, who)
-        mine = requests.my_appointments(platform_of(request), who)
+        mine = requests.my_requests_overview(platform_of(request), who)
         return page.render(
             "account/appointments.html",
             title=page._("Your appointment"),

@@ -2,9 +2,9 @@
 commitment, the revealed seed and how to re-run the draw. Public, in five languages, numbers
 formatted per locale.
 
-Each page is a view of the service call the API's public route makes
-(`runs.results`), so the page and `GET /api/v1/allocation/runs/{id}/results` publish
-the same figures; nothing here names a person or a request.
+The list is `runs.published_runs`; a run's page is `runs.results`, the use case the API's public
+route calls, so the page and `GET /api/v1/allocation/runs/{id}/results` publish the same figures;
+nothing here names a person or a request.
 """
 
 from __future__ import annotations

@@ -68,8 +68,8 @@ def register_request(
 ) -> Command[RequestOut]:
     """Register a person's or household's request in an open window's draw.
 
-    The key is also kept on the request: a retry that loses the race for its people to itself
-    answers with the request the first attempt made.
+    The key is also stored on the request, so a retry racing its own first attempt for the same
+    people answers with the request that attempt made.
     """
     return Command(
         operation="allocation:request",
@@ -77,13 +77,6 @@ def register_request(
         output=RequestOut,
         run=lambda s: _register(p, s, who, body, key),
     )
-
-
-def my_requests(p: Platform, who: Principal, limit: int = MAX_LISTED) -> list[RequestOut]:
-    """The caller's requests, newest first, each with its booking if it holds seats."""
-    who.require(Permission.ALLOCATION_READ_OWN_POSITION)
-    with unit_of_work(p) as s:
-        return _my_requests(s, who, limit)
 
 
 def read_request(p: Platform, who: Principal, request_id: str) -> RequestOut:
@@ -97,8 +90,9 @@ def position(p: Platform, who: Principal, request_id: str) -> PositionOut:
         return _position(s, who, request_id)
 
 
-def my_appointments(p: Platform, who: Principal) -> MyRequests:
-    """The caller's requests, and the windows taking requests now if they may ask."""
+def my_requests_overview(p: Platform, who: Principal) -> MyRequests:
+    """The caller's requests, newest first, each with its booking if it holds seats; and the
+    windows taking requests now, if they may ask."""
     who.require(Permission.ALLOCATION_READ_OWN_POSITION)
     may_ask = may(who.role, Permission.ALLOCATION_REQUEST)
     with unit_of_work(p) as s:

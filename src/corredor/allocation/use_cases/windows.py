@@ -71,19 +71,6 @@ def capacity(p: Platform, site_id: str, first: date, last: date) -> list[Capacit
         return _list_capacity(p, s, site_id, first, last)
 
 
-def capacity_changed_by(
-    p: Platform, who: Principal, site_id: str, first: date, last: date
-) -> dict[date, ChangedBy]:
-    """Day -> who set the capacity in force at the site, and when (days with capacity only).
-
-    Every change is also in the audit log with the values it replaced; the row's
-    `updated_by`/`updated_at` say who made the change in force, without walking the log.
-    """
-    who.require(Permission.CAPACITY_UPDATE)
-    with unit_of_work(p) as s:
-        return _changed_by(s, site_id, first, last)
-
-
 def own_sites(p: Platform, who: Principal) -> list[tuple[str, str]]:
     """The sites the officer's agency runs: (id, name)."""
     reference = p.reference
@@ -194,16 +181,6 @@ def window(p: Platform, window_id: str) -> WindowOut:
     """A window: sites, days, rule, the commitment published at opening, the seed once revealed."""
     with unit_of_work(p) as s:
         return window_out(s, load_window(s, window_id))
-
-
-def window_request_counts(p: Platform, who: Principal, window_ids: Sequence[str]) -> dict[str, int]:
-    """Window id -> the requests registered in it (any status); windows without any are left
-    out. Counts only: no request, person or id is read."""
-    who.require(Permission.ALLOCATION_WINDOW)
-    if not window_ids:
-        return {}
-    with unit_of_work(p) as s:
-        return _request_counts(s, window_ids)
 
 
 def window_board(p: Platform, who: Principal) -> WindowBoard:
