@@ -6,8 +6,8 @@ from fastapi import FastAPI
 
 from corredor import __version__
 from corredor.accounts import api as accounts
+from corredor.allocation import api as allocation
 from corredor.api import errors
-from corredor.api.routers import allocation
 from corredor.audit_trail import api as audit
 from corredor.cases import api as cases
 from corredor.config import Settings
