@@ -19,8 +19,8 @@ from datetime import date, timedelta
 import numpy as np
 from allocation_compare import write_section
 
+from corredor.allocation.domain.rule import AllocationRule, SiteDay
 from corredor.allocation.engine import Code, RequestColumns, allocate_columns
-from corredor.domain.allocation import AllocationRule, SiteDay
 
 RUN_DATE = date(2026, 3, 1)
 SITES = ("mx-chp-ciudad-hidalgo", "mx-cmx-assisted-site")

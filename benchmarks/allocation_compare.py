@@ -33,8 +33,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from corredor.allocation.domain.rule import AllocationRule, SiteDay
 from corredor.allocation.engine import Code, RequestColumns, allocate_columns
-from corredor.domain.allocation import AllocationRule, SiteDay
 
 I64 = npt.NDArray[np.int64]
 START = date(2026, 1, 15)

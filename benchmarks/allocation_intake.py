@@ -36,14 +36,14 @@ from sqlalchemy.engine import make_url
 
 from corredor.accounts.schemas import UserIn
 from corredor.accounts.users import add_user
-from corredor.adapters.db.allocation_models import AllocationRequest
+from corredor.allocation.schemas import CapacityIn, WindowIn
+from corredor.allocation.tables import AllocationRequest
+from corredor.allocation.use_cases import windows
 from corredor.config import Settings
 from corredor.demo.walk import free_port
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Agency, Role
 from corredor.kernel.engine import upgrade
-from corredor.services import allocation
-from corredor.services.allocation_schemas import CapacityIn, WindowIn
 from corredor.services.platform import Platform
 
 ADMIN_URL = os.environ.get(
@@ -102,12 +102,11 @@ def prepare(url: str) -> tuple[str, list[str]]:
     who = Principal(officer.id, officer.username, Role.CBP_OFFICER, Agency.CBP)
     day = date.today() + timedelta(days=14)
     with platform_.db.transaction() as s:
-        allocation.set_capacity(
-            platform_, s, who, CapacityIn(site_id=SITE, from_day=day, seats=1450)
-        )
-        _, window = allocation.open_window(
+        windows.set_capacity(
+            platform_, who, CapacityIn(site_id=SITE, from_day=day, seats=1450)
+        ).run(s)
+        window = windows.open_window(
             platform_,
-            s,
             who,
             WindowIn(
                 site_ids=[SITE],
@@ -115,9 +114,9 @@ def prepare(url: str) -> tuple[str, list[str]]:
                 last_day=day,
                 closes_at=datetime.now(UTC) + timedelta(hours=2),
             ),
-        )
+        ).run(s)
     platform_.db.dispose()
-    return window["id"], names
+    return window.id, names
 
 
 def start_server(url: str, port: int, workers: int, app: str) -> subprocess.Popen[bytes]:

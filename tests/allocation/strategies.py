@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from hypothesis import strategies as st
 
-from corredor.domain.allocation import Request, SiteDay
+from corredor.allocation.domain.rule import Request, SiteDay
 
 RUN_DATE = date(2026, 3, 1)
 SITES = ("mx-cmx-assisted-site", "mx-chp-ciudad-hidalgo", "mx-tab-el-ceibo")

@@ -10,11 +10,11 @@ import pytest
 
 from corredor.accounts.schemas import UserIn
 from corredor.accounts.users import add_user
+from corredor.allocation.schemas import CapacityIn, RequestIn, WindowIn
+from corredor.allocation.use_cases import requests, windows
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Agency, Role
 from corredor.kernel.errors import Forbidden
-from corredor.services import allocation, allocation_staff
-from corredor.services.allocation_schemas import CapacityIn, RequestIn, WindowIn
 from corredor.services.platform import Platform
 from tests.allocation.booking_helpers import SITE, fresh_days
 from tests.platform.conftest import AGENCY, PASSWORD
@@ -39,21 +39,22 @@ def test_each_day_names_who_set_its_capacity_in_force(session_platform: Platform
     first, second, third = fresh_days(3)
     one, other = account(p, Role.INM_OFFICER), account(p, Role.INM_OFFICER)
     with p.db.transaction() as s:
-        allocation.set_capacity(
-            p, s, one, CapacityIn(site_id=SITE, from_day=first, until=second, seats=5)
-        )
+        windows.set_capacity(
+            p, one, CapacityIn(site_id=SITE, from_day=first, until=second, seats=5)
+        ).run(s)
     with p.db.transaction() as s:
-        allocation.set_capacity(p, s, other, CapacityIn(site_id=SITE, from_day=second, seats=7))
-    with p.db.transaction() as s:
-        changed = allocation_staff.capacity_changed_by(s, one, SITE, first, third)
+        windows.set_capacity(p, other, CapacityIn(site_id=SITE, from_day=second, seats=7)).run(s)
+    board = windows.capacity_board(p, one, first, third)
+    (site,) = [capacity for capacity in board.capacity if capacity.site_id == SITE]
+    changed = site.changed_by
     assert {day: by.username for day, by in changed.items()} == {
         first: one.username,
         second: other.username,  # the later change is the one in force
     }
     assert changed[second].role == "inm_officer"
     assert changed[first].at <= changed[second].at <= datetime.now(UTC)
-    with p.db.transaction() as s, pytest.raises(Forbidden):
-        allocation_staff.capacity_changed_by(s, account(p, Role.CASEWORKER), SITE, first, third)
+    with pytest.raises(Forbidden):
+        windows.capacity_board(p, account(p, Role.CASEWORKER), first, third)
 
 
 def test_windows_count_their_requests(session_platform: Platform) -> None:
@@ -62,10 +63,9 @@ def test_windows_count_their_requests(session_platform: Platform) -> None:
     assert officer.agency is Agency.INM
     (day,) = fresh_days(1)
     with p.db.transaction() as s:
-        allocation.set_capacity(p, s, officer, CapacityIn(site_id=SITE, from_day=day, seats=3))
-        _, window = allocation.open_window(
+        windows.set_capacity(p, officer, CapacityIn(site_id=SITE, from_day=day, seats=3)).run(s)
+        window = windows.open_window(
             p,
-            s,
             officer,
             WindowIn(
                 site_ids=[SITE],
@@ -73,19 +73,14 @@ def test_windows_count_their_requests(session_platform: Platform) -> None:
                 last_day=day,
                 closes_at=datetime.now(UTC) + timedelta(hours=1),
             ),
-        )
+        ).run(s)
     for _ in range(4):
         with p.db.transaction() as s:
-            allocation.register(
-                p,
-                s,
-                officer,
-                RequestIn(window_id=window["id"], site_id=SITE, people=[uuid.uuid4().hex]),
-            )
-    empty = str(uuid.uuid4())
-    with p.db.transaction() as s:
-        counts = allocation_staff.window_request_counts(s, officer, [window["id"], empty])
-        assert allocation_staff.window_request_counts(s, officer, []) == {}
-        with pytest.raises(Forbidden):
-            allocation_staff.window_request_counts(s, account(p, Role.APPLICANT), [window["id"]])
-    assert counts == {window["id"]: 4}
+            requests.register_request(
+                p, officer, RequestIn(window_id=window.id, site_id=SITE, people=[uuid.uuid4().hex])
+            ).run(s)
+    board = windows.window_board(p, officer)
+    counts = {line.window.id: line.requests for line in board.windows}
+    with pytest.raises(Forbidden):
+        windows.window_board(p, account(p, Role.APPLICANT))
+    assert counts[window.id] == 4

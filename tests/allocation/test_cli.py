@@ -9,8 +9,8 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
+from corredor.allocation.domain.lottery import commitment
 from corredor.cli.main import app
-from corredor.domain.lottery import commitment
 
 runner = CliRunner()
 SEED = bytes(range(32))

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from corredor.adapters.db.allocation_models import (
+from corredor.allocation.tables import (
     AllocationRequest,
     AllocationRequestPerson,
     AllocationSeat,

@@ -5,10 +5,10 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from corredor.allocation.domain.record import assignment_row
+from corredor.allocation.domain.rule import AllocationRule, Request, SiteDay, allocate
 from corredor.allocation.engine import STATUS_OF_CODE, Code, allocate_columns
-from corredor.allocation.tables import columns_from_requests
-from corredor.domain.allocation import AllocationRule, Request, SiteDay, allocate
-from corredor.domain.allocation_record import assignment_row
+from corredor.allocation.files import columns_from_requests
 
 from .strategies import RUN_DATE, capacity, cohorts_open, requests, seeds
 

@@ -7,8 +7,7 @@ import hashlib
 import numpy as np
 import pytest
 
-from corredor.allocation.draw import draw_keys, rank_order
-from corredor.domain.lottery import (
+from corredor.allocation.domain.lottery import (
     SeedError,
     commitment,
     draw_key,
@@ -16,6 +15,7 @@ from corredor.domain.lottery import (
     seed_from_hex,
     seed_matches,
 )
+from corredor.allocation.draw import draw_keys, rank_order
 
 SEED = bytes(range(32))
 

@@ -1,4 +1,4 @@
-"""`allocation_mine.my_requests`: a person's own requests, in the scope `visible_request` gives
+"""`requests.my_requests_overview`: a person's own requests, in the scope `visible_request` gives
 them, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from corredor.allocation.schemas import CapacityIn, RequestIn, WindowIn
+from corredor.allocation.use_cases import requests, windows
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Agency, Role
 from corredor.kernel.errors import Forbidden, NotFound
-from corredor.services import allocation, allocation_mine, allocation_views
-from corredor.services.allocation_schemas import CapacityIn, RequestIn, WindowIn
 from corredor.services.platform import Platform
 from tests.allocation.booking_helpers import SITE, fresh_days, person
 from tests.web.signed_in import make_account
@@ -31,15 +31,11 @@ def test_a_person_lists_the_requests_made_by_them_or_for_them_and_no_others(
     worker = principal(platform, Role.CASEWORKER, Agency.UNHCR)
     (day,) = fresh_days(1)
     with platform.db.transaction() as s:
-        allocation.set_capacity(
+        windows.set_capacity(
+            platform, officer, CapacityIn.model_validate({"site_id": SITE, "from": day, "seats": 2})
+        ).run(s)
+        window = windows.open_window(
             platform,
-            s,
-            officer,
-            CapacityIn.model_validate({"site_id": SITE, "from": day, "seats": 2}),
-        )
-        _, window = allocation.open_window(
-            platform,
-            s,
             officer,
             WindowIn(
                 site_ids=[SITE],
@@ -47,27 +43,26 @@ def test_a_person_lists_the_requests_made_by_them_or_for_them_and_no_others(
                 last_day=day,
                 closes_at=datetime.now(UTC) + timedelta(hours=1),
             ),
-        )
+        ).run(s)
 
     def register(who: Principal, **extra: str) -> str:
-        body = RequestIn(window_id=window["id"], site_id=SITE, people=[person()], **extra)
+        body = RequestIn(window_id=window.id, site_id=SITE, people=[person()], **extra)
         with platform.db.transaction() as s:
-            _, answer = allocation.register(platform, s, who, body)
-        return str(answer["id"])
+            answer = requests.register_request(platform, who, body).run(s)
+        return str(answer.id)
 
     own = register(marie)
     for_her = register(worker, applicant_user_id=marie.user_id)  # a caseworker, for Marie
     theirs = register(jean)
 
-    with platform.db.transaction() as s:
-        listed = [r.id for r in allocation_mine.my_requests(s, marie)]
-        assert listed == [for_her, own]  # newest first
-        for request_id in listed:  # each one her status page may open
-            assert allocation_views.read_request(s, marie, request_id).id == request_id
-        with pytest.raises(NotFound):
-            allocation_views.read_request(s, marie, theirs)
-        assert [r.id for r in allocation_mine.my_requests(s, jean)] == [theirs]
-        assert [r.id for r in allocation_mine.my_requests(s, worker)] == [for_her]
-        assert allocation_mine.my_requests(s, marie)[0].status == "registered"
-        with pytest.raises(Forbidden):
-            allocation_mine.my_requests(s, principal(platform, Role.AUDITOR))
+    listed = [r.id for r in requests.my_requests_overview(platform, marie).requests]
+    assert listed == [for_her, own]  # newest first
+    for request_id in listed:  # each one her status page may open
+        assert requests.read_request(platform, marie, request_id).id == request_id
+    with pytest.raises(NotFound):
+        requests.read_request(platform, marie, theirs)
+    assert [r.id for r in requests.my_requests_overview(platform, jean).requests] == [theirs]
+    assert [r.id for r in requests.my_requests_overview(platform, worker).requests] == [for_her]
+    assert requests.my_requests_overview(platform, marie).requests[0].status == "registered"
+    with pytest.raises(Forbidden):
+        requests.my_requests_overview(platform, principal(platform, Role.AUDITOR))

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corredor.domain.allocation import (
+from corredor.allocation.domain.lottery import rank_key
+from corredor.allocation.domain.rule import (
     OPEN_POOL,
     Allocation,
     AllocationInputError,
@@ -24,7 +25,6 @@ from corredor.domain.allocation import (
     daily_capacity,
     open_cohorts,
 )
-from corredor.domain.lottery import rank_key
 from corredor.screening.domain.catalogue import Catalogue
 from corredor.screening.domain.facts import Profile
 

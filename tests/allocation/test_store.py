@@ -11,19 +11,19 @@ from sqlalchemy.exc import IntegrityError
 
 from corredor.accounts.schemas import UserIn
 from corredor.accounts.users import add_user
-from corredor.adapters.db.allocation_models import (
+from corredor.allocation.domain.lottery import commitment
+from corredor.allocation.schemas import CapacityIn, RequestIn, RunIn, WindowIn
+from corredor.allocation.tables import (
     AllocationRequest,
     AllocationRequestPerson,
     AllocationRunEntry,
     AllocationSeat,
     AllocationWindow,
 )
-from corredor.domain.lottery import commitment
+from corredor.allocation.use_cases import requests, runs, windows
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Agency, Role
 from corredor.kernel.errors import InvalidInput
-from corredor.services import allocation, allocation_run, allocation_views
-from corredor.services.allocation_schemas import CapacityIn, RequestIn, RunIn, WindowIn
 from corredor.services.platform import Platform
 from tests.allocation.booking_helpers import SITE, fresh_days
 from tests.platform.conftest import PASSWORD
@@ -51,12 +51,11 @@ def run_id(session_platform: Platform, officer: Principal) -> str:
     days = fresh_days(2)
     with p.db.transaction() as s:
         for day, seats in zip(days, (5, 4), strict=True):
-            allocation.set_capacity(
-                p, s, officer, CapacityIn(site_id=SITE, from_day=day, seats=seats)
-            )
-        _, window = allocation.open_window(
+            windows.set_capacity(
+                p, officer, CapacityIn(site_id=SITE, from_day=day, seats=seats)
+            ).run(s)
+        window = windows.open_window(
             p,
-            s,
             officer,
             WindowIn(
                 site_ids=[SITE],
@@ -64,26 +63,24 @@ def run_id(session_platform: Platform, officer: Principal) -> str:
                 last_day=days[1],
                 closes_at=datetime.now(UTC) + timedelta(hours=1),
             ),
-        )
+        ).run(s)
     for n in range(12):
         people = [uuid.uuid4().hex for _ in range(1 + n % 3)]
         with p.db.transaction() as s:
-            allocation.register(
+            requests.register_request(
                 p,
-                s,
                 officer,
-                RequestIn(window_id=window["id"], site_id=SITE, people=people, urgent=n == 5),
-            )
+                RequestIn(window_id=window.id, site_id=SITE, people=people, urgent=n == 5),
+            ).run(s)
     with p.db.transaction() as s:
-        _, ran = allocation_run.run_window(p, s, officer, window["id"], RunIn())
-        allocation_run.reveal_seed(p, s, officer, window["id"])
-    run: str = ran["run_id"]
+        ran = runs.run_window(p, officer, window.id, RunIn()).run(s)
+        runs.reveal_seed(p, officer, window.id).run(s)
+    run: str = ran.run_id
     return run
 
 
 def test_a_stored_run_re_runs_to_its_result(session_platform: Platform, run_id: str) -> None:
-    with session_platform.db.transaction() as s:
-        report = allocation_views.verify_run(s, run_id)
+    report = runs.verify_run(session_platform, run_id)
     assert report.match, report.problems
     assert report.assigned_requests > 0
 
@@ -101,8 +98,7 @@ def test_a_changed_entry_is_found_by_the_re_run(session_platform: Platform, run_
         )
         assert seated is not None
         seated.urgent = not seated.urgent
-    with session_platform.db.transaction() as s:
-        report = allocation_views.verify_run(s, run_id)
+    report = runs.verify_run(session_platform, run_id)
     assert not report.match
     assert any(problem.startswith("requests_sha256") for problem in report.problems)
 
@@ -163,11 +159,11 @@ def test_the_seed_stays_secret_until_revealed(
     p = session_platform
     day = fresh_days(1)[0]
     with p.db.transaction() as s:
-        _, window = allocation.open_window(p, s, officer, window_for(day))
-        row = s.get(AllocationWindow, window["id"])
+        window = windows.open_window(p, officer, window_for(day)).run(s)
+        row = s.get(AllocationWindow, window.id)
         assert row is not None and row.seed is None
         assert row.seed_enc is not None and row.seed_enc.startswith("dev-1:")
-    assert window["seed"] is None
+    assert window.seed is None
 
 
 def test_an_operator_seed_must_match_its_commitment(
@@ -177,17 +173,17 @@ def test_an_operator_seed_must_match_its_commitment(
     day = fresh_days(1)[0]
     seed = bytes(range(32))
     with p.db.transaction() as s:
-        _, window = allocation.open_window(
-            p, s, officer, window_for(day).model_copy(update={"seed_commitment": commitment(seed)})
-        )
+        window = windows.open_window(
+            p, officer, window_for(day).model_copy(update={"seed_commitment": commitment(seed)})
+        ).run(s)
     for given in (None, "ff" * 32):
         with pytest.raises(InvalidInput) as refused, p.db.transaction() as s:
-            allocation_run.run_window(p, s, officer, window["id"], RunIn(seed=given))
+            runs.run_window(p, officer, window.id, RunIn(seed=given)).run(s)
         assert refused.value.field == "seed"
     with p.db.transaction() as s:
-        allocation_run.run_window(p, s, officer, window["id"], RunIn(seed=seed.hex()))
-        _, revealed = allocation_run.reveal_seed(p, s, officer, window["id"])
-    assert revealed["seed"] == seed.hex()
+        runs.run_window(p, officer, window.id, RunIn(seed=seed.hex())).run(s)
+        revealed = runs.reveal_seed(p, officer, window.id).run(s)
+    assert revealed.seed == seed.hex()
 
 
 def window_for(day: date) -> WindowIn:

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from corredor.accounts.tables import User
-from corredor.adapters.db.allocation_models import AllocationWindow, CapacityDay
+from corredor.allocation.tables import AllocationWindow, CapacityDay
 from corredor.cases.tables import Case
 from corredor.demo import walk
 from corredor.demo.seed import prepare_demo

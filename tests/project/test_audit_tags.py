@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 import corredor
+from corredor.allocation.domain.booking import BookingAction
 from corredor.cases.domain.workflow import Action
-from corredor.domain.booking import BookingAction
 from corredor.kernel.audit_tags import AuditTag
 
 SRC = Path(corredor.__file__).parent

@@ -20,7 +20,15 @@ import pytest
 import corredor
 
 SRC = Path(corredor.__file__).parent
-FEATURES = ("documents", "screening", "accounts", "audit_trail", "cases", "sharing")
+FEATURES = (
+    "documents",
+    "screening",
+    "accounts",
+    "audit_trail",
+    "cases",
+    "sharing",
+    "allocation",
+)
 # what a feature's API, pages and CLI may import from their own feature (`reference`: the places
 # read from data/, no table; `pages`: one page module borrowing another's view helpers)
 FRONT_MAY_USE = (

@@ -9,10 +9,10 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from corredor.allocation.schemas import CapacityIn, RunIn, WindowIn, WindowOut
+from corredor.allocation.use_cases import runs, windows
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Agency, Role
-from corredor.services import allocation, allocation_run
-from corredor.services.allocation_schemas import CapacityIn, RunIn, WindowIn, WindowOut
 from corredor.services.platform import Platform
 from tests.web.signed_in import Visitor, csrf_of, make_account
 
@@ -48,12 +48,12 @@ class Window:
 
     def run(self) -> str:
         with self.platform.db.transaction() as s:
-            _, answer = allocation_run.run_window(self.platform, s, self.officer, self.id, RunIn())
-        return str(answer["run_id"])
+            answer = runs.run_window(self.platform, self.officer, self.id, RunIn()).run(s)
+        return str(answer.run_id)
 
     def reveal(self) -> None:
         with self.platform.db.transaction() as s:
-            allocation_run.reveal_seed(self.platform, s, self.officer, self.id)
+            runs.reveal_seed(self.platform, self.officer, self.id).run(s)
 
 
 def open_window(platform: Platform, seats: list[int], policy_id: str | None = None) -> Window:
@@ -64,7 +64,7 @@ def open_window(platform: Platform, seats: list[int], policy_id: str | None = No
     with platform.db.transaction() as s:
         for day, count in zip(days, seats, strict=True):
             capacity = {"site_id": SITE, "from": day.isoformat(), "seats": count}
-            allocation.set_capacity(platform, s, officer, CapacityIn.model_validate(capacity))
+            windows.set_capacity(platform, officer, CapacityIn.model_validate(capacity)).run(s)
         body = WindowIn(
             site_ids=[SITE],
             first_day=days[0],
@@ -72,7 +72,7 @@ def open_window(platform: Platform, seats: list[int], policy_id: str | None = No
             closes_at=datetime.now(UTC) + timedelta(hours=1),
             policy_id=policy_id,
         )
-        _, out = allocation.open_window(platform, s, officer, body)
+        out = windows.open_window(platform, officer, body).run(s)
     return Window(platform, officer, WindowOut.model_validate(out), days)
 
 

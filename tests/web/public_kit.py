@@ -7,6 +7,8 @@ import json
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
+from corredor.allocation.schemas import CapacityIn, RequestIn, RunIn, WindowIn
+from corredor.allocation.use_cases import requests, runs, windows
 from corredor.cases.schemas import HouseholdIn, MemberIn, PersonIn
 from corredor.cases.use_cases import registration, tvrh
 from corredor.documents import issuance
@@ -14,8 +16,6 @@ from corredor.documents.credentials import jws
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Agency, Role
 from corredor.kernel.unit_of_work import unit_of_work
-from corredor.services import allocation, allocation_run
-from corredor.services.allocation_schemas import CapacityIn, RequestIn, RunIn, WindowIn
 from corredor.services.platform import Platform
 from tests.web.signed_in import make_account
 
@@ -86,12 +86,11 @@ def allocation_run_made(platform: Platform, days_ahead: int) -> str:
     inm = officer(platform)
     first = date.today() + timedelta(days=days_ahead)
     with platform.db.transaction() as s:
-        allocation.set_capacity(
-            platform, s, inm, CapacityIn(site_id=ALLOCATION_SITE, from_day=first, seats=4)
-        )
-        _, window = allocation.open_window(
+        windows.set_capacity(
+            platform, inm, CapacityIn(site_id=ALLOCATION_SITE, from_day=first, seats=4)
+        ).run(s)
+        window = windows.open_window(
             platform,
-            s,
             inm,
             WindowIn(
                 site_ids=[ALLOCATION_SITE],
@@ -99,19 +98,18 @@ def allocation_run_made(platform: Platform, days_ahead: int) -> str:
                 last_day=first,
                 closes_at=datetime.now(UTC) + timedelta(hours=1),
             ),
-        )
+        ).run(s)
     for n in range(7):
         people = [uuid.uuid4().hex for _ in range(1 + n % 3)]
         with platform.db.transaction() as s:
-            allocation.register(
+            requests.register_request(
                 platform,
-                s,
                 inm,
                 RequestIn(
-                    window_id=window["id"], site_id=ALLOCATION_SITE, people=people, urgent=n == 2
+                    window_id=window.id, site_id=ALLOCATION_SITE, people=people, urgent=n == 2
                 ),
-            )
+            ).run(s)
     with platform.db.transaction() as s:
-        _, ran = allocation_run.run_window(platform, s, inm, window["id"], RunIn())
-        allocation_run.reveal_seed(platform, s, inm, window["id"])
-    return str(ran["run_id"])
+        ran = runs.run_window(platform, inm, window.id, RunIn()).run(s)
+        runs.reveal_seed(platform, inm, window.id).run(s)
+    return str(ran.run_id)

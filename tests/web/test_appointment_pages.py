@@ -12,11 +12,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from corredor.adapters.db.allocation_models import AllocationRequest
+from corredor.allocation.tables import AllocationRequest
+from corredor.allocation.use_cases import requests as request_cases
 from corredor.api.app import create_app
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Role
-from corredor.services import allocation_views
 from corredor.services.platform import Platform
 from corredor.web.i18n import Formatter
 from corredor.web.page import CSRF_COOKIE
@@ -111,8 +111,7 @@ def test_an_applicant_asks_through_the_pages_and_a_resent_form_stores_one_reques
     assert first.headers["location"].endswith("?done=registered")
     assert stored(platform, window) == 1
     request_id = request_of(first.headers["location"])
-    with platform.db.transaction() as s:
-        request = allocation_views.read_request(s, me(marie), request_id)
+    request = request_cases.read_request(platform, me(marie), request_id)
     assert (request.window_id, request.site_id, request.size) == (window.id, SITE, 1)
 
     status = marie.client.get(first.headers["location"] + "&lang=en")
@@ -167,8 +166,7 @@ def test_after_the_run_the_status_page_shows_the_services_position_and_a_cancel_
     window.reveal()
     positions = {}
     for request_id, person in requests.items():
-        with platform.db.transaction() as s:
-            positions[request_id] = allocation_views.position(s, me(person), request_id)
+        positions[request_id] = request_cases.position(platform, me(person), request_id)
     seated = next(rid for rid, pos in positions.items() if pos.status == "assigned")
     waiting = next(rid for rid, pos in positions.items() if pos.status == "waitlisted")
     fmt = Formatter("en")
@@ -204,9 +202,8 @@ def test_after_the_run_the_status_page_shows_the_services_position_and_a_cancel_
         f"/appointments/{seated}/cancellation", f"/appointments/{seated}/cancellation", {}
     )
     assert cancelled.headers["location"] == f"/appointments/{seated}?done=cancelled"
-    with platform.db.transaction() as s:
-        moved_up = allocation_views.position(s, me(requests[waiting]), waiting)
-        gone = allocation_views.position(s, me(holder), seated)
+    moved_up = request_cases.position(platform, me(requests[waiting]), waiting)
+    gone = request_cases.position(platform, me(holder), seated)
     assert gone.status == "cancelled" and gone.appointment is None
     assert moved_up.status == "assigned"
     assert moved_up.appointment is not None and moved_up.appointment.day == seat.day
@@ -224,8 +221,7 @@ def test_a_seated_applicant_moves_to_a_day_with_free_seats_keeping_the_draw(
     marie = visitor(platform)
     request_id = ask(marie, window, document())
     window.run()
-    with platform.db.transaction() as s:
-        before = allocation_views.position(s, me(marie), request_id)
+    before = request_cases.position(platform, me(marie), request_id)
     assert before.appointment is not None
     other_day = next(day for day in window.days if day != before.appointment.day)
     url = f"/appointments/{request_id}/reschedule"
@@ -234,8 +230,7 @@ def test_a_seated_applicant_moves_to_a_day_with_free_seats_keeping_the_draw(
     assert error_links(empty.text) == ["day"]
     moved = marie.submit(url, url, {"day": other_day.isoformat()})
     assert moved.headers["location"] == f"/appointments/{request_id}?done=rescheduled"
-    with platform.db.transaction() as s:
-        after = allocation_views.position(s, me(marie), request_id)
+    after = request_cases.position(platform, me(marie), request_id)
     assert after.appointment is not None and after.appointment.day == other_day
     assert (after.tier, after.draw_number) == (before.tier, before.draw_number)
 
@@ -261,8 +256,7 @@ def test_a_caseworker_records_an_urgent_need_and_a_staged_window_asks_for_the_ho
     assert answer(worker, "urgent", {"urgent": "yes"}) == "/appointments/new/check"
     sent = worker.client.post("/appointments/new/check", data=check_form(worker))
     request_id = request_of(sent.headers["location"])
-    with platform.db.transaction() as s:
-        request = allocation_views.read_request(s, me(worker, Role.CASEWORKER), request_id)
+    request = request_cases.read_request(platform, me(worker, Role.CASEWORKER), request_id)
     assert (request.cohort, request.urgent) == ("phase-1", True)
     window.run()
     page = worker.get(f"/appointments/{request_id}", lang="es").text
@@ -287,8 +281,8 @@ def test_nobody_else_sees_a_request_and_a_signed_out_visitor_is_sent_to_sign_in(
         )
         assert posted.status_code == 404, action
     assert request_id not in stranger.get("/appointments").text
-    with platform.db.transaction() as s:  # still Marie's, untouched
-        assert allocation_views.read_request(s, me(marie), request_id).status == "registered"
+    # still Marie's, untouched
+    assert request_cases.read_request(platform, me(marie), request_id).status == "registered"
     assert (
         stranger.client.post(f"/appointments/{request_id}/cancellation", data={}).status_code == 403
     )  # no CSRF token: refused before anything

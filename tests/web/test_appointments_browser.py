@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from playwright.sync_api import Browser, BrowserContext, Page
 
+from corredor.allocation.use_cases import requests
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Role
-from corredor.services import allocation_views
 from corredor.web.i18n import Formatter
 from tests.platform.conftest import PASSWORD
 from tests.web.appointment_kit import document, open_window
@@ -108,8 +108,7 @@ def test_an_applicant_asks_for_an_appointment_without_javascript_and_axe_finds_n
         # the window closes and the draw runs; the seed is revealed
         run_id = window.run()
         window.reveal()
-        with site.platform.db.transaction() as s:
-            position = allocation_views.position(s, marie.principal, request_id)
+        position = requests.position(site.platform, marie.principal, request_id)
         assert position.status == "assigned" and position.appointment is not None
         page = marie.open(f"/appointments/{request_id}")
         text = page.locator("main").inner_text()
@@ -125,8 +124,7 @@ def test_an_applicant_asks_for_an_appointment_without_javascript_and_axe_finds_n
         page.locator("input[name=day]").first.check()
         marie.press("Chanje jou randevou mwen")
         assert "Yo chanje jou randevou ou." in page.content()
-        with site.platform.db.transaction() as s:
-            moved = allocation_views.position(s, marie.principal, request_id)
+        moved = requests.position(site.platform, marie.principal, request_id)
         assert moved.appointment is not None
         assert moved.appointment.day != position.appointment.day
         assert moved.draw_number == position.draw_number
@@ -141,8 +139,7 @@ def test_an_applicant_asks_for_an_appointment_without_javascript_and_axe_finds_n
         marie.press("Wi, anile demann mwen an")
         assert "Demann ou an anile." in page.content()
         marie.scan("cancelled")
-        with site.platform.db.transaction() as s:
-            gone = allocation_views.position(s, marie.principal, request_id)
+        gone = requests.position(site.platform, marie.principal, request_id)
         assert gone.status == "cancelled" and gone.appointment is None
 
         # the published results the status page links to

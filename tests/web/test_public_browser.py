@@ -10,8 +10,8 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page
 
+from corredor.allocation.use_cases import runs
 from corredor.documents.credentials.render import qr_png
-from corredor.services import allocation_views
 from tests.web.public_kit import allocation_run_made, issued_tvrh_card, tampered
 from tests.web.test_browser import SCREENSHOTS, browser, serious_violations
 from tests.web.test_journeys_browser import PHONE, Site, save_small_screenshot, site
@@ -65,8 +65,7 @@ def test_the_allocation_results_lead_to_a_runs_counts_and_seed(
     browser: Browser, site: Site
 ) -> None:
     run_id = allocation_run_made(site.platform, days_ahead=500)
-    with site.platform.db.transaction() as s:
-        published = allocation_views.results(s, run_id)
+    published = runs.results(site.platform, run_id)
     context = browser.new_context(viewport=PHONE, device_scale_factor=1)
     page = context.new_page()
     violations: dict[str, list[str]] = {}

@@ -12,17 +12,17 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.requests import Request
 
+from corredor.allocation.domain.lottery import commitment, seed_from_hex
+from corredor.allocation.pages.results import results_view
+from corredor.allocation.schemas import RunResultsOut, TierCountOut
+from corredor.allocation.use_cases import runs
 from corredor.api.app import create_app
 from corredor.documents import issuance
 from corredor.documents.credentials.render import qr_png
 from corredor.documents.domain.credentials import Rejection
 from corredor.documents.verify_pages import REASONS
-from corredor.domain.lottery import commitment, seed_from_hex
 from corredor.kernel.ratelimit import TokenBucketLimiter
-from corredor.services import allocation_views
-from corredor.services.allocation_schemas import RunResultsOut, TierCountOut
 from corredor.services.platform import Platform
-from corredor.web.allocation_results import results_view
 from corredor.web.page import Page, WebSettings
 from tests.web.public_kit import (
     allocation_run_made,
@@ -171,8 +171,7 @@ def test_the_results_pages_show_a_real_run_made_through_the_service(
     client: TestClient, platform: Platform
 ) -> None:
     run_id = allocation_run_made(platform, next(_window_offsets))
-    with platform.db.transaction() as s:
-        published = allocation_views.results(s, run_id)
+    published = runs.results(platform, run_id)
     (counts,) = [c for c in published.counts if c.tier == "urgent"]
     assert counts.requests == 1
 

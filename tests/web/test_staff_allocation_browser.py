@@ -11,11 +11,10 @@ from datetime import date, timedelta
 
 from playwright.sync_api import Browser, Page
 
+from corredor.allocation.schemas import RequestIn
+from corredor.allocation.use_cases import requests, runs, windows
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Agency, Role
-from corredor.services import allocation, allocation_views
-from corredor.services.allocation_schemas import RequestIn
-from corredor.services.allocation_store import load_window
 from tests.web.test_browser import SCREENSHOTS, browser
 from tests.web.test_journeys_browser import DESK, Person, Site, save_small_screenshot, site
 
@@ -63,10 +62,9 @@ def open_window(inm: Person, first: date, last: date) -> str:
     page.fill("#closes-time", "18:00")
     page.get_by_role("button", name="Abrir la ventana").click()
     window_id = page.url.split("opened=")[1]
-    with inm.site.platform.db.transaction() as s:
-        window = load_window(s, window_id)
-        committed = window.seed_commitment
-        assert window.sites == [SITE]
+    window = windows.window(inm.site.platform, window_id)
+    committed = window.seed_commitment
+    assert window.site_ids == [SITE]
     assert committed in page.locator(".notice").inner_text()
     inm.scan("windows-opened", screenshot="staff-windows-es")
     return window_id
@@ -78,9 +76,8 @@ def register_requests(inm: Person, window_id: str, count: int) -> None:
     platform = inm.site.platform
     for n in range(count):
         with platform.db.transaction() as s:
-            allocation.register(
+            requests.register_request(
                 platform,
-                s,
                 officer,
                 RequestIn(
                     window_id=window_id,
@@ -88,7 +85,7 @@ def register_requests(inm: Person, window_id: str, count: int) -> None:
                     people=[uuid.uuid4().hex for _ in range(1 + n % 3)],
                     urgent=n == 4,
                 ),
-            )
+            ).run(s)
 
 
 def test_an_officer_sets_capacity_opens_runs_and_reveals_a_window(
@@ -109,8 +106,7 @@ def test_an_officer_sets_capacity_opens_runs_and_reveals_a_window(
         assert "/staff/allocation/runs/" in page.url
         run_id = page.url.split("/")[-1].split("?")[0]
         assert "La semilla aún no se ha revelado" in page.content()
-        with site.platform.db.transaction() as s:
-            results = allocation_views.results(s, run_id)
+        results = runs.results(site.platform, run_id)
         assert 0 < results.assigned_requests < 12  # 12 seats for 24 people: some wait
         assert "Necesidad médica o de protección urgente" in page.locator("table").inner_text()
         inm.scan("run-before-reveal")
@@ -120,8 +116,7 @@ def test_an_officer_sets_capacity_opens_runs_and_reveals_a_window(
         assert page.url.endswith("?done=revealed")
         shown = page.locator("main").inner_text()
         assert "The re-run matches:" in shown
-        with site.platform.db.transaction() as s:
-            seed = allocation_views.results(s, run_id).seed
+        seed = runs.results(site.platform, run_id).seed
         assert seed is not None
         assert seed in shown
         assert f"corredor allocate --verify {run_id}" in page.locator("pre").inner_text()

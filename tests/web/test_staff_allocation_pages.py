@@ -17,12 +17,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from corredor.adapters.db.models import AuditEntry
+from corredor.allocation.schemas import CapacityIn, RequestIn
+from corredor.allocation.use_cases import requests, runs, windows
 from corredor.api.app import create_app
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Agency, Role
-from corredor.services import allocation, allocation_views
-from corredor.services.allocation_schemas import CapacityIn, RequestIn
-from corredor.services.allocation_store import load_window
 from corredor.services.platform import Platform
 from corredor.web.i18n import Formatter
 from tests.web.signed_in import Visitor, csrf_of, error_links
@@ -92,8 +91,7 @@ def window_form(first: date, last: date, site: str = SITE) -> dict[str, Any]:
 
 
 def stored(platform: Platform, first: date, last: date, site: str = SITE) -> list[Any]:
-    with platform.db.transaction() as s:
-        return allocation.list_capacity(platform, s, site, first, last)
+    return windows.capacity(platform, site, first, last)
 
 
 def audited(platform: Platform, action: str) -> AuditEntry:
@@ -209,8 +207,7 @@ def test_a_window_is_opened_filled_run_and_revealed_and_its_re_run_matches(  # n
     )
     assert opened.status_code == 303, opened.text
     window_id = opened.headers["location"].split("opened=")[1]
-    with platform.db.transaction() as s:
-        committed = load_window(s, window_id).seed_commitment
+    committed = windows.window(platform, window_id).seed_commitment
     page = inm.get(opened.headers["location"])
     assert "The window is open. Publish its seed commitment now" in page.text
     assert f'<code class="code-block">{committed}</code>' in page.text
@@ -220,12 +217,11 @@ def test_a_window_is_opened_filled_run_and_revealed_and_its_re_run_matches(  # n
     for n in range(7):
         people = [uuid.uuid4().hex for _ in range(1 + n % 2)]
         with platform.db.transaction() as s:
-            allocation.register(
+            requests.register_request(
                 platform,
-                s,
                 officer,
                 RequestIn(window_id=window_id, site_id=SITE, people=people, urgent=n == 3),
-            )
+            ).run(s)
     listing = inm.get("/staff/allocation/windows").text
     section = listing.split(f'id="window-{window_id}"')[1].split("</section>")[0]
     assert "Open for requests" in section
@@ -239,8 +235,7 @@ def test_a_window_is_opened_filled_run_and_revealed_and_its_re_run_matches(  # n
     run_url = ran.headers["location"]
     run_id = run_url.split("/")[-1].split("?")[0]
     assert run_url.endswith("?done=run")
-    with platform.db.transaction() as s:
-        results = allocation_views.results(s, run_id)
+    results = runs.results(platform, run_id)
     run_page = inm.get(run_url).text
     assert "The allocation has run. These are its counts." in run_page
     assert "The seed is not revealed yet" in run_page
@@ -258,9 +253,8 @@ def test_a_window_is_opened_filled_run_and_revealed_and_its_re_run_matches(  # n
     assert revealed.status_code == 303
     assert revealed.headers["location"] == f"/staff/allocation/runs/{run_id}?done=revealed"
     shown = inm.get(revealed.headers["location"]).text
-    with platform.db.transaction() as s:
-        seed = load_window(s, window_id).seed
-        report = allocation_views.verify_run(s, run_id)
+    seed = windows.window(platform, window_id).seed
+    report = runs.verify_run(platform, run_id)
     assert seed is not None
     assert report.match
     assert hashlib.sha256(bytes.fromhex(seed)).hexdigest() == committed
@@ -322,8 +316,7 @@ def test_window_form_errors_name_each_field_and_keep_the_input(
         )
         assert wrong.status_code == 400
         assert error_links(wrong.text) == [f"seed-{window_id}"]
-    with platform.db.transaction() as s:
-        assert load_window(s, window_id).state == "open"
+    assert windows.window(platform, window_id).state == "open"
 
 
 def test_a_cbp_officer_cannot_change_an_inm_site(
@@ -354,8 +347,7 @@ def test_a_cbp_officer_cannot_change_an_inm_site(
         "/staff/allocation/windows", f"/staff/allocation/windows/{window_id}/run", {}
     )
     assert not_theirs.status_code == 403
-    with platform.db.transaction() as s:
-        assert load_window(s, window_id).state == "open"
+    assert windows.window(platform, window_id).state == "open"
     assert f'id="window-{window_id}"' not in cbp.get("/staff/allocation/windows").text
 
     # the CBP officer runs the CBP site
@@ -397,17 +389,16 @@ def test_the_pages_speak_spanish_and_english(platform: Platform, clients: list[T
     inm = visitor(platform, clients, Role.INM_OFFICER)
     first = fresh_day()
     with platform.db.transaction() as s:
-        allocation.set_capacity(
+        windows.set_capacity(
             platform,
-            s,
             principal(inm, Role.INM_OFFICER, Agency.INM),
             CapacityIn(site_id=SITE, from_day=first, seats=12000),
-        )
+        ).run(s)
     headings = {
         "es": ("Capacidad por sitio y día", "Ventanas de solicitud y asignaciones"),
         "en": ("Capacity per site and day", "Request windows and allocation runs"),
     }
-    for lang, (capacity, windows) in headings.items():
+    for lang, (capacity, windows_heading) in headings.items():
         page = inm.get("/staff/capacity", lang=lang, **{"from": first.isoformat()})
         assert f'<html lang="{lang}">' in page.text
         assert f"<h1>{capacity}</h1>" in page.text
@@ -415,7 +406,7 @@ def test_the_pages_speak_spanish_and_english(platform: Platform, clients: list[T
         assert Formatter(lang).date(first) in page.text
         assert 'href="/staff/capacity" aria-current="page"' in page.text  # the menu entry
         listing = inm.get("/staff/allocation/windows", lang=lang)
-        assert f"<h1>{windows}</h1>" in listing.text
+        assert f"<h1>{windows_heading}</h1>" in listing.text
     assert "12.000" in inm.get("/staff/capacity", lang="es", **{"from": first.isoformat()}).text
     missing = inm.get(f"/staff/allocation/runs/{uuid.uuid4()}", lang="en")
     assert missing.status_code == 404

@@ -1,6 +1,6 @@
 """The seeded lottery over arrays: the tickets of many requests at once, and the ranking.
 
-Same definitions as `corredor.domain.lottery`: SHA-512(seed || request id) read as eight big-endian
+Same definitions as `domain.lottery`: SHA-512(seed || request id) read as eight big-endian
 64-bit tickets, the draw key is the best of a request's first `tickets`, and requests are ranked by
 tier, then key (highest first), then request id (UTF-8 bytes).
 """
@@ -16,7 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 import numpy.typing as npt
 
-from corredor.domain.lottery import MAX_TICKETS, check_seed
+from corredor.allocation.domain.lottery import MAX_TICKETS, check_seed
 
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
@@ -41,7 +41,7 @@ def best_tickets(words: U64, tickets: I64) -> U64:
 def draw_keys(
     seed: bytes, request_ids: Sequence[str], tickets: I64, *, parallel: bool | None = None
 ) -> U64:
-    """Every request's draw key, `domain.lottery.draw_key`, for many requests.
+    """Every request's draw key, `allocation.domain.lottery.draw_key`, for many requests.
 
     Hashing is the one loop left in Python: SHA-512 has no batch interface, and one call per
     request (about 0.5 µs) is the price of a draw anyone can re-run with a stock hash function.

@@ -1,4 +1,4 @@
-"""One allocation run over columns: the rule of `corredor.domain.allocation`, vectorized.
+"""One allocation run over columns: the rule of `corredor.allocation.domain.rule`, vectorized.
 
 Requests are rows of arrays (site and cohort as integer codes). The ranking is one sort; filling a
 day's pool walks the ranking in slices: a cumulative sum finds the prefix that fits, and when a
@@ -16,10 +16,16 @@ from enum import IntEnum
 import numpy as np
 import numpy.typing as npt
 
+from corredor.allocation.domain.lottery import check_seed
+from corredor.allocation.domain.record import AssignmentRow
+from corredor.allocation.domain.rule import (
+    OPEN_POOL,
+    AllocationRule,
+    SiteDay,
+    Status,
+    check_capacity,
+)
 from corredor.allocation.draw import U64, draw_keys, rank_order
-from corredor.domain.allocation import OPEN_POOL, AllocationRule, SiteDay, Status, check_capacity
-from corredor.domain.allocation_record import AssignmentRow
-from corredor.domain.lottery import check_seed
 
 I64 = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
@@ -77,7 +83,7 @@ class RunColumns:
     rank: I64  # indices of the drawn requests, in the published order
 
     def rows(self, requests: RequestColumns) -> dict[str, AssignmentRow]:
-        """The assignments in the canonical form of `domain.allocation_record`."""
+        """The assignments in the canonical form of `allocation.domain.record`."""
         assigned = np.flatnonzero(self.status == Code.ASSIGNED).tolist()
         days = np.datetime_as_string(self.day[assigned], unit="D").tolist()
         rows: dict[str, AssignmentRow] = {}
@@ -116,7 +122,7 @@ def allocate_columns(
     cohorts_open: frozenset[str] | None = None,
     progress: ProgressReport | None = None,
 ) -> RunColumns:
-    """One run, with the same arguments and outcome as `domain.allocation.allocate`."""
+    """One run, with the same arguments and outcome as `allocation.domain.rule.allocate`."""
     check_seed(seed)
     check_capacity(capacity)
     report = progress or (lambda stage, done, total: None)

@@ -1,268 +1,206 @@
-"""Reading requests (CSV or Parquet) and capacity (YAML) files, and writing a run's results.
+"""Fair capacity tables: capacity per site and day, request windows, requests, runs and seats.
 
-Every problem names the file, the column or field, and the first offending row.
+Two partial unique indexes carry the booking guarantees, so they hold whatever the code does:
+
+- `uq_allocation_request_people_active_person`: a person (a keyed hash, never the clear value)
+  is in at most one active request;
+- `uq_allocation_seats_active_seat`: a seat (site, day, seat number) is held by at most one
+  active booking, and `uq_allocation_seats_active_holder` gives each person of a request at most
+  one active seat.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date, timedelta
-from pathlib import Path
+from datetime import date, datetime
 from typing import Any
 
-import numpy as np
-import polars as pl
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-
-from corredor.allocation.engine import NO_COHORT, OPEN, RequestColumns, RunColumns
-from corredor.domain.allocation import (
-    OPEN_POOL,
-    AllocationInputError,
-    Request,
-    SiteDay,
-    Status,
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
 )
+from sqlalchemy.orm import Mapped, mapped_column
 
-REQUIRED = ("request_id", "site", "people", "waiting_since")
-OPTIONAL = ("cohort", "urgent")
-PEOPLE_SEPARATOR = ";"
-STATUS_NAMES = (
-    Status.ASSIGNED.value,
-    Status.WAITLISTED.value,
-    Status.NOT_OPEN.value,
-    Status.NO_CAPACITY.value,
-)
+from corredor.adapters.db.models import ID, Base
+
+ACTIVE = text("active")  # the WHERE of the partial indexes, valid on SQLite and PostgreSQL
 
 
-class TableError(ValueError):
-    """A requests or capacity file that cannot be used; the message names file and field."""
+class CapacityDay(Base):
+    """Seats at one site on one day, with the seats reserved per cohort (quota)."""
 
-
-def read_requests(path: Path) -> RequestColumns:
-    frame = _read_frame(path)
-    missing = [name for name in REQUIRED if name not in frame.columns]
-    if missing:
-        raise TableError(f"{path}: missing column(s): {', '.join(missing)}")
-    frame = _normalise(frame, path)
-    _check_unique_people(frame, path)
-    return _columns(frame)
-
-
-def _read_frame(path: Path) -> pl.DataFrame:
-    suffix = path.suffix.lower()
-    if not path.is_file():
-        raise TableError(f"{path}: no such file")
-    try:
-        if suffix == ".parquet":
-            return pl.read_parquet(path)
-        if suffix == ".csv":
-            overrides = dict.fromkeys(("request_id", "site", "people", "cohort"), pl.String)
-            return pl.read_csv(path, schema_overrides=overrides, try_parse_dates=False)
-    except (pl.exceptions.PolarsError, OSError) as error:
-        raise TableError(f"{path}: cannot be read: {error}") from None
-    raise TableError(f"{path}: expected a .csv or .parquet requests file")
-
-
-def _normalise(frame: pl.DataFrame, path: Path) -> pl.DataFrame:
-    """Cast each column to its type, naming the column and row of the first bad value."""
-    if "cohort" not in frame.columns:
-        frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("cohort"))
-    if "urgent" not in frame.columns:
-        frame = frame.with_columns(pl.lit(False).alias("urgent"))
-    people = pl.col("people")
-    if frame.schema["people"] == pl.String:
-        people = people.str.split(PEOPLE_SEPARATOR)
-    casts = {
-        "request_id": pl.col("request_id").cast(pl.String),
-        "site": pl.col("site").cast(pl.String),
-        "cohort": pl.col("cohort").cast(pl.String),
-        "people": people.cast(pl.List(pl.String)),
-        "urgent": _as_bool(frame, "urgent"),
-        "waiting_since": pl.col("waiting_since")
-        .cast(pl.String)
-        .str.to_date("%Y-%m-%d", strict=False)
-        if frame.schema["waiting_since"] != pl.Date
-        else pl.col("waiting_since"),
-    }
-    out = frame.select(**casts)
-    for name in ("request_id", "site", "people", "urgent", "waiting_since"):
-        bad = out.get_column(name).is_null()
-        if name == "request_id":
-            bad = bad | (out.get_column(name) == "")
-        if name == "people":
-            bad = bad | (out.get_column(name).list.len() == 0)
-        if bad.any():
-            row = int(bad.arg_max() or 0)
-            shown = frame.get_column(name)[row]
-            raise TableError(f"{path}: row {row + 1}: {name}: missing or invalid value {shown!r}")
-    duplicated = out.get_column("request_id").is_duplicated()
-    if duplicated.any():
-        row = int(duplicated.arg_max() or 0)
-        raise TableError(f"{path}: row {row + 1}: request_id: {out['request_id'][row]} twice")
-    return out
-
-
-def _as_bool(frame: pl.DataFrame, name: str) -> pl.Expr:
-    if frame.schema[name] == pl.Boolean:
-        return pl.col(name)
-    text = pl.col(name).cast(pl.String).str.to_lowercase()
-    return (
-        pl.when(text.is_in(["true", "1", "yes"]))
-        .then(True)
-        .when(text.is_in(["false", "0", "no", ""]) | text.is_null())
-        .then(False)
-        .otherwise(None)
+    __tablename__ = "capacity_days"
+    __table_args__ = (
+        UniqueConstraint("site_id", "day"),
+        CheckConstraint("seats >= 0", name="ck_capacity_days_seats"),
     )
 
-
-def _check_unique_people(frame: pl.DataFrame, path: Path) -> None:
-    """One active request per person: a person in two rows is an error naming both requests."""
-    members = frame.select("request_id", "people").explode("people")
-    twice = members.filter(pl.col("people").is_duplicated())
-    if twice.height:
-        person = twice["people"][0]
-        holders = twice.filter(pl.col("people") == person)["request_id"].to_list()
-        raise TableError(
-            f"{path}: people: person {person} is in requests {', '.join(holders)};"
-            " a person may have one active request"
-        )
-    within = frame.filter(pl.col("people").list.n_unique() != pl.col("people").list.len())
-    if within.height:
-        raise TableError(f"{path}: request {within['request_id'][0]}: people: listed twice")
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    site_id: Mapped[str] = mapped_column(String(80))
+    day: Mapped[date] = mapped_column(Date)
+    seats: Mapped[int] = mapped_column(Integer)
+    quotas: Mapped[dict[str, Any]] = mapped_column(default=dict)  # cohort -> seats
+    updated_by: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-def _columns(frame: pl.DataFrame) -> RequestColumns:
-    sites = sorted(set(frame["site"].unique().to_list()))
-    cohorts = sorted(c for c in set(frame["cohort"].unique().to_list()) if c is not None)
-    site_codes = frame["site"].replace_strict(sites, list(range(len(sites))), return_dtype=pl.Int64)
-    cohort_codes = (
-        frame["cohort"]
-        .replace_strict(
-            cohorts, list(range(len(cohorts))), default=NO_COHORT, return_dtype=pl.Int64
-        )
-        .fill_null(NO_COHORT)
+class AllocationWindow(Base):
+    """A request window: its sites and appointment days, and the committed seed of its draw."""
+
+    __tablename__ = "allocation_windows"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    state: Mapped[str] = mapped_column(String(16))  # open, allocated, revealed
+    sites: Mapped[list[Any]] = mapped_column(default=list)
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    opens_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    closes_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    policy_id: Mapped[str | None] = mapped_column(String(80))
+    rule: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    seed_commitment: Mapped[str] = mapped_column(String(64))
+    # The secret seed, AES-GCM encrypted, until it is revealed; then `seed` holds it in hex.
+    seed_enc: Mapped[str | None] = mapped_column(Text)
+    seed: Mapped[str | None] = mapped_column(String(64))
+    created_by: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AllocationRequest(Base):
+    """One person's or household's request for seats at a site, during a window."""
+
+    __tablename__ = "allocation_requests"
+    __table_args__ = (
+        Index("ix_allocation_requests_window_status", "window_id", "status"),
+        CheckConstraint("size >= 1", name="ck_allocation_requests_size"),
     )
-    return RequestColumns(
-        ids=frame["request_id"].to_list(),
-        sites=sites,
-        site=site_codes.to_numpy(),
-        cohorts=cohorts,
-        cohort=cohort_codes.to_numpy(),
-        size=frame["people"].list.len().cast(pl.Int64).to_numpy(),
-        urgent=frame["urgent"].to_numpy(),
-        waiting_since=frame["waiting_since"].to_numpy().astype("datetime64[D]"),
-    )
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    window_id: Mapped[str] = mapped_column(ForeignKey("allocation_windows.id"))
+    site_id: Mapped[str] = mapped_column(String(80))
+    size: Mapped[int] = mapped_column(Integer)
+    cohort: Mapped[str | None] = mapped_column(String(80))
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    waiting_since: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))
+    case_id: Mapped[str | None] = mapped_column(String(36))
+    applicant_user_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"), index=True)
+    registered_by: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-def columns_from_requests(requests: Sequence[Request]) -> RequestColumns:
-    """The columns of a list of domain requests (for tests and small runs)."""
-    sites = sorted({r.site for r in requests})
-    cohorts = sorted({r.cohort for r in requests if r.cohort is not None})
-    site_code = {name: code for code, name in enumerate(sites)}
-    cohort_code = {name: code for code, name in enumerate(cohorts)}
-    return RequestColumns(
-        ids=[r.id for r in requests],
-        sites=sites,
-        site=np.array([site_code[r.site] for r in requests], dtype=np.int64),
-        cohorts=cohorts,
-        cohort=np.array(
-            [NO_COHORT if r.cohort is None else cohort_code[r.cohort] for r in requests],
-            dtype=np.int64,
+class AllocationRequestPerson(Base):
+    """A person in a request, as a keyed hash; `active` while the request is."""
+
+    __tablename__ = "allocation_request_people"
+    __table_args__ = (
+        Index(
+            "uq_allocation_request_people_active_person",
+            "person_key",
+            unique=True,
+            sqlite_where=ACTIVE,
+            postgresql_where=ACTIVE,
         ),
-        size=np.array([r.size for r in requests], dtype=np.int64),
-        urgent=np.array([r.urgent for r in requests], dtype=bool),
-        waiting_since=np.array([r.waiting_since for r in requests], dtype="datetime64[D]"),
+        Index("ix_allocation_request_people_person_key", "person_key"),
     )
 
-
-class _CapacityEntry(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-    site: str = Field(min_length=1)
-    from_: date = Field(alias="from")
-    until: date | None = Field(default=None, description="last day (inclusive); none: one day")
-    seats: int = Field(ge=0)
-    quotas: dict[str, int] = {}
-
-    @model_validator(mode="after")
-    def _dates(self) -> _CapacityEntry:
-        if self.until is not None and self.until < self.from_:
-            raise ValueError("until is before from")
-        return self
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    request_id: Mapped[str] = mapped_column(ForeignKey("allocation_requests.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    person_key: Mapped[str] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(Boolean)
 
 
-class _CapacityFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class AllocationRun(Base):
+    """The run of a window: the rule, the inputs' digests, the capacity used and the counts."""
 
-    capacity: list[_CapacityEntry] = Field(min_length=1)
+    __tablename__ = "allocation_runs"
 
-
-def read_capacity(path: Path) -> list[SiteDay]:
-    """Seats per site and day from a YAML file (see docs/allocation.md for the format)."""
-    if not path.is_file():
-        raise TableError(f"{path}: no such file")
-    try:
-        data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise TableError(f"{path}: not valid YAML: {error}") from None
-    try:
-        parsed = _CapacityFile.model_validate(data)
-    except ValidationError as error:
-        detail = error.errors()[0]
-        where = ".".join(str(part) for part in detail["loc"])
-        raise TableError(f"{path}: {where}: {detail['msg']}") from None
-    days: list[SiteDay] = []
-    try:
-        for entry in parsed.capacity:
-            last = entry.until or entry.from_
-            for offset in range((last - entry.from_).days + 1):
-                days.append(
-                    SiteDay(
-                        site=entry.site,
-                        day=entry.from_ + timedelta(days=offset),
-                        seats=entry.seats,
-                        quotas=tuple(sorted(entry.quotas.items())),
-                    )
-                )
-    except AllocationInputError as error:
-        raise TableError(f"{path}: {error}") from None
-    return days
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    window_id: Mapped[str] = mapped_column(ForeignKey("allocation_windows.id"), unique=True)
+    run_date: Mapped[date] = mapped_column(Date)
+    rule: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    policy: Mapped[str | None] = mapped_column(String(120))
+    cohorts_open: Mapped[list[Any] | None] = mapped_column()
+    seed_commitment: Mapped[str] = mapped_column(String(64))
+    capacity: Mapped[list[Any]] = mapped_column(default=list)  # the SiteDays, as run
+    requests_sha256: Mapped[str] = mapped_column(String(64))
+    results_sha256: Mapped[str] = mapped_column(String(64))
+    assigned_requests: Mapped[int] = mapped_column(Integer)
+    counts: Mapped[list[Any]] = mapped_column(default=list)
+    set_aside: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_by: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-def results_frame(requests: RequestColumns, run: RunColumns) -> pl.DataFrame:
-    """One row per request: status, day, pool, tier, tickets, draw number and key (hex)."""
-    pool_names = pl.Series([*requests.cohorts, OPEN_POOL], dtype=pl.String)
-    pool_index = np.where(run.pool == OPEN, len(requests.cohorts), np.maximum(run.pool, 0))
-    assigned = pl.col("status") == Status.ASSIGNED.value
-    in_draw = pl.col("draw_number") > 0
-    return pl.DataFrame(
-        {
-            "request_id": pl.Series(requests.ids, dtype=pl.String),
-            "site": pl.Series(requests.sites, dtype=pl.String).gather(requests.site),
-            "status": pl.Series(STATUS_NAMES, dtype=pl.String).gather(run.status),
-            "day": run.day,
-            "pool": pool_names.gather(pool_index),
-            "seats": requests.size,
-            "tier": run.tier,
-            "tickets": run.tickets,
-            "draw_number": run.draw_number,
-            "draw_key": [f"{key:016x}" for key in run.key.tolist()],
-        }
-    ).with_columns(
-        pl.when(assigned).then(pl.col("pool")),
-        pl.when(in_draw).then(pl.col("tier")),
-        pl.when(in_draw).then(pl.col("tickets")),
-        pl.when(in_draw).then(pl.col("draw_number")),
-        pl.when(in_draw).then(pl.col("draw_key")),
+class AllocationRunEntry(Base):
+    """One request in a run: its inputs as drawn, its tier and draw, and its first outcome."""
+
+    __tablename__ = "allocation_run_entries"
+    __table_args__ = (UniqueConstraint("run_id", "request_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[str] = mapped_column(ForeignKey("allocation_runs.id"))
+    request_id: Mapped[str] = mapped_column(ForeignKey("allocation_requests.id"))
+    site_id: Mapped[str] = mapped_column(String(80))
+    size: Mapped[int] = mapped_column(Integer)
+    cohort: Mapped[str | None] = mapped_column(String(80))
+    urgent: Mapped[bool] = mapped_column(Boolean)
+    waiting_since: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))  # the outcome of the run itself
+    rank: Mapped[int | None] = mapped_column(Integer)  # position in the site's ranking, 0-based
+    tier: Mapped[int | None] = mapped_column(Integer)
+    tickets: Mapped[int | None] = mapped_column(Integer)
+    draw_key: Mapped[str | None] = mapped_column(String(16))
+    draw_number: Mapped[int | None] = mapped_column(Integer)
+    day: Mapped[date | None] = mapped_column(Date)
+    pool: Mapped[str | None] = mapped_column(String(80))
+
+
+class AllocationSeat(Base):
+    """One seat held by one person of a request; released seats stay as history."""
+
+    __tablename__ = "allocation_seats"
+    __table_args__ = (
+        Index(
+            "uq_allocation_seats_active_seat",
+            "site_id",
+            "day",
+            "seat_number",
+            unique=True,
+            sqlite_where=ACTIVE,
+            postgresql_where=ACTIVE,
+        ),
+        Index(
+            "uq_allocation_seats_active_holder",
+            "request_id",
+            "holder",
+            unique=True,
+            sqlite_where=ACTIVE,
+            postgresql_where=ACTIVE,
+        ),
+        CheckConstraint("seat_number >= 1", name="ck_allocation_seats_number"),
     )
 
-
-def write_results(frame: pl.DataFrame, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.suffix.lower() == ".parquet":
-        frame.write_parquet(path)
-    elif path.suffix.lower() == ".csv":
-        frame.write_csv(path)
-    else:
-        raise TableError(f"{path}: expected a .csv or .parquet results file")
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[str] = mapped_column(ForeignKey("allocation_runs.id"))
+    request_id: Mapped[str] = mapped_column(ForeignKey("allocation_requests.id"), index=True)
+    holder: Mapped[int] = mapped_column(Integer)  # which person of the request, 0-based
+    site_id: Mapped[str] = mapped_column(String(80))
+    day: Mapped[date] = mapped_column(Date)
+    seat_number: Mapped[int] = mapped_column(Integer)
+    pool: Mapped[str] = mapped_column(String(80))
+    active: Mapped[bool] = mapped_column(Boolean)
+    given_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    released_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    release_reason: Mapped[str | None] = mapped_column(String(16))

@@ -6,9 +6,9 @@ from fastapi import FastAPI
 
 from corredor import __version__
 from corredor.accounts import api as accounts
+from corredor.allocation import api as allocation
 from corredor.api import errors, health, observability
 from corredor.api.input_guard import InputGuard
-from corredor.api.routers import allocation
 from corredor.audit_trail import api as audit
 from corredor.audit_trail.jobs import checkpoints_while_serving
 from corredor.cases import api as cases

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import typer
 
+from corredor.allocation import cli as allocation
 from corredor.cases import cli as cases
-from corredor.cli import allocation, platform, simulate
+from corredor.cli import platform, simulate
 from corredor.documents import cli as documents
 from corredor.screening import cli as screening
 

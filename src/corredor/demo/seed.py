@@ -12,14 +12,14 @@ from sqlalchemy import select
 from corredor.accounts.schemas import UserIn
 from corredor.accounts.tables import User
 from corredor.accounts.users import add_user, principal_named
-from corredor.adapters.db.allocation_models import AllocationWindow
+from corredor.allocation.schemas import CapacityIn, WindowIn
+from corredor.allocation.tables import AllocationWindow
+from corredor.allocation.use_cases import windows
 from corredor.cases.schemas import HouseholdIn, MemberIn, ParoleApplicationIn, PersonIn
 from corredor.cases.tables import Case
 from corredor.cases.use_cases import parole, registration, tvrh
 from corredor.kernel.errors import Conflict
 from corredor.kernel.unit_of_work import unit_of_work
-from corredor.services import allocation
-from corredor.services.allocation_schemas import CapacityIn, WindowIn
 from corredor.services.platform import Platform
 from corredor.sharing import use_cases as sharing
 from corredor.sharing.domain.disclosure import DisclosableField
@@ -118,9 +118,8 @@ def open_demo_window(platform: Platform) -> None:
     first = platform.today() + timedelta(days=8)
     with unit_of_work(platform) as s:
         cbp = principal_named(s, "cbp.cdmx")
-        allocation.set_capacity(
+        windows.set_capacity(
             platform,
-            s,
             cbp,
             CapacityIn.model_validate(
                 {
@@ -130,10 +129,9 @@ def open_demo_window(platform: Platform) -> None:
                     "seats": 40,
                 }
             ),
-        )
-        allocation.open_window(
+        ).run(s)
+        windows.open_window(
             platform,
-            s,
             cbp,
             WindowIn(
                 site_ids=[DEMO_SITE],
@@ -141,7 +139,7 @@ def open_demo_window(platform: Platform) -> None:
                 last_day=first + timedelta(days=13),
                 closes_at=platform.now() + timedelta(days=7),
             ),
-        )
+        ).run(s)
 
 
 def a_window_is_open(platform: Platform) -> bool:

@@ -16,6 +16,9 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from corredor.accounts.pages import add_account_pages
+from corredor.allocation.pages.applicant import add_appointment_pages
+from corredor.allocation.pages.results import add_allocation_result_pages
+from corredor.allocation.pages.staff.capacity import add_staff_allocation_pages
 from corredor.api.security import PUBLIC
 from corredor.cases.pages.case import add_case_pages
 from corredor.cases.pages.parole import add_parole_pages
@@ -33,12 +36,9 @@ from corredor.sharing.pages.access import add_access_page
 from corredor.sharing.pages.consent import add_consent_pages
 from corredor.sharing.pages.staff.disclosure import add_disclosure_pages
 from corredor.web import labels
-from corredor.web.allocation_results import add_allocation_result_pages
-from corredor.web.appointments import add_appointment_pages
 from corredor.web.demo import DEMO_PASSWORD, DEMO_USERS
 from corredor.web.page import WEB_DIR, Page, WebSettings, default_settings
 from corredor.web.session import page_route_class
-from corredor.web.staff.allocation import add_staff_allocation_pages
 
 STATIC_FILES: Final = frozenset({"corredor.css"})
 

@@ -33,7 +33,6 @@ from corredor.web.i18n import (
 )
 
 WEB_DIR: Final = Path(__file__).parent
-PACKAGE_DIR: Final = WEB_DIR.parent
 PUBLIC_METHODS: Final = [
     ("templates/staff/**.html", "ignore"),
     ("templates/**.html", "jinja2"),

@@ -61,7 +61,7 @@ class IdempotencyRecord(Base):
 
 # Tables of other areas, imported here so Alembic's metadata (Base.metadata) includes them.
 from corredor.accounts import tables as account_tables  # noqa: E402, F401
-from corredor.adapters.db import allocation_models  # noqa: E402, F401
+from corredor.allocation import tables as allocation_tables  # noqa: E402, F401
 from corredor.cases import tables as case_tables  # noqa: E402, F401
 from corredor.documents import tables as document_tables  # noqa: E402, F401
 from corredor.sharing import tables as sharing_tables  # noqa: E402, F401

@@ -1,4 +1,4 @@
-"""What goes in and comes out of the fair-capacity use cases (and so the API's contract)."""
+"""What goes in and comes out of the allocation use cases (and so the API's contract)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from corredor.domain.allocation import AllocationRule
+from corredor.allocation.domain.rule import AllocationRule
 from corredor.screening.domain.facts import Profile
 
 SiteId = Field(min_length=1, max_length=80)
@@ -55,6 +55,20 @@ class CapacityDayOut(BaseModel):
     seats: int
     quotas: dict[str, int]
     seats_taken: int
+
+
+class CapacityOut(BaseModel):
+    """The days a capacity change set, as they stand after it."""
+
+    days: list[CapacityDayOut]
+
+
+class ChangedBy(BaseModel):
+    """Who set a day's capacity in force, and when (for the staff pages)."""
+
+    username: str
+    role: str
+    at: datetime
 
 
 class WindowIn(_In):
@@ -110,6 +124,11 @@ class RunIn(_In):
         pattern=r"^[0-9a-fA-F]{64}$",
         description="the seed behind a commitment given at opening (not needed otherwise)",
     )
+
+
+class RunOut(BaseModel):
+    run_id: str
+    window: WindowOut
 
 
 class RequestIn(_In):
@@ -212,9 +231,98 @@ class RunResultsOut(BaseModel):
     now: dict[str, int] = Field(description="requests per status today, after changes")
 
 
+class PublishedRun(BaseModel):
+    """One line of the published list of runs: when, where, how many seated, seed revealed."""
+
+    run_id: str
+    run_date: date
+    site_ids: tuple[str, ...]
+    requests: int
+    assigned_requests: int
+    seed_revealed: bool
+
+
 class VerificationReport(BaseModel):
     run_id: str
     match: bool
     problems: list[str]
     assigned_requests: int
     results_sha256: str
+
+
+# ---- what a page shows, read in one snapshot ----
+
+
+class MyRequests(BaseModel):
+    """The applicant's requests, and the windows they may ask in now."""
+
+    requests: list[RequestOut]
+    has_active: bool = Field(description="one of them is still active (a person has one)")
+    may_ask: bool
+    windows_taking_requests: list[WindowOut]
+
+
+class RequestStanding(BaseModel):
+    """One request with its place in the draw (audited), its window, the run's published
+    counts, and the moves the caller may make on its booking."""
+
+    request: RequestOut
+    position: PositionOut
+    window: WindowOut
+    results: RunResultsOut | None
+    actions: list[str]
+
+
+class BookingOptions(BaseModel):
+    """What the caller may do with a booking: its moves, and the days it may move to."""
+
+    request: RequestOut
+    actions: list[str]
+    free_days: list[date]
+
+
+class RequestForm(BaseModel):
+    """What asking for a place needs to know: the windows, which of them take requests now,
+    which ask for the household (their draw serves a staged pathway's groups), and whether the
+    caller may record an urgent need."""
+
+    windows: list[WindowOut]
+    taking_requests: list[WindowOut]
+    household_windows: list[str]
+    records_urgency: bool
+
+
+class SiteCapacity(BaseModel):
+    site_id: str
+    name: str
+    days: list[CapacityDayOut]
+    changed_by: dict[date, ChangedBy]
+
+
+class CapacityBoard(BaseModel):
+    """An officer's sites, with each day's capacity and who set it."""
+
+    sites: list[tuple[str, str]]  # (id, name) of the sites the officer's agency runs
+    capacity: list[SiteCapacity]
+
+
+class WindowLine(BaseModel):
+    window: WindowOut
+    requests: int
+
+
+class WindowBoard(BaseModel):
+    """An officer's sites and the current windows at them, with their requests counted."""
+
+    sites: list[tuple[str, str]]
+    windows: list[WindowLine]
+
+
+class RunReport(BaseModel):
+    """A run for the staff: its published results, its window, and the re-run check."""
+
+    results: RunResultsOut
+    window: WindowOut
+    requests: int
+    report: VerificationReport | None = Field(description="None until checked (or too large)")
+    may_reveal: bool

@@ -4,24 +4,21 @@ that re-runs it elsewhere and a link to the public results."""
 
 from __future__ import annotations
 
-from typing import Annotated, Final
+from typing import Annotated
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from corredor.allocation.pages.results import results_view, site_names
+from corredor.allocation.pages.staff.common import done_notice, short_id
+from corredor.allocation.use_cases import runs
 from corredor.api.security import platform_of
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Permission
-from corredor.services import allocation, allocation_views
-from corredor.services.allocation_store import load_window
-from corredor.web.allocation_results import results_view, site_names
 from corredor.web.page import WebSettings
 from corredor.web.session import staff_page, who_may
-from corredor.web.staff.allocation_common import done_notice, own_sites, short_id
 
 P = Permission
-# A run of more requests is re-run when the officer asks, not each time its page opens.
-VERIFY_ON_OPEN: Final = 20_000
 
 
 def add_run_page(router: APIRouter, settings: WebSettings) -> None:
@@ -32,16 +29,10 @@ def add_run_page(router: APIRouter, settings: WebSettings) -> None:
         page = staff_page(request, settings, who)
         platform = platform_of(request)
         short_id(run_id)
-        with platform.db.transaction() as s:
-            results = allocation_views.results(s, run_id)  # NotFound: the 404 page
-            window = allocation.window_out(s, load_window(s, results.window_id))
-            requests = sum(count.requests for count in results.counts)
-            checked = results.seed is not None and (
-                requests <= VERIFY_ON_OPEN or request.query_params.get("verify") == "1"
-            )
-            report = allocation_views.verify_run(s, run_id) if checked else None
+        asked = request.query_params.get("verify") == "1"
+        shown = runs.run_report(platform, who, run_id, verify=asked)  # NotFound: the 404 page
+        results, window, report = shown.results, shown.window, shown.report
         g = page.gettext
-        mine = {site for site, _ in own_sites(platform, who)}
         view = results_view(page, results, site_names(request))
         return page.render(
             "staff/allocation_run.html",
@@ -53,9 +44,9 @@ def add_run_page(router: APIRouter, settings: WebSettings) -> None:
                 "first": page.fmt.date(window.first_day),
                 "last": page.fmt.date(window.last_day),
                 "state": window.state,
-                "may_reveal": window.state == "allocated" and set(window.site_ids) <= mine,
+                "may_reveal": shown.may_reveal,
             },
-            requests=page.fmt.number(requests),
+            requests=page.fmt.number(shown.requests),
             report=report,
             large=results.seed is not None and report is None,
             done=done_notice(page),

@@ -1,10 +1,10 @@
 """Asking for an appointment: one question per page, check your answers, then register.
 
-The submit calls `allocation.register`, as `POST /api/v1/allocation/requests` does, through the
-same idempotency store (the form's key), so a form sent twice registers once; whether the window
+The submit runs `requests.register_request`, as `POST /api/v1/allocation/requests` does, with
+the form's key, so a form sent twice registers once; whether the window
 is still open and whether a person already has an active request is the service's to decide, and
 its answer is shown on the question that can put it right. The questions and the cookie the
-answers wait in are in `appointment_answers`.
+answers wait in are in `request_answers`.
 """
 
 from __future__ import annotations
@@ -17,17 +17,9 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
-from corredor.api.security import platform_of
-from corredor.kernel.auth import Principal
-from corredor.kernel.domain.permissions import Permission
-from corredor.kernel.errors import Conflict, InvalidInput, NotFound
-from corredor.kernel.idempotency import HEADER
-from corredor.screening.domain.facts import RELATIONS, Profile
-from corredor.screening.pages.questions import ROWS, VOCABULARY, describe_answer
-from corredor.services import allocation
-from corredor.services.allocation_schemas import RequestIn, WindowOut
-from corredor.services.platform import Platform
-from corredor.web.appointment_answers import (
+from corredor.allocation.pages.applicant_views import WindowView, window_view
+from corredor.allocation.pages.forms import form_key
+from corredor.allocation.pages.request_answers import (
     COOKIE,
     MESSAGES,
     PEOPLE_ROWS,
@@ -35,17 +27,24 @@ from corredor.web.appointment_answers import (
     Draft,
     chosen_place,
     form_values,
-    known_windows,
     load_draft,
     next_question,
     parse,
     place_value,
     questions_for,
     save_draft,
-    taking_requests,
 )
-from corredor.web.appointment_views import WindowView, window_view
-from corredor.web.forms import KEY_FIELD, submit_once
+from corredor.allocation.schemas import RequestForm, RequestIn, WindowOut
+from corredor.allocation.use_cases import requests
+from corredor.api.security import platform_of
+from corredor.kernel.auth import Principal
+from corredor.kernel.commands import run_command
+from corredor.kernel.domain.permissions import Permission
+from corredor.kernel.errors import Conflict, InvalidInput, NotFound
+from corredor.kernel.idempotency import HEADER
+from corredor.screening.domain.facts import RELATIONS, Profile
+from corredor.screening.pages.questions import ROWS, VOCABULARY, describe_answer
+from corredor.services.platform import Platform
 from corredor.web.page import Page, WebSettings, checked_form
 from corredor.web.session import page_requires, signed_in_page
 
@@ -140,10 +139,10 @@ def render_check(
     windows: list[WindowOut],
     errors: dict[str, str],
     *,
+    records_urgency: bool,
     status_code: int = 200,
 ) -> Response:
     g = page.gettext
-    assert page.who is not None
     rows = [
         (key, g.gettext(QUESTIONS[key]), answer_lines(page, key, draft, windows)) for key in asked
     ]
@@ -155,7 +154,7 @@ def render_check(
         + g.gettext("Check your answers before you ask"),
         rows=rows,
         window=window_view(page, place[0]) if place else None,
-        records_urgency=page.who.role in allocation.RECORDS_URGENCY,
+        records_urgency=records_urgency,
         errors={key: g.gettext(message) for key, message in errors.items()},
     )
 
@@ -191,27 +190,41 @@ def service_error(error: Exception, asked: list[str]) -> dict[str, str]:
 
 
 def add_request_pages(router: APIRouter, settings: WebSettings) -> None:
-    def flow(request: Request, who: Principal) -> tuple[Page, Platform, list[WindowOut], Draft]:
+    def flow(request: Request, who: Principal) -> tuple[Page, Platform, RequestForm, Draft]:
         page = signed_in_page(request, settings, who)
         p = platform_of(request)
-        return page, p, known_windows(p), load_draft(request, settings, who)
+        return page, p, requests.request_form(p, who), load_draft(request, settings, who)
+
+    def check_page(
+        page: Page, form: RequestForm, draft: Draft, errors: dict[str, str], status_code: int = 200
+    ) -> Response:
+        asked = questions_for(form, draft)
+        return render_check(
+            page,
+            asked,
+            draft,
+            form.windows,
+            errors,
+            records_urgency=form.records_urgency,
+            status_code=status_code,
+        )
 
     @router.get(START)
     def start(request: Request, who: Asker) -> Response:
-        page, p, windows, draft = flow(request, who)
-        if not taking_requests(windows):
+        page, _, form, draft = flow(request, who)
+        if not form.taking_requests:
             return page.redirect("/appointments")
-        following = next_question(questions_for(p, who, draft, windows), draft, windows)
+        following = next_question(questions_for(form, draft), draft, form.windows)
         return page.redirect(f"{START}/q/{following}" if following else f"{START}/check")
 
     @router.get(START + "/q/{question}", response_class=HTMLResponse)
     def ask(
         request: Request, question: Annotated[str, Path(max_length=20)], who: Asker
     ) -> Response:
-        page, p, windows, draft = flow(request, who)
-        if question not in questions_for(p, who, draft, windows):
+        page, _, form, draft = flow(request, who)
+        if question not in questions_for(form, draft):
             raise NotFound(f"no question {question}")
-        offered = taking_requests(windows)
+        offered = form.taking_requests
         if not offered:
             return page.redirect("/appointments")
         return render_question(page, question, offered, form_values(question, draft), {})
@@ -220,62 +233,49 @@ def add_request_pages(router: APIRouter, settings: WebSettings) -> None:
     async def answer(
         request: Request, question: Annotated[str, Path(max_length=20)], who: Asker
     ) -> Response:
-        page, p, windows, draft = flow(request, who)
-        if question not in questions_for(p, who, draft, windows):
+        page, p, form, draft = flow(request, who)
+        if question not in questions_for(form, draft):
             raise NotFound(f"no question {question}")
-        form = await checked_form(request)
-        offered = taking_requests(windows)
+        sent = await checked_form(request)
+        offered = form.taking_requests
         if not offered:
             return page.redirect("/appointments")
-        parsed = parse(question, form, offered, page, p.today())
+        parsed = parse(question, sent, offered, page, p.today())
         if parsed.errors:
-            return render_question(page, question, offered, form, parsed.errors, status_code=400)
+            return render_question(page, question, offered, sent, parsed.errors, status_code=400)
         draft.answers[question] = parsed.value
-        asked = questions_for(p, who, draft, windows)
+        asked = questions_for(form, draft)
         draft.answers = {key: value for key, value in draft.answers.items() if key in asked}
-        following = next_question(asked, draft, windows)
+        following = next_question(asked, draft, form.windows)
         target = f"{START}/q/{following}" if following else f"{START}/check"
         return save_draft(page, page.redirect(target), settings, draft)
 
     @router.get(START + "/check", response_class=HTMLResponse)
     def check(request: Request, who: Asker) -> Response:
-        page, p, windows, draft = flow(request, who)
-        asked = questions_for(p, who, draft, windows)
-        if next_question(asked, draft, windows):
+        page, _, form, draft = flow(request, who)
+        if next_question(questions_for(form, draft), draft, form.windows):
             return page.redirect(START)
-        return render_check(page, asked, draft, windows, {})
+        return check_page(page, form, draft, {})
 
     @router.post(START + "/check", response_class=HTMLResponse)
     async def submit(request: Request, who: Asker) -> Response:
-        page, p, windows, draft = flow(request, who)
-        form = await checked_form(request)
-        asked = questions_for(p, who, draft, windows)
-        place = chosen_place(draft, windows)
-        if next_question(asked, draft, windows) or place is None:
+        page, p, form, draft = flow(request, who)
+        sent = await checked_form(request)
+        asked = questions_for(form, draft)
+        place = chosen_place(draft, form.windows)
+        if next_question(asked, draft, form.windows) or place is None:
             return page.redirect(START)
         try:
             body = request_body(draft, place)
         except ValidationError:
-            return render_check(
-                page, asked, draft, windows, {"people": MESSAGES["people"]}, status_code=400
-            )
-        sent = form.get(KEY_FIELD)
-        key = f"web:{sent}" if isinstance(sent, str) and 0 < len(sent) <= 64 else None
+            return check_page(page, form, draft, {"people": MESSAGES["people"]}, status_code=400)
+        key = form_key(sent)
         try:
-            _, answer = submit_once(
-                p,
-                who,
-                form,
-                "allocation:request",
-                body.model_dump(mode="json"),
-                # the window's state and one active request per person: the service decides
-                lambda s: allocation.register(p, s, who, body, key),
-            )
+            # the window's state and one active request per person: the use case decides
+            answer = run_command(p, who, key, requests.register_request(p, who, body, key))
         except (Conflict, InvalidInput, NotFound) as error:
             status = 409 if isinstance(error, Conflict) else 400
-            return render_check(
-                page, asked, draft, windows, service_error(error, asked), status_code=status
-            )
-        response = page.redirect(f"/appointments/{answer['id']}?done=registered")
+            return check_page(page, form, draft, service_error(error, asked), status_code=status)
+        response = page.redirect(f"/appointments/{answer.id}?done=registered")
         page.forget(response, COOKIE)
         return response

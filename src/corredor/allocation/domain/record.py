@@ -10,10 +10,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from corredor.domain.allocation import AllocationRule, Assignment
+from corredor.allocation.domain.rule import AllocationRule, Assignment, Request, SiteDay
 
 # One line per assigned request, in request-id order: the canonical form of a result.
 AssignmentRow = tuple[str, str, str, str, int]  # request_id, site, day (ISO), pool, seats
@@ -88,3 +89,30 @@ def _describe(row: AssignmentRow | None) -> str:
         return "no seat"
     _, site, day, pool, seats = row
     return f"{seats} seat(s) at {site} on {day} ({pool})"
+
+
+def inputs_digest(requests: Iterable[Request]) -> str:
+    """SHA-256 over the requests as drawn, one canonical line each, in request-id order."""
+    digest = hashlib.sha256()
+    for r in sorted(requests, key=lambda request: request.id.encode("utf-8")):
+        line = [r.id, r.site, ";".join(sorted(r.people)), r.waiting_since.isoformat()]
+        line += [r.cohort or "", "urgent" if r.urgent else ""]
+        digest.update("\t".join(line).encode("utf-8") + b"\n")
+    return digest.hexdigest()
+
+
+def capacity_json(capacity: Iterable[SiteDay]) -> list[dict[str, Any]]:
+    """A run's capacity as stored with it, so the run can be re-run later."""
+    return [
+        {"site": c.site, "day": c.day.isoformat(), "seats": c.seats, "quotas": dict(c.quotas)}
+        for c in capacity
+    ]
+
+
+def capacity_from_json(rows: Iterable[Mapping[str, Any]]) -> list[SiteDay]:
+    return [
+        SiteDay(
+            row["site"], date.fromisoformat(row["day"]), row["seats"], tuple(row["quotas"].items())
+        )
+        for row in rows
+    ]

@@ -12,7 +12,7 @@ The rule, in order:
    the policy it qualifies under) is open on the run date. Others are set aside, with the reason.
 3. Every request gets a tier: urgent (medical or protection need) first, then long wait (waiting
    at least `long_wait_days`), then everyone else. It gets one lottery ticket, plus one for every
-   full `days_per_ticket` days waited, up to `max_tickets`. The draw (domain/lottery.py) ranks
+   full `days_per_ticket` days waited, up to `max_tickets`. The draw (`lottery`) ranks
    requests by tier, then by draw key.
 4. Each site's days are filled in date order. On each day, the seats reserved for a cohort (its
    quota) go first to that cohort's requests in rank order; whatever is left of the day, including
@@ -35,7 +35,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from corredor.domain.lottery import MAX_TICKETS, draw_key, rank_key
+from corredor.allocation.domain.lottery import MAX_TICKETS, draw_key, rank_key
 from corredor.screening.domain.policy import Policy
 from corredor.screening.domain.predicates import Labels
 from corredor.screening.domain.rules import evaluate_tree

@@ -1,6 +1,6 @@
-"""After the run: confirm, cancel, no-show, check-in and reschedule a booking.
+"""After the draw: confirm, cancel, record a no-show, check in, or reschedule a booking.
 
-Freed seats go to the next in line by the rule of `domain.allocation` itself: each change builds
+Freed seats go to the next in line by the rule of `allocation.domain` itself: each change builds
 the part of the run it touches (the site's waiting list in rank order, the seats free on the
 days concerned) as a domain `Allocation`, lets it decide, and writes the decision back.
 """
@@ -14,13 +14,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from corredor.adapters.db.allocation_models import (
-    AllocationRequest,
-    AllocationRunEntry,
-    AllocationSeat,
-    CapacityDay,
+from corredor.allocation.domain.booking import (
+    PERMISSION,
+    SEATED,
+    BookingAction,
+    BookingStateError,
+    RequestStatus,
+    actions_open_to,
+    free_days,
+    move,
 )
-from corredor.domain.allocation import (
+from corredor.allocation.domain.rule import (
     Allocation,
     Assignment,
     BookingError,
@@ -29,22 +33,12 @@ from corredor.domain.allocation import (
     Status,
     Tier,
 )
-from corredor.domain.booking import (
-    SEATED,
-    BookingAction,
-    BookingStateError,
-    RequestStatus,
-    move,
-)
-from corredor.kernel import audit
-from corredor.kernel.audit_tags import AuditTag
-from corredor.kernel.auth import Principal
-from corredor.kernel.domain.permissions import Permission, Role
-from corredor.kernel.errors import Conflict, InvalidInput
-from corredor.services.allocation_schemas import BookingOut, RescheduleIn
-from corredor.services.allocation_store import (
+from corredor.allocation.schemas import BookingOptions, BookingOut, RescheduleIn
+from corredor.allocation.store import (
     active_seats,
     begin_writing,
+    capacity_days,
+    days_between,
     end_request,
     entry_of,
     give_seats,
@@ -58,17 +52,70 @@ from corredor.services.allocation_store import (
     taken_numbers,
     visible_request,
 )
+from corredor.allocation.tables import (
+    AllocationRequest,
+    AllocationRunEntry,
+    AllocationSeat,
+    CapacityDay,
+)
+from corredor.kernel import audit
+from corredor.kernel.audit_tags import AuditTag
+from corredor.kernel.auth import Principal
+from corredor.kernel.commands import Command
+from corredor.kernel.domain.permissions import Permission, Role
+from corredor.kernel.errors import Conflict, InvalidInput
+from corredor.kernel.unit_of_work import unit_of_work
 from corredor.services.platform import Platform, actor
 
-Answer = tuple[int, dict[str, Any]]
-PERMISSION = {
-    BookingAction.CONFIRM: Permission.BOOKING_CONFIRM,
-    BookingAction.CANCEL: Permission.BOOKING_CANCEL,
-    BookingAction.NO_SHOW: Permission.BOOKING_NO_SHOW,
-    BookingAction.CHECK_IN: Permission.BOOKING_CHECK_IN,
-    BookingAction.RESCHEDULE: Permission.BOOKING_RESCHEDULE,
-}
 RELEASE = {BookingAction.CANCEL: Status.CANCELLED, BookingAction.NO_SHOW: Status.NO_SHOW}
+
+
+def change_booking(
+    p: Platform, who: Principal, request_id: str, action: BookingAction
+) -> Command[BookingOut]:
+    """Confirm, cancel, record a no-show or check in (`reschedule_booking` moves a booking)."""
+    if action is BookingAction.RESCHEDULE:
+        raise ValueError("use reschedule_booking()")
+    return Command(
+        operation=f"allocation:{request_id}:{action}",
+        payload={},
+        output=BookingOut,
+        run=lambda s: _change(p, s, who, request_id, action),
+    )
+
+
+def reschedule_booking(
+    p: Platform, who: Principal, request_id: str, body: RescheduleIn
+) -> Command[BookingOut]:
+    """Move a booking to another day of the window with free seats; tier and draw stay."""
+    return Command(
+        operation=f"allocation:{request_id}:reschedule",
+        payload=body.model_dump(mode="json"),
+        output=BookingOut,
+        run=lambda s: _reschedule(p, s, who, request_id, body),
+    )
+
+
+def booking_options(p: Platform, who: Principal, request_id: str) -> BookingOptions:
+    """The moves the caller may make on the request's booking, and the days of its window,
+    from today, with a seat free for every person of the request."""
+    with unit_of_work(p) as s:
+        request = visible_request(s, who, request_id, Permission.ALLOCATION_READ_OWN_POSITION)
+        mine = request_view(s, request)  # others' are NotFound
+        window = load_window(s, request.window_id)
+        first = max(window.first_day, p.today())
+        days = (
+            capacity_days(s, mine.site_id, days_between(first, window.last_day))
+            if first <= window.last_day
+            else []
+        )
+    current = mine.appointment.day if mine.appointment else None
+    seats_free = [(day.day, day.seats - day.seats_taken) for day in days]
+    return BookingOptions(
+        request=mine,
+        actions=[str(a) for a in actions_open_to(who.role, RequestStatus(mine.status))],
+        free_days=free_days(seats_free, mine.size, current),
+    )
 
 
 def _begin(
@@ -102,17 +149,13 @@ def _audit(
     )
 
 
-def _answer(s: Session, request: AllocationRequest, promoted: Sequence[str]) -> Answer:
-    out = BookingOut(request=request_view(s, request), promoted=len(promoted))
-    return 200, out.model_dump(mode="json")
+def _answer(s: Session, request: AllocationRequest, promoted: Sequence[str]) -> BookingOut:
+    return BookingOut(request=request_view(s, request), promoted=len(promoted))
 
 
-def change(
+def _change(
     p: Platform, s: Session, who: Principal, request_id: str, action: BookingAction
-) -> Answer:
-    """Confirm, cancel, record a no-show or check in."""
-    if action is BookingAction.RESCHEDULE:
-        raise ValueError("use reschedule()")
+) -> BookingOut:
     request, target = _begin(p, s, who, request_id, action)
     promoted: list[str] = []
     if action in RELEASE:
@@ -127,10 +170,9 @@ def change(
     return _answer(s, request, promoted)
 
 
-def reschedule(
+def _reschedule(
     p: Platform, s: Session, who: Principal, request_id: str, body: RescheduleIn
-) -> Answer:
-    """Move an appointment to another day of the window with free seats; tier and draw stay."""
+) -> BookingOut:
     request, _ = _begin(p, s, who, request_id, BookingAction.RESCHEDULE)
     window = load_window(s, request.window_id)
     if not window.first_day <= body.day <= window.last_day:

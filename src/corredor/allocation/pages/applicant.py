@@ -2,10 +2,12 @@
 the status of one request ("your tier, your draw number", the appointment), and confirming,
 cancelling or moving it.
 
-Each page calls the use case the API route of the same purpose calls (`services/allocation*.py`)
+Each page calls the use case the API route of the same purpose calls (`allocation.use_cases`)
 with the signed-in person, so the same permissions and scope apply: an applicant sees only their
-own requests (others' are 404). Every change goes through the idempotency store with the form's
-key, so pressing a button twice acts once. Asking for an appointment is in `appointment_request`.
+own requests (others' are 404). Every change is a command run with the form's key, so pressing a
+button twice acts once. Asking for an appointment is in `new_request`.
+
+Here the booking a request won is "your appointment", as the applicant knows it.
 """
 
 from __future__ import annotations
@@ -16,22 +18,8 @@ from typing import Annotated, Any, Final
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
-from corredor.api.security import platform_of
-from corredor.domain.booking import ACTIVE, BookingAction, RequestStatus
-from corredor.kernel.auth import Principal
-from corredor.kernel.domain.permissions import Permission, Role, may
-from corredor.kernel.errors import Conflict, InvalidInput
-from corredor.services import (
-    allocation,
-    allocation_bookings,
-    allocation_mine,
-    allocation_store,
-    allocation_views,
-)
-from corredor.services.allocation_schemas import RequestOut, RescheduleIn, WindowOut
-from corredor.web.appointment_answers import known_windows, taking_requests
-from corredor.web.appointment_request import add_request_pages
-from corredor.web.appointment_views import (
+from corredor.allocation.domain.booking import BookingAction
+from corredor.allocation.pages.applicant_views import (
     NEXT,
     STATUSES,
     appointment_view,
@@ -39,7 +27,16 @@ from corredor.web.appointment_views import (
     request_row,
     window_view,
 )
-from corredor.web.forms import submit_once, text
+from corredor.allocation.pages.forms import form_key
+from corredor.allocation.pages.new_request import add_request_pages
+from corredor.allocation.schemas import RequestOut, RescheduleIn
+from corredor.allocation.use_cases import bookings, requests
+from corredor.api.security import platform_of
+from corredor.kernel.auth import Principal
+from corredor.kernel.commands import run_command
+from corredor.kernel.domain.permissions import Permission, Role
+from corredor.kernel.errors import Conflict, InvalidInput
+from corredor.web.forms import text
 from corredor.web.i18n import N_
 from corredor.web.labels import named
 from corredor.web.nav import NavEntry, add_entry
@@ -62,42 +59,12 @@ DONE: Final[dict[str, str]] = {
 CHANGED: Final = N_("This could not be done: your request has changed. Here is what it is now.")
 NO_DAY: Final = N_("Choose a day with free places")
 DAY_TAKEN: Final = N_("That day has no free places any more. Choose another day.")
-# The actions a person may take on their request, with the permission each needs.
-ACTIONS: Final[dict[str, Permission]] = {
-    BookingAction.CONFIRM: P.BOOKING_CONFIRM,
-    BookingAction.RESCHEDULE: P.BOOKING_RESCHEDULE,
-    BookingAction.CANCEL: P.BOOKING_CANCEL,
-}
+# The moves these pages offer on a booking (the use cases say which the caller may make).
+OFFERED: Final = (BookingAction.CONFIRM, BookingAction.RESCHEDULE, BookingAction.CANCEL)
 
 
-def _request_and_window(
-    request: Request, who: Principal, request_id: str
-) -> tuple[RequestOut, WindowOut]:
-    platform = platform_of(request)
-    with platform.db.transaction() as s:
-        mine = allocation_views.read_request(s, who, request_id)  # others' are NotFound: 404
-        window = allocation.window_out(s, allocation_store.load_window(s, mine.window_id))
-    return mine, window
-
-
-def actions_for(who: Principal, mine: RequestOut) -> list[str]:
-    return [
-        str(action)
-        for action, permission in ACTIONS.items()
-        if str(action) in mine.allowed_actions and may(who.role, permission)
-    ]
-
-
-def free_days(request: Request, mine: RequestOut, window: WindowOut) -> list[date]:
-    """Days of the window, from today, with enough free places for the whole request."""
-    platform = platform_of(request)
-    current = mine.appointment.day if mine.appointment else None
-    first = max(window.first_day, platform.today())
-    if first > window.last_day:
-        return []
-    with platform.db.transaction() as s:
-        days = allocation.list_capacity(platform, s, mine.site_id, first, window.last_day)
-    return [d.day for d in days if d.day != current and d.seats - d.seats_taken >= mine.size]
+def offered(actions: list[str]) -> list[str]:
+    return [str(action) for action in OFFERED if str(action) in actions]
 
 
 def add_appointment_pages(router: APIRouter, settings: WebSettings) -> None:
@@ -114,18 +81,14 @@ def add_appointment_pages(router: APIRouter, settings: WebSettings) -> None:
     @router.get("/appointments", response_class=HTMLResponse)
     def appointments(request: Request, who: Reader) -> Response:
         page = signed_in_page(request, settings, who)
-        platform = platform_of(request)
-        with platform.db.transaction() as s:
-            mine = allocation_mine.my_requests(s, who)
-        may_ask = may(who.role, P.ALLOCATION_REQUEST)
-        windows = taking_requests(known_windows(platform)) if may_ask else []
+        mine = requests.my_requests_overview(platform_of(request), who)
         return page.render(
             "account/appointments.html",
             title=page._("Your appointment"),
-            requests=[request_row(page, r) for r in mine],
-            active=any(RequestStatus(r.status) in ACTIVE for r in mine),
-            windows=[window_view(page, w) for w in windows],
-            may_ask=may_ask,
+            requests=[request_row(page, r) for r in mine.requests],
+            active=mine.has_active,
+            windows=[window_view(page, w) for w in mine.windows_taking_requests],
+            may_ask=mine.may_ask,
         )
 
     add_request_pages(router, settings)  # /appointments/new…, before /appointments/{id}
@@ -137,12 +100,9 @@ def _add_status_page(router: APIRouter, settings: WebSettings) -> None:
     @router.get("/appointments/{request_id}", response_class=HTMLResponse)
     def status(request: Request, request_id: RequestId, who: Reader) -> Response:
         page = signed_in_page(request, settings, who)
-        platform = platform_of(request)
-        with platform.db.transaction() as s:
-            mine = allocation_views.read_request(s, who, request_id)  # others' are a 404
-            position = allocation_views.position(s, who, request_id)  # audited, as the API's
-            window = allocation.window_out(s, allocation_store.load_window(s, mine.window_id))
-            results = allocation_views.results(s, window.run_id) if window.run_id else None
+        # others' requests are a 404; the position read is audited, as the API's
+        standing = requests.request_standing(platform_of(request), who, request_id)
+        mine, position, window = standing.request, standing.position, standing.window
         done = request.query_params.get("done", "")
         return page.render(
             "account/appointment.html",
@@ -151,11 +111,11 @@ def _add_status_page(router: APIRouter, settings: WebSettings) -> None:
             status=position.status,
             next_step=named(NEXT, position.status, page.gettext) if position.status in NEXT else "",
             appointment=appointment_view(page, position.appointment),
-            draw=draw_view(page, position, window.rule, mine.site_id, results),
+            draw=draw_view(page, position, window.rule, mine.site_id, standing.results),
             window=window_view(page, window),
             run_id=window.run_id,
             seed=position.seed,
-            actions=actions_for(who, mine),
+            actions=offered(standing.actions),
             done=page._(DONE[done]) if done in DONE else None,
             changed=page._(CHANGED) if request.query_params.get("problem") == "changed" else None,
         )
@@ -168,15 +128,9 @@ def _add_booking_pages(router: APIRouter, settings: WebSettings) -> None:
         assert page.who is not None
         who = page.who
         platform = platform_of(page.request)
+        command = bookings.change_booking(platform, who, request_id, action)
         try:
-            submit_once(
-                platform,
-                who,
-                form,
-                f"allocation:{request_id}:{action}",
-                {},
-                lambda s: allocation_bookings.change(platform, s, who, request_id, action),
-            )
+            run_command(platform, who, form_key(form), command)
         except (Conflict, InvalidInput):  # its state moved on, or an old form sent again
             return page.redirect(f"/appointments/{request_id}?problem=changed")
         return page.redirect(f"/appointments/{request_id}?done={done}")
@@ -198,13 +152,13 @@ def _add_booking_pages(router: APIRouter, settings: WebSettings) -> None:
         who: Canceller,
     ) -> Response:
         page = signed_in_page(request, settings, who)
-        mine, _ = _request_and_window(request, who, request_id)
-        if BookingAction.CANCEL not in actions_for(who, mine):
+        options = bookings.booking_options(platform_of(request), who, request_id)
+        if BookingAction.CANCEL not in offered(options.actions):
             return page.redirect(f"/appointments/{request_id}?problem=changed")
         return page.render(
             "account/appointment_cancel.html",
             title=page._("Are you sure you want to cancel your request?"),
-            request=request_row(page, mine),
+            request=request_row(page, options.request),
         )
 
     @router.post("/appointments/{request_id}/cancellation")
@@ -243,32 +197,26 @@ def _add_reschedule_pages(router: APIRouter, settings: WebSettings) -> None:
     @router.get("/appointments/{request_id}/reschedule", response_class=HTMLResponse)
     def choose_day(request: Request, request_id: RequestId, who: Mover) -> Response:
         page = signed_in_page(request, settings, who)
-        mine, window = _request_and_window(request, who, request_id)
-        if BookingAction.RESCHEDULE not in actions_for(who, mine):
+        options = bookings.booking_options(platform_of(request), who, request_id)
+        if BookingAction.RESCHEDULE not in offered(options.actions):
             return page.redirect(f"/appointments/{request_id}?problem=changed")
-        return render(page, mine, free_days(request, mine, window), "", {})
+        return render(page, options.request, options.free_days, "", {})
 
     @router.post("/appointments/{request_id}/reschedule", response_class=HTMLResponse)
     async def move(request: Request, request_id: RequestId, who: Mover) -> Response:
         page = signed_in_page(request, settings, who)
         form = await checked_form(request)
-        mine, window = _request_and_window(request, who, request_id)
-        days = free_days(request, mine, window)
+        platform = platform_of(request)
+        options = bookings.booking_options(platform, who, request_id)
+        mine, days = options.request, options.free_days
         chosen = text(form, "day")
         if chosen not in {day.isoformat() for day in days}:
             return render(page, mine, days, chosen, {"day": page._(NO_DAY)}, status_code=400)
         body = RescheduleIn(day=date.fromisoformat(chosen))
-        platform = platform_of(request)
+        command = bookings.reschedule_booking(platform, who, request_id, body)
         try:
-            submit_once(
-                platform,
-                who,
-                form,
-                f"allocation:{request_id}:reschedule",
-                body.model_dump(mode="json"),
-                lambda s: allocation_bookings.reschedule(platform, s, who, request_id, body),
-            )
+            run_command(platform, who, form_key(form), command)
         except (Conflict, InvalidInput):
-            days = free_days(request, mine, window)
+            days = bookings.booking_options(platform, who, request_id).free_days
             return render(page, mine, days, chosen, {"day": page._(DAY_TAKEN)}, status_code=409)
         return page.redirect(f"/appointments/{request_id}?done=rescheduled")

@@ -5,7 +5,7 @@ The questions are what `RequestIn` needs and no more: the window and site, the p
 come (a document number each, kept only as a keyed hash by the service), the household's
 relations and dates of birth only when the window serves a staged pathway (they decide the
 group, and are not stored), and an urgent need only from those who may record one (caseworkers
-and INM officers; `allocation.RECORDS_URGENCY`).
+and INM officers): `requests.request_form` says which, for the signed-in caller.
 
 The answers travel in a cookie that is encrypted (AES-GCM, the platform's key) and signed with an
 expiry, bound to the signed-in account: document numbers are never readable in it.
@@ -23,16 +23,12 @@ from fastapi import Request
 from fastapi.responses import Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from corredor.allocation.schemas import RequestForm, WindowOut
 from corredor.api.security import platform_of
 from corredor.kernel.auth import Principal
 from corredor.kernel.crypto import DecryptionError
-from corredor.kernel.errors import InvalidInput
 from corredor.screening.domain.facts import FACTS
-from corredor.screening.domain.predicates import facts_used
 from corredor.screening.pages.questions import ERRORS, parse_answer
-from corredor.services import allocation
-from corredor.services.allocation_schemas import WindowOut
-from corredor.services.platform import Platform, now
 from corredor.web.forms import text
 from corredor.web.i18n import N_
 from corredor.web.page import Page, WebSettings
@@ -107,18 +103,6 @@ def save_draft(page: Page, response: Response, settings: WebSettings, draft: Dra
 # ---- which windows, which questions ----
 
 
-def known_windows(p: Platform) -> list[WindowOut]:
-    """Windows open, or whose days have not all passed (`allocation.current_windows`)."""
-    with p.db.transaction() as s:
-        return allocation.current_windows(p, s)
-
-
-def taking_requests(windows: list[WindowOut]) -> list[WindowOut]:
-    """The windows taking requests at this moment; the service checks it again at the submit."""
-    moment = now()
-    return [w for w in windows if w.state == "open" and w.opens_at <= moment < w.closes_at]
-
-
 def place_value(window: WindowOut, site_id: str) -> str:
     return f"{window.id}|{site_id}"
 
@@ -129,25 +113,12 @@ def chosen_place(draft: Draft, windows: list[WindowOut]) -> tuple[WindowOut, str
     return (window, site_id) if window is not None and site_id in window.site_ids else None
 
 
-def needs_household(p: Platform, window: WindowOut) -> bool:
-    """True when the window serves a staged pathway whose groups are told by the household."""
-    try:
-        policy = allocation.staged_policy(p, window.policy_id, p.today())
-    except InvalidInput:
-        return False
-    used: set[str] = set()
-    for phase in policy.phases if policy else []:
-        if phase.cohort is not None:
-            used |= facts_used(phase.cohort)
-    return "household" in used
-
-
-def questions_for(p: Platform, who: Principal, draft: Draft, windows: list[WindowOut]) -> list[str]:
+def questions_for(form: RequestForm, draft: Draft) -> list[str]:
     asked = ["place", "people"]
-    place = chosen_place(draft, windows)
-    if place is not None and needs_household(p, place[0]):
+    place = chosen_place(draft, form.windows)
+    if place is not None and place[0].id in form.household_windows:
         asked.append("household")
-    if who.role in allocation.RECORDS_URGENCY:
+    if form.records_urgency:
         asked.append("urgent")
     return asked
 

@@ -1,14 +1,14 @@
 """Staff: capacity per site and day, request windows and allocation runs (INM and CBP officers).
 
 Each page is a view of the use case the API route of the same purpose calls, with the signed-in
-`Principal`: `allocation.set_capacity` (`POST /allocation/capacity`), `allocation.open_window`,
-`allocation_run.run_window`, `allocation_run.reveal_seed`, and `allocation_views.results` and
-`verify_run` for a run. An officer acts only for the sites of their own agency (INM its border
-points, CBP the assisted site and ports): the use case refuses the others, and the refusal is a
-403 page. Every change is in the audit log, written by the use case.
+`Principal`: `windows.set_capacity` (`POST /allocation/capacity`), `windows.open_window`,
+`runs.run_window`, `runs.reveal_seed`, and `runs.results` and `verify_run` for a run. An
+officer acts only for the sites of their own agency (INM its border points, CBP the assisted site
+and ports): the use case refuses the others, and the refusal is a 403 page. Every change is in
+the audit log, written by the use case.
 
-This module adds the area's pages and holds the capacity page; `allocation_windows` holds the
-windows and their run and seed buttons, `allocation_runs` the page of a run.
+This module adds the area's pages and holds the capacity page; `windows` holds the
+windows and their run and seed buttons, `runs` the page of a run.
 """
 
 from __future__ import annotations
@@ -20,27 +20,27 @@ from typing import Annotated, Any, Final
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from corredor.api.security import platform_of
-from corredor.kernel.auth import Principal
-from corredor.kernel.domain.permissions import Permission
-from corredor.kernel.errors import Conflict, Forbidden, InvalidInput
-from corredor.services import allocation, allocation_staff
-from corredor.web.forms import submit_once
-from corredor.web.i18n import N_
-from corredor.web.nav import NavEntry, add_entry
-from corredor.web.page import Page, WebSettings, checked_form
-from corredor.web.session import staff_page, who_may
-from corredor.web.staff.allocation_common import (
+from corredor.allocation.pages.forms import form_key
+from corredor.allocation.pages.staff.common import (
     cohorts,
     done_notice,
     known_sites,
     messages,
-    own_sites,
     refused,
 )
-from corredor.web.staff.allocation_forms import parse_capacity
-from corredor.web.staff.allocation_runs import add_run_page
-from corredor.web.staff.allocation_windows import add_window_pages
+from corredor.allocation.pages.staff.forms import parse_capacity
+from corredor.allocation.pages.staff.runs import add_run_page
+from corredor.allocation.pages.staff.windows import add_window_pages
+from corredor.allocation.use_cases import windows
+from corredor.api.security import platform_of
+from corredor.kernel.auth import Principal
+from corredor.kernel.commands import run_command
+from corredor.kernel.domain.permissions import Permission
+from corredor.kernel.errors import Conflict, Forbidden, InvalidInput
+from corredor.web.i18n import N_
+from corredor.web.nav import NavEntry, add_entry
+from corredor.web.page import Page, WebSettings, checked_form
+from corredor.web.session import staff_page, who_may
 
 P = Permission
 DAYS_SHOWN: Final = 14
@@ -71,25 +71,24 @@ def render_capacity(
     first = _from_query(page.request, platform.today())
     last = first + timedelta(days=DAYS_SHOWN - 1)
     rows, unset = [], []
-    with platform.db.transaction() as s:
-        for site_id, name in own_sites(platform, who):
-            days = allocation.list_capacity(platform, s, site_id, first, last)
-            changed = allocation_staff.capacity_changed_by(s, who, site_id, first, last)
-            if not days:
-                unset.append(name)
-            for day in days:
-                by = changed.get(day.day)
-                rows.append(
-                    {
-                        "site": name,
-                        "day": page.fmt.date(day.day),
-                        "seats": page.fmt.number(day.seats),
-                        "quotas": [(c, page.fmt.number(n)) for c, n in sorted(day.quotas.items())],
-                        "taken": page.fmt.number(day.seats_taken),
-                        "by": by.username if by else "",
-                        "at": page.fmt.datetime(by.at) if by else "",
-                    }
-                )
+    board = windows.capacity_board(platform, who, first, last)
+    for site in board.capacity:
+        name, days = site.name, site.days
+        if not days:
+            unset.append(name)
+        for day in days:
+            by = site.changed_by.get(day.day)
+            rows.append(
+                {
+                    "site": name,
+                    "day": page.fmt.date(day.day),
+                    "seats": page.fmt.number(day.seats),
+                    "quotas": [(c, page.fmt.number(n)) for c, n in sorted(day.quotas.items())],
+                    "taken": page.fmt.number(day.seats_taken),
+                    "by": by.username if by else "",
+                    "at": page.fmt.datetime(by.at) if by else "",
+                }
+            )
     return page.render(
         "staff/allocation_capacity.html",
         status_code=status_code,
@@ -101,7 +100,7 @@ def render_capacity(
         later=(last + timedelta(days=1)).isoformat(),
         rows=rows,
         unset=unset,
-        sites=own_sites(platform, who),
+        sites=board.sites,
         cohorts=cohorts(platform, page.lang),
         values=values,
         errors=messages(page, errors),
@@ -128,14 +127,7 @@ def _add_capacity_pages(router: APIRouter, settings: WebSettings) -> None:
         if body is None:
             return render_capacity(page, form, errors, status_code=400)
         try:
-            submit_once(
-                platform,
-                who,
-                form,
-                "capacity:update",
-                body.model_dump(mode="json", by_alias=True),
-                lambda s: allocation.set_capacity(platform, s, who, body),
-            )
+            run_command(platform, who, form_key(form), windows.set_capacity(platform, who, body))
         except Forbidden:
             return refused(page)
         except Conflict:  # seats already given on one of the days

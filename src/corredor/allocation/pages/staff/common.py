@@ -8,14 +8,12 @@ from typing import Final
 
 from fastapi.responses import Response
 
-from corredor.kernel.auth import Principal
+from corredor.allocation.pages.staff.forms import ERRORS
+from corredor.allocation.schemas import MAX_DAYS
 from corredor.kernel.errors import NotFound
-from corredor.services.allocation_schemas import MAX_DAYS
-from corredor.services.allocation_store import site_agency
 from corredor.services.platform import Platform
 from corredor.web.i18n import N_, pick
 from corredor.web.page import Page
-from corredor.web.staff.allocation_forms import ERRORS
 
 MAX_ID_LENGTH: Final = 36
 DONE: Final[dict[str, str]] = {
@@ -23,12 +21,6 @@ DONE: Final[dict[str, str]] = {
     "run": N_("The allocation has run. These are its counts."),
     "revealed": N_("The seed is revealed: anyone can now re-run the draw."),
 }
-
-
-def own_sites(platform: Platform, who: Principal) -> list[tuple[str, str]]:
-    """The sites the officer's agency runs: (id, name)."""
-    reference = platform.reference
-    return [(p.id, p.name) for p in reference.sites if site_agency(reference, p.id) is who.agency]
 
 
 def known_sites(platform: Platform) -> set[str]:

@@ -15,19 +15,24 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
-from corredor.domain.lottery import SeedError, commitment, new_seed, seed_from_hex, seed_matches
+from corredor.allocation.domain.lottery import (
+    SeedError,
+    commitment,
+    new_seed,
+    seed_from_hex,
+    seed_matches,
+)
 
 # Polars, NumPy and the database load inside the commands that use them: `corredor --help`
 # and every other command start without them.
 if TYPE_CHECKING:
-    from corredor.allocation.engine import ProgressReport, RequestColumns, RunColumns
-    from corredor.domain.allocation import AllocationRule, SiteDay
-    from corredor.domain.allocation_record import AssignmentRow, RunRecord, TierCountRecord
+    from corredor.allocation.domain.record import AssignmentRow, RunRecord
+    from corredor.allocation.domain.rule import AllocationRule
+    from corredor.allocation.use_cases.offline import DrawInputs, Drawn, ProgressReport
 
 console = Console()
 errors = Console(stderr=True, soft_wrap=True)
 PROGRESS_FROM = 100_000  # rows; smaller runs finish before a bar is worth drawing
-TIER_NAMES = ("urgent", "long_wait", "standard")
 
 
 def _fail(message: str) -> typer.Exit:
@@ -99,11 +104,8 @@ def allocate(  # noqa: PLR0917 - a Typer command takes its options as parameters
     ] = None,
 ) -> None:
     """Allocate seats by the published rule (tiers, then the seeded lottery), or verify a run."""
-    from corredor.allocation.engine import Code
-    from corredor.allocation.tables import results_frame
-    from corredor.allocation.tables import write_results as write_table
-    from corredor.domain.allocation import AllocationRule
-    from corredor.domain.allocation_record import RunRecord, results_digest
+    from corredor.allocation.domain.record import RunRecord, results_digest
+    from corredor.allocation.domain.rule import AllocationRule
 
     if verify is not None:
         record_file = Path(verify)
@@ -123,12 +125,10 @@ def allocate(  # noqa: PLR0917 - a Typer command takes its options as parameters
     rule = AllocationRule(**{name: value for name, value in chosen.items() if value is not None})
     day = _date(as_of)
     policy_ref, cohorts = _cohorts(policy, day)
-    columns, seats = _inputs(requests, capacity)
-    run = _run(columns, seats=seats, seed=seed, rule=rule, day=day, cohorts=cohorts)
-    frame = results_frame(columns, run)
+    drawn = _run(_inputs(requests, capacity), seed=seed, rule=rule, day=day, cohorts=cohorts)
     out.mkdir(parents=True, exist_ok=True)
     results_path = out / "results.parquet"
-    write_table(frame, results_path)
+    drawn.write_results(results_path)
     record = RunRecord(
         run_id=run_id or f"{day.isoformat()}-{commitment(seed)[:12]}",
         created_at=datetime.now(UTC),
@@ -143,10 +143,10 @@ def allocate(  # noqa: PLR0917 - a Typer command takes its options as parameters
         capacity_file=_relative(capacity, out),
         capacity_sha256=_file_sha256(capacity),
         results_file="results.parquet",
-        results_sha256=results_digest(run.rows(columns).values()),
-        assigned_requests=int((run.status == Code.ASSIGNED).sum()),
-        counts=tier_counts(columns, run),
-        set_aside=_set_aside(run),
+        results_sha256=results_digest(drawn.rows().values()),
+        assigned_requests=drawn.assigned_requests,
+        counts=drawn.tier_counts(),
+        set_aside=drawn.set_aside(),
     )
     (out / "run.json").write_text(record.model_dump_json(indent=2) + "\n", encoding="utf-8")
     _print_counts(record, f"Run {record.run_id}: results in {results_path}")
@@ -154,7 +154,7 @@ def allocate(  # noqa: PLR0917 - a Typer command takes its options as parameters
 
 def _verify(path: Path) -> int:
     """0 when the re-run gives the published result; 1 with the first difference otherwise."""
-    from corredor.domain.allocation_record import RunRecord, first_mismatch, results_digest
+    from corredor.allocation.domain.record import RunRecord, first_mismatch, results_digest
 
     try:
         record = RunRecord.model_validate_json(path.read_text(encoding="utf-8"))
@@ -181,12 +181,9 @@ def _verify(path: Path) -> int:
     ):
         if file.is_file() and _file_sha256(file) != expected:
             problems.append(f"{name}: {file} has changed since the run")
-    columns, seats = _inputs(requests, capacity)
+    inputs = _inputs(requests, capacity)
     cohorts = frozenset(record.cohorts_open) if record.cohorts_open is not None else None
-    run = _run(
-        columns, seats=seats, seed=seed, rule=record.rule, day=record.run_date, cohorts=cohorts
-    )
-    rerun = run.rows(columns)
+    rerun = _run(inputs, seed=seed, rule=record.rule, day=record.run_date, cohorts=cohorts).rows()
     if results_digest(rerun.values()) != record.results_sha256:
         problems.append("results_sha256: the re-run's result has a different digest")
     published = _published_rows(base / record.results_file)
@@ -207,22 +204,14 @@ def _verify(path: Path) -> int:
 
 def _verify_stored(run_id: str, database_url: str | None) -> int:
     """0 when a run stored in the database re-runs to its published result; 1 otherwise."""
-    from sqlalchemy.engine import make_url
-
+    from corredor.allocation.use_cases.runs import verify_stored_run
     from corredor.config import Settings
-    from corredor.kernel.database import Database
     from corredor.kernel.errors import NotFound
-    from corredor.services.allocation_views import verify_run
 
-    url = database_url or Settings().database_url
-    database = Database(url)
     try:
-        with database.transaction() as session:
-            report = verify_run(session, run_id)
-    except NotFound:
-        raise _fail(f"--verify: no run {run_id} in {make_url(url).render_as_string()}") from None
-    finally:
-        database.dispose()
+        report = verify_stored_run(database_url or Settings().database_url, run_id)
+    except NotFound as error:
+        raise _fail(f"--verify: {error}") from None
     if not report.match:
         for problem in report.problems:
             errors.print(f"[bold red]mismatch:[/] {problem}", highlight=False)
@@ -235,91 +224,36 @@ def _verify_stored(run_id: str, database_url: str | None) -> int:
 
 
 def _published_rows(path: Path) -> dict[str, AssignmentRow] | None:
-    import polars as pl
+    from corredor.allocation.use_cases.offline import published_rows
 
-    if not path.is_file():
+    rows = published_rows(path)
+    if rows is None:
         errors.print(f"[yellow]note:[/] {path}: published results not found", highlight=False)
-        return None
-    frame = pl.read_parquet(path).filter(pl.col("status") == "assigned")
-    return {
-        rid: (rid, site, day.isoformat(), pool, int(seats))
-        for rid, site, day, pool, seats in frame.select(
-            "request_id", "site", "day", "pool", "seats"
-        ).iter_rows()
-    }
+    return rows
 
 
-def tier_counts(columns: RequestColumns, run: RunColumns) -> list[TierCountRecord]:
-    """Counts per site and tier, for publication: no ids, no names."""
-    import polars as pl
-
-    from corredor.allocation.engine import Code
-    from corredor.domain.allocation_record import TierCountRecord
-
-    frame = pl.DataFrame(
-        {
-            "site": pl.Series(columns.sites, dtype=pl.String).gather(columns.site),
-            "tier": run.tier,
-            "people": columns.size,
-            "status": run.status,
-        }
-    ).filter(pl.col("status") <= Code.WAITLISTED)
-    assigned = pl.col("status") == Code.ASSIGNED
-    grouped = (
-        frame.group_by("site", "tier")
-        .agg(
-            requests=pl.len(),
-            people=pl.col("people").sum(),
-            assigned_requests=assigned.sum(),
-            assigned_people=pl.col("people").filter(assigned).sum(),
-            waitlisted_requests=(pl.col("status") == Code.WAITLISTED).sum(),
-        )
-        .sort("site", "tier")
-    )
-    return [
-        TierCountRecord(**{**row, "tier": TIER_NAMES[row["tier"]]})
-        for row in grouped.iter_rows(named=True)
-    ]
-
-
-def _set_aside(run: RunColumns) -> dict[str, int]:
-    from corredor.allocation.engine import Code
-
-    names = {Code.NOT_OPEN: "not_open", Code.NO_CAPACITY: "no_capacity"}
-    counts = {name: int((run.status == code).sum()) for code, name in names.items()}
-    return {name: count for name, count in counts.items() if count}
-
-
-def _inputs(requests: Path, capacity: Path) -> tuple[RequestColumns, list[SiteDay]]:
-    from corredor.allocation.tables import TableError, read_capacity, read_requests
+def _inputs(requests: Path, capacity: Path) -> DrawInputs:
+    from corredor.allocation.use_cases.offline import read_inputs
+    from corredor.kernel.errors import InvalidInput
 
     try:
-        return read_requests(requests), read_capacity(capacity)
-    except TableError as error:
+        return read_inputs(requests, capacity)
+    except InvalidInput as error:
         raise _fail(str(error)) from None
 
 
 def _run(
-    columns: RequestColumns,
+    inputs: DrawInputs,
     *,
-    seats: list[SiteDay],
     seed: bytes,
     rule: AllocationRule,
     day: date,
     cohorts: frozenset[str] | None,
-) -> RunColumns:
-    from corredor.allocation.engine import allocate_columns
+) -> Drawn:
+    from corredor.allocation.use_cases.offline import draw
 
-    with _progress(len(columns)) as report:
-        return allocate_columns(
-            columns,
-            seats,
-            seed=seed,
-            rule=rule,
-            run_date=day,
-            cohorts_open=cohorts,
-            progress=report,
-        )
+    with _progress(inputs.size) as report:
+        return draw(inputs, seed=seed, rule=rule, run_date=day, cohorts=cohorts, progress=report)
 
 
 @contextmanager
@@ -352,20 +286,13 @@ def _read_seed(path: Path) -> bytes:
 
 
 def _cohorts(pathway: str | None, day: date) -> tuple[str | None, frozenset[str] | None]:
-    from corredor.domain.allocation import open_cohorts
-    from corredor.screening.domain.problems import PolicyFileError
-    from corredor.screening.use_cases.policies import read_catalogue
+    from corredor.allocation.use_cases.offline import cohorts_in_effect
+    from corredor.kernel.errors import InvalidInput
 
-    if pathway is None:
-        return None, None
     try:
-        catalogue = read_catalogue()
-    except PolicyFileError as error:
-        raise _fail("; ".join(str(problem) for problem in error.problems)) from None
-    policy = catalogue.in_effect(pathway, day)
-    if policy is None:
-        raise _fail(f"--policy: no version of {pathway} is in effect on {day.isoformat()}")
-    return f"{policy.id}@{policy.version}", open_cohorts(policy, day)
+        return cohorts_in_effect(pathway, day)
+    except InvalidInput as error:
+        raise _fail(str(error)) from None
 
 
 def _date(value: str | None) -> date:

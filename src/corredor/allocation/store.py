@@ -1,4 +1,4 @@
-"""Loading, locking and seat keeping for the fair-capacity use cases.
+"""Loading, locking and seat keeping for the allocation use cases, and the outputs built from rows.
 
 Locks, so that concurrent calls never act on a stale view:
 
@@ -10,20 +10,23 @@ Locks, so that concurrent calls never act on a stale view:
   read by one is not changed under it by another) without holding up registrations. Every change
   of seats also locks the capacity rows of the days it touches (FOR UPDATE, in day order).
 
-The partial unique indexes (see adapters/db/allocation_models.py) stay the last word: a seat
-held twice or a person in two active requests cannot be written, whatever the code above does.
+The partial unique indexes (see `allocation.tables`) stay the last word: a seat held twice or a
+person in two active requests cannot be written, whatever the code above does.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from corredor.adapters.db.allocation_models import (
+from corredor.allocation.domain.booking import RequestStatus, allowed_actions
+from corredor.allocation.domain.rule import AllocationRule, Assignment
+from corredor.allocation.schemas import AppointmentOut, CapacityDayOut, RequestOut, WindowOut
+from corredor.allocation.tables import (
     AllocationRequest,
     AllocationRequestPerson,
     AllocationRun,
@@ -33,13 +36,15 @@ from corredor.adapters.db.allocation_models import (
     CapacityDay,
 )
 from corredor.cases.reference import Reference
-from corredor.domain.allocation import Assignment
-from corredor.domain.booking import RequestStatus, allowed_actions
+from corredor.kernel import audit
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Agency, Permission, Role
 from corredor.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
-from corredor.services.allocation_schemas import AppointmentOut, RequestOut
-from corredor.services.platform import now
+from corredor.screening.domain.policy import Policy
+from corredor.services.platform import Platform, now
+
+SEED_COLUMN = "allocation_windows.seed"  # bound into the encryption of a window's secret seed
+RECORDS_URGENCY = frozenset({Role.CASEWORKER, Role.INM_OFFICER})  # who may record an urgent need
 
 
 def begin_writing(session: Session) -> None:
@@ -69,6 +74,22 @@ def require_site_officer(who: Principal, reference: Reference, site_id: str) -> 
     agency = site_agency(reference, site_id)
     if who.role in (Role.INM_OFFICER, Role.CBP_OFFICER) and who.agency is not agency:
         raise Forbidden(f"{site_id} is run by {agency}; a {who.agency} officer may not act on it")
+
+
+def days_between(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
+
+
+def staged_policy(p: Platform, policy_id: str | None, on: date) -> Policy | None:
+    """The staged pathway a window serves, in effect on the day; None for no pathway."""
+    if policy_id is None:
+        return None
+    if policy_id not in p.catalogue.pathway_ids():
+        raise InvalidInput("policy_id", f"unknown pathway {policy_id}")
+    policy = p.catalogue.in_effect(policy_id, on)
+    if policy is None:
+        raise InvalidInput("policy_id", f"{policy_id} is not in effect on {on.isoformat()}")
+    return policy
 
 
 # ---- loading ----
@@ -294,3 +315,60 @@ def request_out(
 
 def request_view(session: Session, request: AllocationRequest) -> RequestOut:
     return request_out(request, active_seats(session, [request.id]).get(request.id, []))
+
+
+def window_out(session: Session, window: AllocationWindow) -> WindowOut:
+    run = run_of_window(session, window.id)
+    return WindowOut(
+        id=window.id,
+        state=window.state,
+        site_ids=list(window.sites),
+        first_day=window.first_day,
+        last_day=window.last_day,
+        opens_at=audit.as_utc(window.opens_at),
+        closes_at=audit.as_utc(window.closes_at),
+        policy_id=window.policy_id,
+        rule=AllocationRule.model_validate(window.rule),
+        seed_commitment=window.seed_commitment,
+        seed=window.seed,
+        run_id=run.id if run else None,
+    )
+
+
+def current_windows(session: Session, today: date) -> list[WindowOut]:
+    """Windows still open, or whose appointment days have not all passed."""
+    rows = session.execute(
+        select(AllocationWindow)
+        .where(or_(AllocationWindow.state == "open", AllocationWindow.last_day >= today))
+        .order_by(AllocationWindow.first_day, AllocationWindow.id)
+        .limit(200)
+    ).scalars()
+    return [window_out(session, row) for row in rows]
+
+
+def taking_requests(windows: Sequence[WindowOut], moment: datetime) -> list[WindowOut]:
+    """The windows taking requests at this moment (registration checks it again)."""
+    return [w for w in windows if w.state == "open" and w.opens_at <= moment < w.closes_at]
+
+
+def capacity_days(session: Session, site_id: str, days: list[date]) -> list[CapacityDayOut]:
+    rows = (
+        session.execute(
+            select(CapacityDay)
+            .where(CapacityDay.site_id == site_id, CapacityDay.day.in_(days))
+            .order_by(CapacityDay.day)
+        )
+        .scalars()
+        .all()
+    )
+    taken = seats_taken(session, site_id, days)
+    return [
+        CapacityDayOut(
+            site_id=row.site_id,
+            day=row.day,
+            seats=row.seats,
+            quotas=dict(row.quotas),
+            seats_taken=taken.get(row.day, 0),
+        )
+        for row in rows
+    ]

@@ -2,9 +2,9 @@
 commitment, the revealed seed and how to re-run the draw. Public, in five languages, numbers
 formatted per locale.
 
-Each page is a view of the service call the API's public route makes
-(`allocation_views.results`), so the page and `GET /api/v1/allocation/runs/{id}/results` publish
-the same figures; nothing here names a person or a request.
+The list is `runs.published_runs`; a run's page is `runs.results`, the use case the API's public
+route calls, so the page and `GET /api/v1/allocation/runs/{id}/results` publish the same figures;
+nothing here names a person or a request.
 """
 
 from __future__ import annotations
@@ -14,11 +14,10 @@ from typing import Any, Final
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
+from corredor.allocation.schemas import PublishedRun, RunResultsOut
+from corredor.allocation.use_cases import runs as run_cases
 from corredor.api.security import PUBLIC, platform_of
 from corredor.kernel.errors import NotFound
-from corredor.services import allocation_views
-from corredor.services.allocation_published import PublishedRun, published_runs
-from corredor.services.allocation_schemas import RunResultsOut
 from corredor.web.i18n import N_
 from corredor.web.labels import named
 from corredor.web.page import Page, WebSettings
@@ -93,8 +92,7 @@ def add_allocation_result_pages(router: APIRouter, settings: WebSettings) -> Non
     def runs(request: Request) -> Response:
         page = Page(request, settings)
         platform = platform_of(request)
-        with platform.db.transaction() as s:
-            found = published_runs(s)
+        found = run_cases.published_runs(platform)
         names = site_names(request)
         return page.render(
             "allocation/runs.html",
@@ -112,8 +110,7 @@ def add_allocation_result_pages(router: APIRouter, settings: WebSettings) -> Non
         platform = platform_of(request)
         if len(run_id) > MAX_ID_LENGTH:  # no run has such an id: the 404 page, not a 422
             raise NotFound(run_id[:MAX_ID_LENGTH])
-        with platform.db.transaction() as s:
-            results = allocation_views.results(s, run_id)  # NotFound: the 404 page
+        results = run_cases.results(platform, run_id)  # NotFound: the 404 page
         view = results_view(page, results, site_names(request))
         return page.render(
             "allocation/run.html",

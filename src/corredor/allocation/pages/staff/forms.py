@@ -15,7 +15,7 @@ from typing import Any, Final
 
 from pydantic import ValidationError
 
-from corredor.services.allocation_schemas import MAX_DAYS, CapacityIn, WindowIn
+from corredor.allocation.schemas import MAX_DAYS, CapacityIn, WindowIn
 from corredor.web.forms import choices, day_of, text
 from corredor.web.i18n import DISPLAY_ZONE, N_
 

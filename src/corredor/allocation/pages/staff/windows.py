@@ -11,27 +11,28 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
-from corredor.api.security import platform_of
-from corredor.kernel.auth import Principal
-from corredor.kernel.domain.permissions import Permission
-from corredor.kernel.errors import Conflict, Forbidden, InvalidInput
-from corredor.services import allocation, allocation_run, allocation_staff
-from corredor.services.allocation_schemas import RunIn, WindowOut
-from corredor.web.allocation_results import site_names
-from corredor.web.forms import submit_once, text
-from corredor.web.i18n import N_
-from corredor.web.page import Page, WebSettings, checked_form
-from corredor.web.session import staff_page, who_may
-from corredor.web.staff.allocation_common import (
+from corredor.allocation.pages.forms import form_key
+from corredor.allocation.pages.results import site_names
+from corredor.allocation.pages.staff.common import (
     known_sites,
     messages,
     not_now,
-    own_sites,
     refused,
     short_id,
     staged_pathways,
 )
-from corredor.web.staff.allocation_forms import parse_window
+from corredor.allocation.pages.staff.forms import parse_window
+from corredor.allocation.schemas import RunIn, WindowLine, WindowOut
+from corredor.allocation.use_cases import runs, windows
+from corredor.api.security import platform_of
+from corredor.kernel.auth import Principal
+from corredor.kernel.commands import run_command
+from corredor.kernel.domain.permissions import Permission
+from corredor.kernel.errors import Conflict, Forbidden, InvalidInput
+from corredor.web.forms import text
+from corredor.web.i18n import N_
+from corredor.web.page import Page, WebSettings, checked_form
+from corredor.web.session import staff_page, who_may
 
 P = Permission
 STATES: Final[dict[str, str]] = {
@@ -48,6 +49,27 @@ def _state(window: WindowOut, moment: datetime) -> str:
     return window.state if window.state in STATES else "open"
 
 
+def _window_row(
+    page: Page, line: WindowLine, names: Mapping[str, str], moment: datetime
+) -> dict[str, Any]:
+    w = line.window
+    return {
+        "id": w.id,
+        "number": w.id[:8].upper(),
+        "sites": [names.get(site, site) for site in w.site_ids],
+        "first": page.fmt.date(w.first_day),
+        "last": page.fmt.date(w.last_day),
+        "closes": page.fmt.datetime(w.closes_at),
+        "requests": page.fmt.number(line.requests),
+        "state": _state(w, moment),
+        "state_label": page.gettext.gettext(STATES[_state(w, moment)]),
+        "commitment": w.seed_commitment,
+        "seed": w.seed,
+        "run_id": w.run_id,
+        "policy": w.policy_id,
+    }
+
+
 def render_windows(
     page: Page, values: Mapping[str, Any], errors: Mapping[str, str], status_code: int = 200
 ) -> Response:
@@ -55,34 +77,10 @@ def render_windows(
     platform = platform_of(page.request)
     who = page.who
     assert who is not None, "a signed-in page"
-    mine = own_sites(platform, who)
+    board = windows.window_board(platform, who)
     names = site_names(page.request)
     moment = platform.now()
-    with platform.db.transaction() as s:
-        found = [
-            w
-            for w in allocation.current_windows(platform, s)
-            if set(w.site_ids) & {site for site, _ in mine}
-        ]
-        counts = allocation_staff.window_request_counts(s, who, [w.id for w in found])
-    windows = [
-        {
-            "id": w.id,
-            "number": w.id[:8].upper(),
-            "sites": [names.get(site, site) for site in w.site_ids],
-            "first": page.fmt.date(w.first_day),
-            "last": page.fmt.date(w.last_day),
-            "closes": page.fmt.datetime(w.closes_at),
-            "requests": page.fmt.number(counts.get(w.id, 0)),
-            "state": _state(w, moment),
-            "state_label": g.gettext(STATES[_state(w, moment)]),
-            "commitment": w.seed_commitment,
-            "seed": w.seed,
-            "run_id": w.run_id,
-            "policy": w.policy_id,
-        }
-        for w in found
-    ]
+    rows = [_window_row(page, line, names, moment) for line in board.windows]
     opened = page.request.query_params.get("opened", "")
     pathways = staged_pathways(platform, page.lang)
     return page.render(
@@ -90,9 +88,9 @@ def render_windows(
         status_code=status_code,
         title=(g.gettext("Error") + ": " if errors else "")
         + g.gettext("Request windows and allocation runs"),
-        windows=windows,
-        opened=next((w for w in windows if w["id"] == opened), None),
-        sites=mine,
+        windows=rows,
+        opened=next((w for w in rows if w["id"] == opened), None),
+        sites=board.sites,
         pathways=[(pathway, title) for pathway, title, _ in pathways],
         values=values,
         errors=messages(page, errors),
@@ -101,7 +99,7 @@ def render_windows(
 
 def add_window_pages(router: APIRouter, settings: WebSettings) -> None:
     @router.get("/staff/allocation/windows", response_class=HTMLResponse)
-    def windows(
+    def window_list(
         request: Request, who: Annotated[Principal, who_may(P.ALLOCATION_WINDOW)]
     ) -> Response:
         return render_windows(staff_page(request, settings, who), {}, {})
@@ -118,13 +116,8 @@ def add_window_pages(router: APIRouter, settings: WebSettings) -> None:
         if body is None:
             return render_windows(page, form, errors, status_code=400)
         try:
-            _, answer = submit_once(
-                platform,
-                who,
-                form,
-                "allocation:window",
-                body.model_dump(mode="json"),
-                lambda s: allocation.open_window(platform, s, who, body),
+            opened = run_command(
+                platform, who, form_key(form), windows.open_window(platform, who, body)
             )
         except Forbidden:
             return refused(page)
@@ -136,7 +129,7 @@ def add_window_pages(router: APIRouter, settings: WebSettings) -> None:
                 "policy_id": ("policy", "policy"),
             }.get(error.field, ("sites", "sites"))
             return render_windows(page, form, {field: key}, status_code=400)
-        return page.redirect(f"/staff/allocation/windows?opened={answer['id']}")
+        return page.redirect(f"/staff/allocation/windows?opened={opened.id}")
 
     @router.post("/staff/allocation/windows/{window_id}/run", response_class=HTMLResponse)
     async def run(
@@ -152,13 +145,8 @@ def add_window_pages(router: APIRouter, settings: WebSettings) -> None:
         except ValidationError:
             return render_windows(page, form, {field: "seed"}, status_code=400)
         try:
-            _, answer = submit_once(
-                platform,
-                who,
-                form,
-                f"allocation:{window_id}:run",
-                body.model_dump(mode="json"),
-                lambda s: allocation_run.run_window(platform, s, who, window_id, body),
+            ran = run_command(
+                platform, who, form_key(form), runs.run_window(platform, who, window_id, body)
             )
         except Forbidden:
             return refused(page)
@@ -166,7 +154,7 @@ def add_window_pages(router: APIRouter, settings: WebSettings) -> None:
             return not_now(page, page.gettext.gettext("This window has already been run."))
         except InvalidInput:  # the seed, when the operator committed to their own
             return render_windows(page, form, {field: "seed"}, status_code=400)
-        return page.redirect(f"/staff/allocation/runs/{answer['run_id']}?done=run")
+        return page.redirect(f"/staff/allocation/runs/{ran.run_id}?done=run")
 
     @router.post("/staff/allocation/windows/{window_id}/seed-reveal", response_class=HTMLResponse)
     async def reveal(
@@ -177,17 +165,12 @@ def add_window_pages(router: APIRouter, settings: WebSettings) -> None:
         platform = platform_of(request)
         short_id(window_id)
         try:
-            _, answer = submit_once(
-                platform,
-                who,
-                form,
-                f"allocation:{window_id}:reveal",
-                {},
-                lambda s: allocation_run.reveal_seed(platform, s, who, window_id),
+            revealed = run_command(
+                platform, who, form_key(form), runs.reveal_seed(platform, who, window_id)
             )
         except Forbidden:
             return refused(page)
         except Conflict:
             message = page.gettext.gettext("The seed is revealed once, after the allocation run.")
             return not_now(page, message)
-        return page.redirect(f"/staff/allocation/runs/{answer['run_id']}?done=revealed")
+        return page.redirect(f"/staff/allocation/runs/{revealed.run_id}?done=revealed")

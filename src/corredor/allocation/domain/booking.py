@@ -9,10 +9,13 @@ a no-show gives its seats to the next in line; attendance closes it. A person ma
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
 from enum import StrEnum
 from typing import Final
 
-from corredor.domain.allocation import Status
+from corredor.allocation.domain.rule import Status
+from corredor.kernel.domain.permissions import Permission, Role, may
 
 
 class RequestStatus(StrEnum):
@@ -34,6 +37,15 @@ class BookingAction(StrEnum):
     CHECK_IN = "check_in"
     RESCHEDULE = "reschedule"
 
+
+# The permission each action needs.
+PERMISSION: Final[dict[BookingAction, Permission]] = {
+    BookingAction.CONFIRM: Permission.BOOKING_CONFIRM,
+    BookingAction.CANCEL: Permission.BOOKING_CANCEL,
+    BookingAction.NO_SHOW: Permission.BOOKING_NO_SHOW,
+    BookingAction.CHECK_IN: Permission.BOOKING_CHECK_IN,
+    BookingAction.RESCHEDULE: Permission.BOOKING_RESCHEDULE,
+}
 
 S = RequestStatus
 ACTIVE: Final = frozenset({S.REGISTERED, S.ASSIGNED, S.CONFIRMED, S.WAITLISTED})
@@ -76,3 +88,15 @@ def move(status: RequestStatus, action: BookingAction) -> RequestStatus:
     if status not in sources:
         raise BookingStateError(status, action)
     return status if target is None else target
+
+
+def actions_open_to(role: Role, status: RequestStatus) -> list[BookingAction]:
+    """The moves the request's state allows that this role may make."""
+    return [action for action in allowed_actions(status) if may(role, PERMISSION[action])]
+
+
+def free_days(
+    seats_free: Iterable[tuple[date, int]], size: int, current: date | None
+) -> list[date]:
+    """The days a booking may move to: every seat of the request free, and not its own day."""
+    return [day for day, free in seats_free if day != current and free >= size]

@@ -1,6 +1,6 @@
 """What the appointment pages say about windows, requests and draws, in plain language.
 
-Only words and formatting: every figure comes from a service answer (`WindowOut`, `RequestOut`,
+Only words and formatting: every figure comes from a use case's answer (`WindowOut`, `RequestOut`,
 `PositionOut`, `RunResultsOut`), so a page never states a rule the services do not apply.
 """
 
@@ -11,16 +11,16 @@ from typing import Final
 
 from fastapi import Request
 
-from corredor.api.security import platform_of
-from corredor.domain.allocation import AllocationRule
-from corredor.services.allocation_schemas import (
+from corredor.allocation.domain.rule import AllocationRule
+from corredor.allocation.pages.results import TIERS, site_names
+from corredor.allocation.schemas import (
     AppointmentOut,
     PositionOut,
     RequestOut,
     RunResultsOut,
     WindowOut,
 )
-from corredor.web.allocation_results import TIERS, site_names
+from corredor.api.security import platform_of
 from corredor.web.i18n import N_
 from corredor.web.labels import named
 from corredor.web.page import Page

@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from corredor.allocation.engine import NO_COHORT
-from corredor.allocation.tables import TableError, read_capacity, read_requests
+from corredor.allocation.files import TableError, read_capacity, read_requests
 
 
 def test_parquet_with_a_list_of_people(tmp_path: Path) -> None:

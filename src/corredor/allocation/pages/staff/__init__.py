@@ -1,0 +1,1 @@
+"""Pages only the officers who run allocation see (the staff catalog: Spanish and English)."""
