@@ -18,6 +18,7 @@ from corredor.api.routers import (
 from corredor.config import Settings
 from corredor.documents import api as documents
 from corredor.services.platform import Platform
+from corredor.shelters import api as shelters
 from corredor.web.app import create_web_router
 from corredor.web.page import default_settings
 from corredor.web.session import install_page_not_found
@@ -36,7 +37,17 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     )
     app.state.platform = platform or Platform.build(settings or Settings())
     errors.install(app)
-    for module in (accounts, reference, cases, sharing, referrals, audit, allocation, documents):
+    for module in (
+        accounts,
+        reference,
+        cases,
+        sharing,
+        referrals,
+        audit,
+        allocation,
+        documents,
+        shelters,
+    ):
         app.include_router(module.router, prefix=PREFIX)
     web_settings = default_settings(app.state.platform.settings)
     app.include_router(create_web_router(settings=web_settings))  # the pages

@@ -6,6 +6,7 @@ import typer
 
 from corredor.cli import allocation, platform, screening, simulate, tvrh
 from corredor.documents import cli as documents
+from corredor.shelters import cli as shelters
 
 app = typer.Typer(
     name="corredor",
@@ -19,6 +20,7 @@ allocation.register(app)
 simulate.register(app)
 documents.register(app)
 tvrh.register(app)
+shelters.register(app)
 
 
 if __name__ == "__main__":  # pragma: no cover

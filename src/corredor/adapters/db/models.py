@@ -196,3 +196,4 @@ class IdempotencyRecord(Base):
 # Tables of other areas, imported here so Alembic's metadata (Base.metadata) includes them.
 from corredor.adapters.db import allocation_models  # noqa: E402, F401
 from corredor.documents import tables as document_tables  # noqa: E402, F401
+from corredor.shelters import tables as shelter_tables  # noqa: E402, F401
