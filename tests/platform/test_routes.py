@@ -27,6 +27,9 @@ PUBLIC_ROUTES = {
     ("GET", "/api/v1/credentials/status"),
     # Shelters: where there is room, for the people who need it.
     ("GET", "/api/v1/shelters"),
+    # The monitoring portal's open data (seed 002): every cell protected, nothing personal.
+    ("GET", "/api/v1/stats"),
+    ("GET", "/api/v1/stats/files/{name}"),
 }
 PATH_IDS = (
     "case_id",
@@ -51,6 +54,8 @@ PUBLIC_PAGES = {
     # the published criteria of every pathway (seed 000)
     "/policies",
     "/policies/{pathway}",
+    # the public monitoring portal
+    "/data",
 }
 
 

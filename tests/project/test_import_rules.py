@@ -20,7 +20,7 @@ import pytest
 import corredor
 
 SRC = Path(corredor.__file__).parent
-FEATURES = ("documents", "shelters")
+FEATURES = ("documents", "shelters", "portal")
 # what a feature's API, pages and CLI may import from their own feature
 FRONT_MAY_USE = ("use_cases", "schemas", "domain", "credentials", "verify_pages", "api")
 FRONTS = ("api.py", "pages.py", "verify_pages.py", "cli.py")

@@ -63,6 +63,8 @@ def pages_by_visitor(platform: Platform) -> list[tuple[Visitor, list[str]]]:
                 "/allocation/results",
                 "/policies",
                 "/policies/us-chnv-parole",
+                "/data",
+                "/data?period=week",
             ],
         ),
         (

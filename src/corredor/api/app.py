@@ -17,6 +17,7 @@ from corredor.api.routers import (
 )
 from corredor.config import Settings
 from corredor.documents import api as documents
+from corredor.portal import api as portal
 from corredor.services.platform import Platform
 from corredor.shelters import api as shelters
 from corredor.web.app import create_web_router
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         allocation,
         documents,
         shelters,
+        portal,
     ):
         app.include_router(module.router, prefix=PREFIX)
     web_settings = default_settings(app.state.platform.settings)

@@ -6,6 +6,7 @@ import typer
 
 from corredor.cli import allocation, platform, screening, simulate, tvrh
 from corredor.documents import cli as documents
+from corredor.portal import cli as portal
 from corredor.shelters import cli as shelters
 
 app = typer.Typer(
@@ -21,6 +22,7 @@ simulate.register(app)
 documents.register(app)
 tvrh.register(app)
 shelters.register(app)
+portal.register(app)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -56,6 +56,7 @@ class AuditTag(StrEnum):
     # shelters
     SHELTER_RECORD_OCCUPANCY = "platform:shelter:record_occupancy"
     SHELTER_ASSIGN_STAFF = "platform:shelter:assign_staff"
+    SHELTER_IMPORT_OCCUPANCY = "platform:shelter:import_occupancy"
     # fair capacity
     CAPACITY_UPDATE = "allocation:capacity:update"
     WINDOW_OPEN = "allocation:window:open"

@@ -46,5 +46,5 @@ class OccupancyOut(Occupancy):
     free_places: int
     capacity: int
     over_capacity: bool
-    recorded_by: str
+    recorded_by: str | None = Field(description="The account that recorded it; null if imported")
     recorded_at: datetime

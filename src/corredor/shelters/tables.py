@@ -86,5 +86,5 @@ class OccupancyRow(Base):
     free_places: Mapped[int] = mapped_column(Integer)
     capacity: Mapped[int] = mapped_column(Integer)  # the night capacity on the day
     note: Mapped[str | None] = mapped_column(Text)
-    recorded_by: Mapped[str] = mapped_column(ID, ForeignKey("users.id"))
+    recorded_by: Mapped[str | None] = mapped_column(ID, ForeignKey("users.id"))  # None: imported
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -9,10 +9,11 @@ written to the audit log in the same transaction.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Iterable
+from datetime import date, timedelta
 from typing import Final
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from corredor.kernel import audit
@@ -295,3 +296,41 @@ def staffed_shelter(p: Platform, who: Principal, shelter_id: str) -> Shelter:
     """One shelter the caller staffs, as the registry holds it (what the form shows)."""
     with unit_of_work(p) as s:
         return shelter_of(_own_shelter(s, who, shelter_id, Permission.SHELTER_OCCUPANCY_READ))
+
+
+def import_history(p: Platform, reports: Iterable[tuple[str, date, Occupancy]]) -> int:
+    """Load past reports in bulk (the demo's history, a registry's archive), by the operator:
+    each report keeps the same rules, and the import is one audit entry; says how many."""
+    with unit_of_work(p) as s:
+        shelters = {row.id: row for row in s.execute(select(ShelterRow)).scalars()}
+        rows: list[dict[str, object]] = []
+        for shelter_id, day, report in reports:
+            shelter = shelters.get(shelter_id)
+            if shelter is None:
+                raise NotFound(f"no shelter {shelter_id}")
+            found = problems(report, shelter.night_capacity)
+            if found:
+                raise OccupancyRejected(found)
+            rows.append(
+                {
+                    "shelter_id": shelter_id,
+                    "day": day,
+                    "revision": 1,
+                    "free_places": free_places(shelter.night_capacity, report.present),
+                    "capacity": shelter.night_capacity,
+                    "note": report.note,
+                    "recorded_by": None,
+                    "recorded_at": p.now(),
+                    **{field: report.count(field) for field in COUNTS},
+                }
+            )
+        if rows:
+            s.execute(insert(OccupancyRow), rows)
+        audit.append(
+            s,
+            OPERATOR,
+            AuditTag.SHELTER_IMPORT_OCCUPANCY,
+            detail={"reports": len(rows)},
+            at=p.now(),
+        )
+        return len(rows)

@@ -31,6 +31,7 @@ from corredor.domain.facts import (
     FactKind,
 )
 from corredor.policy_files import load_catalogue
+from corredor.portal.pages import add_portal_pages
 from corredor.shelters.pages import add_shelter_pages
 from corredor.web import labels
 from corredor.web.account import add_account_pages
@@ -136,6 +137,7 @@ def create_web_router(
     add_appointment_pages(pages, chosen)
     add_staff_allocation_pages(pages, chosen)
     add_shelter_pages(pages, chosen)
+    add_portal_pages(pages, chosen)
     router.include_router(pages)
     return router
 

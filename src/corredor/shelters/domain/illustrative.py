@@ -8,9 +8,13 @@ domain so that nobody writes to a made-up address.
 
 from __future__ import annotations
 
+import random
+from collections.abc import Iterator
+from datetime import date, timedelta
 from typing import Final
 
-from corredor.shelters.domain.registry import Access, Operator, Service, Shelter
+from corredor.shelters.domain.occupancy import Occupancy
+from corredor.shelters.domain.registry import Access, Operator, Service, Shelter, Zone
 
 S, A, Op = Service, Access, Operator
 ALL_SERVICES: Final = frozenset(Service)
@@ -195,3 +199,51 @@ ILLUSTRATIVE_SHELTERS: Final[tuple[Shelter, ...]] = (
         (80, 50),
     ),
 )
+
+
+def illustrative_history(
+    shelters: tuple[Shelter, ...], first: date, last: date, seed: int = 18
+) -> Iterator[tuple[str, date, Occupancy]]:
+    """Made-up daily reports that keep every rule (the demo's and the benchmark's history): each
+    shelter fills to between a third and all of its beds, more in the north and the south than
+    in between, and about half of the people wait for something."""
+    rng = random.Random(seed)
+    fill = {
+        Zone.NORTH: (0.6, 1.0),
+        Zone.SOUTH: (0.5, 1.0),
+        Zone.MEXICO_CITY: (0.5, 0.9),
+        Zone.CENTRE: (0.3, 0.7),
+    }
+    day = first
+    while day <= last:
+        for shelter in shelters:
+            low, high = fill[shelter.zone]
+            present = int(shelter.night_capacity * rng.uniform(low, high))
+            yield shelter.id, day, _split(rng, present)
+        day += timedelta(days=1)
+
+
+def _split(rng: random.Random, present: int) -> Occupancy:
+    """`present` people spread over the six sex-and-age cells, and what they wait for."""
+    weights = (0.14, 0.15, 0.28, 0.36, 0.03, 0.04)
+    cells = [int(present * w) for w in weights]
+    cells[3] += present - sum(cells)  # the rounding goes to the largest group
+    children = cells[0] + cells[1]
+    waiting = [int(present * share) for share in (0.2, 0.15, 0.1, 0.05)]
+    return Occupancy(
+        present=present,
+        female_0_17=cells[0],
+        male_0_17=cells[1],
+        female_18_59=cells[2],
+        male_18_59=cells[3],
+        female_60_plus=cells[4],
+        male_60_plus=cells[5],
+        families=present // 4,
+        unaccompanied_children=min(children, rng.randint(0, 3)),
+        arrivals=rng.randint(0, max(present // 5, 1)),
+        departures=rng.randint(0, max(present // 5, 1)),
+        waiting_appointment=waiting[0],
+        waiting_parole=waiting[1],
+        waiting_comar=waiting[2],
+        waiting_work=waiting[3],
+    )

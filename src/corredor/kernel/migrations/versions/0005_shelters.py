@@ -72,7 +72,7 @@ def upgrade() -> None:
         sa.Column("revision", sa.Integer(), nullable=False),
         *(sa.Column(name, sa.Integer(), nullable=False) for name in COUNTS),
         sa.Column("note", sa.Text(), nullable=True),
-        sa.Column("recorded_by", ID, sa.ForeignKey("users.id"), nullable=False),
+        sa.Column("recorded_by", ID, sa.ForeignKey("users.id"), nullable=True),
         sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("shelter_id", "day", "revision"),
