@@ -103,7 +103,7 @@ def test_corridor_steps_are_counted_per_household_by_the_database(
                 walk(api, "tvrh_issued", applicant=f"family-{n}")
         today = date.today()
         with portal_platform.db.transaction() as s:
-            counted = sources.steps_by_day(s, today - timedelta(days=1), today)
+            counted, _ = sources.corridor_by_day(s, today - timedelta(days=1), today)
         by_state: dict[str, int] = defaultdict(int)
         for (_, state), count in counted.items():
             by_state[state] += count
@@ -112,6 +112,10 @@ def test_corridor_steps_are_counted_per_household_by_the_database(
         column = {key: i for i, key in enumerate(steps.series)}
         assert steps.totals[column["registered"]] in (11, None)
         assert steps.totals[column["parole_granted"]] is None  # none: fewer than 10
+        registered_to_tvrh, *later = use_cases.statistics(portal_platform).durations
+        assert (registered_to_tvrh.households, registered_to_tvrh.median_days) == (11, 0)
+        assert registered_to_tvrh.p90_days == 0  # the TVRH was issued the same day
+        assert all(d.households is None and d.median_days is None for d in later)
     finally:
         portal_platform.today = lambda: TODAY
 

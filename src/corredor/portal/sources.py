@@ -13,7 +13,20 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Integer, String, case, cast, column, func, select, table
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Integer,
+    String,
+    case,
+    cast,
+    column,
+    func,
+    literal,
+    select,
+    table,
+    union_all,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -56,41 +69,35 @@ def _counts(rows: Iterable[Any]) -> DailyCounts:
     return found
 
 
-def steps_by_day(session: Session, first: date, last: date) -> DailyCounts:
-    """Households (cases) reaching each state, per day."""
-    start, end = _bounds(first, last)
-    day = func.date(CASE_EVENTS.c.at)
-    return _counts(
-        session.execute(
-            select(day, CASE_EVENTS.c.state, func.count(func.distinct(CASE_EVENTS.c.case_id)))
-            .where(CASE_EVENTS.c.at >= start, CASE_EVENTS.c.at < end)
-            .group_by(day, CASE_EVENTS.c.state)
-        )
-    )
+def _day(session: Session, moment: Any) -> ColumnElement[Any]:
+    """The calendar day of a time: SQLite keeps times as ISO text, whose first ten characters
+    are the day (cheaper than parsing them); PostgreSQL casts."""
+    if session.get_bind().dialect.name == "sqlite":
+        return func.substr(moment, 1, 10)
+    return func.date(moment)
 
 
-def parole_by_travel_mode(session: Session, first: date, last: date) -> DailyCounts:
-    """Households granted parole per day, by the travel mode of the grant."""
+def corridor_by_day(session: Session, first: date, last: date) -> tuple[DailyCounts, DailyCounts]:
+    """In one pass over the period's events: households (cases) reaching each state per day,
+    and households granted parole per day by the travel mode of the grant."""
     start, end = _bounds(first, last)
-    day = func.date(CASE_EVENTS.c.at)
-    mode = CASE_EVENTS.c.data["travel_mode"].as_string()
-    return _counts(
-        session.execute(
-            select(day, mode, func.count())
-            .where(
-                CASE_EVENTS.c.state == "parole_granted",
-                CASE_EVENTS.c.at >= start,
-                CASE_EVENTS.c.at < end,
-            )
-            .group_by(day, mode)
-        )
-    )
+    day = _day(session, CASE_EVENTS.c.at)
+    granted = CASE_EVENTS.c.state == "parole_granted"
+    mode = case((granted, CASE_EVENTS.c.data["travel_mode"].as_string()))
+    rows = session.execute(
+        select(day, CASE_EVENTS.c.state, mode, func.count(func.distinct(CASE_EVENTS.c.case_id)))
+        .where(CASE_EVENTS.c.at >= start, CASE_EVENTS.c.at < end)
+        .group_by(day, CASE_EVENTS.c.state, mode)
+    ).all()
+    steps = _counts((d, state, n) for d, state, _, n in rows)
+    modes = _counts((d, travel, n) for d, state, travel, n in rows if state == "parole_granted")
+    return steps, modes
 
 
 def checks_by_day(session: Session, first: date, last: date) -> DailyCounts:
     """Document checks per day, by kind (from the audit log's entries)."""
     start, end = _bounds(first, last)
-    day = func.date(AUDIT.c.at)
+    day = _day(session, AUDIT.c.at)
     rows = session.execute(
         select(day, AUDIT.c.action, func.count())
         .where(AUDIT.c.action.in_(CHECK_TAGS), AUDIT.c.at >= start, AUDIT.c.at < end)
@@ -110,25 +117,35 @@ def step_durations(
     session: Session, first: date, last: date
 ) -> dict[tuple[str, str], dict[int, int]]:
     """For each step of the corridor, a histogram {whole days: households} of the time from one
-    state to the next, for households that reached the later state in the period."""
+    state to the next, for households that reached the later state in the period. One pass over
+    the events: when each case first reached each state (a common table expression the database
+    computes once), then one histogram per step."""
     start, end = _bounds(first, last)
     states = sorted({state for pair in DURATIONS for state in pair})
     reached = (
         select(
-            CASE_EVENTS.c.case_id,
             *(
                 func.min(case((CASE_EVENTS.c.state == state, CASE_EVENTS.c.at))).label(state)
                 for state in states
             ),
         )
+        .where(
+            CASE_EVENTS.c.case_id.in_(
+                select(CASE_EVENTS.c.case_id).where(
+                    CASE_EVENTS.c.at >= start,
+                    CASE_EVENTS.c.at < end,
+                    CASE_EVENTS.c.state.in_([later for _, later in DURATIONS]),
+                )
+            )
+        )
         .group_by(CASE_EVENTS.c.case_id)
-        .subquery()
+        .cte("reached")
     )
-    found: dict[tuple[str, str], dict[int, int]] = {}
-    for earlier, later in DURATIONS:
-        days = _days_between(session, reached.c[later], reached.c[earlier]).label("days")
-        rows = session.execute(
-            select(days, func.count())
+    histograms = []
+    for step, (earlier, later) in enumerate(DURATIONS):
+        days = _days_between(session, reached.c[later], reached.c[earlier])
+        histograms.append(
+            select(literal(step).label("step"), days.label("days"), func.count().label("n"))
             .where(
                 reached.c[earlier].is_not(None),
                 reached.c[later] >= start,
@@ -136,5 +153,8 @@ def step_durations(
             )
             .group_by(days)
         )
-        found[(earlier, later)] = {int(d): int(n) for d, n in rows if d is not None}
+    found: dict[tuple[str, str], dict[int, int]] = {pair: {} for pair in DURATIONS}
+    for step, days, count in session.execute(union_all(*histograms)):
+        if days is not None:
+            found[DURATIONS[int(step)]][int(days)] = int(count)
     return found

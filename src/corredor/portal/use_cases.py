@@ -142,8 +142,7 @@ def statistics(p: Platform, period: Period = Period.MONTH) -> Statistics:
     with unit_of_work(p) as s:
         shelters = shelter_statistics.daily_totals(s, first, today)
         regions = shelter_statistics.regions(s)
-        steps = sources.steps_by_day(s, first, today)
-        modes = sources.parole_by_travel_mode(s, first, today)
+        steps, modes = sources.corridor_by_day(s, first, today)
         checks = sources.checks_by_day(s, first, today)
         durations = sources.step_durations(s, first, today)
     return Statistics(

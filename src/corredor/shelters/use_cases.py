@@ -334,3 +334,9 @@ def import_history(p: Platform, reports: Iterable[tuple[str, date, Occupancy]]) 
             at=p.now(),
         )
         return len(rows)
+
+
+def reports_held(p: Platform) -> int:
+    """How many occupancy reports the registry holds (a demo restart adds none if any)."""
+    with unit_of_work(p) as s:
+        return s.scalar(select(func.count()).select_from(OccupancyRow)) or 0
