@@ -210,11 +210,6 @@ def _occupancy_out(row: OccupancyRow) -> OccupancyOut:
     )
 
 
-def check_report(shelter: Shelter, report: Occupancy) -> list[FieldProblem]:
-    """The rules a report must keep at this shelter (what the page shows before sending)."""
-    return problems(report, shelter.night_capacity)
-
-
 def _record(
     p: Platform, s: Session, who: Principal, shelter_id: str, body: OccupancyIn
 ) -> OccupancyOut:
