@@ -1,5 +1,5 @@
-"""`corredor serve --demo`: demo accounts, one sample case and an open request window, and a
-restart adds nothing."""
+"""`corredor serve --demo`: demo accounts, one sample case, an open request window and the
+shelters with four months of occupancy, and a restart adds nothing."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ from corredor.accounts.tables import User
 from corredor.allocation.tables import AllocationWindow, CapacityDay
 from corredor.cases.tables import Case
 from corredor.demo import walk
-from corredor.demo.seed import prepare_demo
+from corredor.demo.seed import HISTORY_DAYS, prepare_demo
 from corredor.kernel.engine import upgrade
+from corredor.shelters.domain.illustrative import ILLUSTRATIVE_SHELTERS
+from corredor.shelters.tables import OccupancyRow
 from corredor.web.demo import DEMO_USERS
 from tests.platform.conftest import build_platform
 
@@ -33,10 +35,12 @@ def test_the_demo_is_seeded_once_however_often_the_server_starts(
             names = set(session.scalars(select(User.username)))
             windows = list(session.scalars(select(AllocationWindow)))
             seats = session.scalar(select(func.sum(CapacityDay.seats)))
+            reports = session.scalar(select(func.count()).select_from(OccupancyRow))
         assert cases == 1
         assert [window.state for window in windows] == ["open"]
         assert seats == 14 * 40
         assert {name for name, _, _ in DEMO_USERS} <= names
+        assert reports == HISTORY_DAYS * len(ILLUSTRATIVE_SHELTERS)
     with platform.db.transaction() as session:
         case = session.scalars(select(Case)).one()
     assert case.state == "parole_requested"

@@ -27,6 +27,11 @@ PUBLIC_ROUTES = {
     # Signed documents: what offline verifiers download (public keys, signed status lists).
     ("GET", "/api/v1/credentials/keys"),
     ("GET", "/api/v1/credentials/status"),
+    # Shelters: where there is room, for the people who need it.
+    ("GET", "/api/v1/shelters"),
+    # The monitoring portal's open data (seed 002): every cell protected, nothing personal.
+    ("GET", "/api/v1/stats"),
+    ("GET", "/api/v1/stats/files/{name}"),
 }
 PATH_IDS = (
     "case_id",
@@ -36,6 +41,7 @@ PATH_IDS = (
     "request_id",
     "run_id",
     "document_id",
+    "shelter_id",
 )
 PUBLIC_PAGES = {
     "/",
@@ -52,6 +58,8 @@ PUBLIC_PAGES = {
     "/policies/{pathway}",
     # operators' metrics: counts and timings, nothing personal (restricted at the proxy if wanted)
     "/metrics",
+    # the public monitoring portal
+    "/data",
 }
 
 
@@ -198,3 +206,14 @@ def test_the_allocation_routes_declare_their_permissions(api: Api) -> None:
     assert Permission.BOOKING_NO_SHOW not in ROLE_PERMISSIONS[Role.APPLICANT]
     assert Permission.ALLOCATION_REQUEST in ROLE_PERMISSIONS[Role.APPLICANT]
     assert Permission.ALLOCATION_REQUEST not in ROLE_PERMISSIONS[Role.SHELTER_STAFF]
+
+
+def test_the_shelter_routes_declare_their_permissions(api: Api) -> None:
+    declared = {(m, p): perm for m, p, perm in permission_routes(api.client.app)}  # type: ignore[arg-type]
+    path = "/api/v1/shelters/{shelter_id}/occupancy"
+    assert declared[("POST", path)] is Permission.SHELTER_OCCUPANCY_RECORD
+    assert declared[("GET", path)] is Permission.SHELTER_OCCUPANCY_READ
+    holders = {
+        r for r, held in ROLE_PERMISSIONS.items() if Permission.SHELTER_OCCUPANCY_RECORD in held
+    }
+    assert holders == {Role.SHELTER_STAFF}

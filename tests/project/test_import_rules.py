@@ -28,6 +28,8 @@ FEATURES = (
     "cases",
     "sharing",
     "allocation",
+    "shelters",
+    "portal",
 )
 # what a feature's API, pages and CLI may import from their own feature (`reference`: the places
 # read from data/, no table; `pages`: one page module borrowing another's view helpers)

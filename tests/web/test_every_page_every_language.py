@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from corredor.api.app import create_app
 from corredor.kernel.domain.permissions import Role
 from corredor.services.platform import Platform
+from corredor.shelters import use_cases as shelters
 from corredor.web.i18n import (
     LANGUAGE_CODES,
     STAFF_LANGUAGES,
@@ -47,6 +48,9 @@ def pages_by_visitor(platform: Platform) -> list[tuple[Visitor, list[str]]]:
     case, inm, marie = to_tvrh_with_consent(platform, ["name", "birth_date", "household", "tvrh"])
     run = allocation_run_made(platform, days_ahead=30)
     public = Visitor(TestClient(create_app(platform=platform), base_url="https://testserver"))
+    shelters.seed_registry(platform)
+    shelter_staff = visitor(platform, Role.SHELTER_STAFF)
+    shelters.assign_staff(platform, "tapachula-centro", shelter_staff.username)
     return [
         (
             public,
@@ -59,6 +63,8 @@ def pages_by_visitor(platform: Platform) -> list[tuple[Visitor, list[str]]]:
                 "/allocation/results",
                 "/policies",
                 "/policies/us-chnv-parole",
+                "/data",
+                "/data?period=week",
             ],
         ),
         (
@@ -89,6 +95,7 @@ def pages_by_visitor(platform: Platform) -> list[tuple[Visitor, list[str]]]:
         ),
         (visitor(platform, Role.CBP_OFFICER), ["/cbp", "/cases"]),
         (visitor(platform, Role.CASEWORKER), ["/assist", "/cases"]),
+        (shelter_staff, ["/staff/shelters/tapachula-centro/occupancy"]),
     ]
 
 

@@ -14,8 +14,10 @@ from corredor.audit_trail.jobs import checkpoints_while_serving
 from corredor.cases import api as cases
 from corredor.config import Settings
 from corredor.documents import api as documents
+from corredor.portal import api as portal
 from corredor.services.platform import Platform
 from corredor.sharing import api as sharing
+from corredor.shelters import api as shelters
 from corredor.web.app import create_web_router
 from corredor.web.page import default_settings
 from corredor.web.session import install_page_not_found
@@ -47,6 +49,8 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         audit.router,
         allocation.router,
         documents.router,
+        shelters.router,
+        portal.router,
     ):
         app.include_router(router, prefix=PREFIX)
     web_settings = default_settings(app.state.platform.settings)

@@ -8,7 +8,9 @@ from corredor.allocation import cli as allocation
 from corredor.cases import cli as cases
 from corredor.cli import platform, simulate
 from corredor.documents import cli as documents
+from corredor.portal import cli as portal
 from corredor.screening import cli as screening
+from corredor.shelters import cli as shelters
 
 app = typer.Typer(
     name="corredor",
@@ -22,6 +24,8 @@ allocation.register(app)
 simulate.register(app)
 documents.register(app)
 cases.register(app)
+shelters.register(app)
+portal.register(app)
 platform.register_key_commands(documents.keys_app)
 
 

@@ -24,9 +24,13 @@ from corredor.services.platform import Platform
 from corredor.sharing import use_cases as sharing
 from corredor.sharing.domain.disclosure import DisclosableField
 from corredor.sharing.schemas import ConsentIn, DisclosureIn
+from corredor.shelters import use_cases as shelters
+from corredor.shelters.domain.illustrative import ILLUSTRATIVE_SHELTERS, illustrative_history
 from corredor.web.demo import DEMO_PASSWORD, DEMO_USERS
 
 DEMO_SITE = "mx-cmx-assisted-site"  # CBP's assisted site in Mexico City
+DEMO_SHELTER = ("tapachula-centro", "albergue.tapachula")  # the shelter and its demo staff
+HISTORY_DAYS = 120  # four months of occupancy, so the portal draws real charts
 APPLICANT = "marie"  # the demo applicant, whose family is the sample case
 SHARED = [
     DisclosableField.NAME,
@@ -60,6 +64,18 @@ def prepare_demo(platform: Platform) -> None:
         seed_sample_case(platform)
     if not a_window_is_open(platform):
         open_demo_window(platform)
+    seed_demo_shelters(platform)
+
+
+def seed_demo_shelters(platform: Platform) -> None:
+    """The illustrative shelters, the demo shelter staff at Tapachula, and four months of
+    made-up occupancy up to yesterday (today is left for the demo staff to record)."""
+    shelters.seed_registry(platform)
+    shelters.assign_staff(platform, *DEMO_SHELTER)
+    if shelters.reports_held(platform) == 0:
+        last = platform.today() - timedelta(days=1)
+        first = last - timedelta(days=HISTORY_DAYS - 1)
+        shelters.import_history(platform, illustrative_history(ILLUSTRATIVE_SHELTERS, first, last))
 
 
 def seed_sample_case(platform: Platform) -> str:

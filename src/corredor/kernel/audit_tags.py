@@ -59,6 +59,10 @@ class AuditTag(StrEnum):
     ISSUER_KEY_ROTATE = "platform:issuer_key:rotate"
     ISSUER_KEY_RETIRE = "platform:issuer_key:retire"
     ISSUER_KEY_REVOKE = "platform:issuer_key:revoke"
+    # shelters
+    SHELTER_RECORD_OCCUPANCY = "platform:shelter:record_occupancy"
+    SHELTER_ASSIGN_STAFF = "platform:shelter:assign_staff"
+    SHELTER_IMPORT_OCCUPANCY = "platform:shelter:import_occupancy"
     # fair capacity
     CAPACITY_UPDATE = "allocation:capacity:update"
     WINDOW_OPEN = "allocation:window:open"

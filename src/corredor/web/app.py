@@ -27,6 +27,7 @@ from corredor.cases.pages.staff.cbp import add_cbp_pages
 from corredor.cases.pages.staff.desk import add_desk_pages
 from corredor.documents.pages import add_document_pages
 from corredor.documents.verify_pages import add_verify_pages
+from corredor.portal.pages import add_portal_pages
 from corredor.screening.domain.catalogue import Catalogue
 from corredor.screening.pages.published import add_published_policy_pages
 from corredor.screening.pages.screener import add_screener_pages
@@ -35,6 +36,7 @@ from corredor.screening.use_cases.policies import read_catalogue
 from corredor.sharing.pages.access import add_access_page
 from corredor.sharing.pages.consent import add_consent_pages
 from corredor.sharing.pages.staff.disclosure import add_disclosure_pages
+from corredor.shelters.pages import add_shelter_pages
 from corredor.web import labels
 from corredor.web.demo import DEMO_PASSWORD, DEMO_USERS
 from corredor.web.page import WEB_DIR, Page, WebSettings, default_settings
@@ -76,6 +78,8 @@ def create_web_router(
     add_document_pages(pages, chosen)
     add_appointment_pages(pages, chosen)
     add_staff_allocation_pages(pages, chosen)
+    add_shelter_pages(pages, chosen)
+    add_portal_pages(pages, chosen)
     router.include_router(pages)
     return router
 

@@ -65,3 +65,4 @@ from corredor.allocation import tables as allocation_tables  # noqa: E402, F401
 from corredor.cases import tables as case_tables  # noqa: E402, F401
 from corredor.documents import tables as document_tables  # noqa: E402, F401
 from corredor.sharing import tables as sharing_tables  # noqa: E402, F401
+from corredor.shelters import tables as shelter_tables  # noqa: E402, F401

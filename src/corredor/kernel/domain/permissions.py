@@ -52,6 +52,8 @@ class Permission(StrEnum):
     BOOKING_RESCHEDULE = "booking:reschedule"
     BOOKING_NO_SHOW = "booking:no_show"
     BOOKING_CHECK_IN = "booking:check_in"
+    SHELTER_OCCUPANCY_RECORD = "shelter:occupancy_record"  # for the shelters one staffs
+    SHELTER_OCCUPANCY_READ = "shelter:occupancy_read"  # their own shelters' history
 
 
 class Role(StrEnum):
@@ -166,7 +168,15 @@ ROLE_PERMISSIONS: Final[dict[Role, frozenset[Permission]]] = {
             P.BOOKING_RESCHEDULE,
         }
     ),
-    Role.SHELTER_STAFF: frozenset({P.REFERENCE_READ, P.CASE_LIST, P.CASE_READ_STATUS}),
+    Role.SHELTER_STAFF: frozenset(
+        {
+            P.REFERENCE_READ,
+            P.CASE_LIST,
+            P.CASE_READ_STATUS,
+            P.SHELTER_OCCUPANCY_RECORD,
+            P.SHELTER_OCCUPANCY_READ,
+        }
+    ),
     Role.AUDITOR: frozenset({P.REFERENCE_READ, P.AUDIT_READ, P.AUDIT_VERIFY}),
     Role.ADMIN: frozenset({P.REFERENCE_READ, P.USER_CREATE, P.USER_LIST, P.USER_DISABLE}),
     Role.AIRLINE_AGENT: frozenset({P.DOCUMENT_VERIFY_TRAVEL}),
