@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import math
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -395,6 +395,3 @@ def _near_miss(name: str, names: set[str]) -> str | None:
     matches = [candidate for candidate in names if normal(candidate) == normal(name)]
     return matches[0] if matches else None
 
-
-def end_date(scenario: FleeScenario) -> date:
-    return scenario.start + timedelta(days=scenario.days - 1)

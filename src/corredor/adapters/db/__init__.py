@@ -1,1 +1,0 @@
-"""The database adapter: SQLAlchemy 2 tables, the engine, and Alembic migrations."""

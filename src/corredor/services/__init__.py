@@ -1,1 +1,0 @@
-"""Use cases: each opens and closes its own transaction, checks who may act, and audits."""

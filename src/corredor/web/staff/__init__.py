@@ -1,1 +1,0 @@
-"""Pages only officers and caseworkers use (catalog domain `staff`: Spanish and English)."""
