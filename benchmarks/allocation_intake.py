@@ -44,7 +44,7 @@ from corredor.demo.walk import free_port
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Agency, Role
 from corredor.kernel.engine import upgrade
-from corredor.services.platform import Platform
+from corredor.platform import Platform
 
 ADMIN_URL = os.environ.get(
     "CORREDOR_BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -215,7 +215,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=64)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
-        "--app", default="corredor.api.app:create_app", help="app factory (for profiling)"
+        "--app", default="corredor.app:create_app", help="app factory (for profiling)"
     )
     parser.add_argument("--write", action="store_true", help="update results/allocation.md")
     args = parser.parse_args()

@@ -27,13 +27,13 @@ from pathlib import Path
 import numpy as np
 from fastapi.testclient import TestClient
 
-from corredor.api.app import create_app
+from corredor.app import create_app
 from corredor.config import Settings
 from corredor.kernel.audit_tags import AuditTag
 from corredor.kernel.engine import upgrade
+from corredor.platform import Platform
 from corredor.portal import use_cases
 from corredor.portal.domain.indicators import Period
-from corredor.services.platform import Platform
 from corredor.shelters import use_cases as shelters
 from corredor.shelters.domain.illustrative import illustrative_history
 from corredor.shelters.domain.registry import (

@@ -1,17 +1,17 @@
 """Keep the message catalogs in step with the pages.
 
-``python -m corredor.web.catalogs`` extracts every message from the templates and the web code
+``python -m corredor.catalogs`` extracts every message from the templates and the web code
 (plus the fact questions of the domain, whose English text is the msgid) and merges them into
 the `.po` files: new messages arrive empty, so the completeness test fails until they are
 translated.
 
-Where a message is written decides its domain: `templates/staff/` and the `staff/` packages (the
-shell's `web/staff/` and each feature's `<feature>/pages/staff/`) hold the pages only officers and
-caseworkers see (domain `staff`, Spanish and English at least); everything else is public (domain
-`messages`, all five languages), including each feature's other pages (`<feature>/pages.py`,
-`<feature>/verify_pages.py`, `<feature>/pages/`). A staff page may use a public message; it is then
-translated once, in the public catalog. The features' page modules are read as files, not
-imported, so the shell still imports no feature.
+Where a message is written decides its domain: `templates/staff/` and each feature's
+`<feature>/pages/staff/` hold the pages only officers and caseworkers see (domain `staff`,
+Spanish and English at least); everything else is public (domain `messages`, all five
+languages), including each feature's other pages (`<feature>/pages.py`,
+`<feature>/verify_pages.py`, `<feature>/pages/`). A staff page may use a public message; it is
+then translated once, in the public catalog. This tool reads every feature, so it lives beside
+the composition root rather than in the web shell.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from corredor.web.i18n import (
     catalog_path,
 )
 
-WEB_DIR: Final = Path(__file__).parent
+WEB_DIR: Final = Path(__file__).parent / "web"
 PUBLIC_METHODS: Final = [
     ("templates/staff/**.html", "ignore"),
     ("templates/**.html", "jinja2"),

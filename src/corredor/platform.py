@@ -11,6 +11,7 @@ from typing import Final
 
 from sqlalchemy.orm import Session
 
+from corredor import schema  # noqa: F401 - every table, so foreign keys between features resolve
 from corredor.accounts.sessions import still_valid
 from corredor.cases.domain.vetting import Screening
 from corredor.cases.reference import Reference, load_reference

@@ -25,7 +25,7 @@ from corredor.allocation.tables import (
 )
 from corredor.demo.walk import free_port, running
 from corredor.kernel import audit
-from corredor.services.platform import Platform
+from corredor.platform import Platform
 from tests.allocation.booking_helpers import CASEWORKER, OFFICER, SITE, ok, open_window, person
 from tests.platform.conftest import Api
 

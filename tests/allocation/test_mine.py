@@ -12,7 +12,7 @@ from corredor.allocation.use_cases import requests, windows
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Agency, Role
 from corredor.kernel.errors import Forbidden, NotFound
-from corredor.services.platform import Platform
+from corredor.platform import Platform
 from tests.allocation.booking_helpers import SITE, fresh_days, person
 from tests.web.signed_in import make_account
 

@@ -13,7 +13,6 @@ import zxingcpp
 from PIL import Image
 from sqlalchemy import select
 
-from corredor.adapters.db.models import AuditEntry
 from corredor.documents import issuance as service
 from corredor.documents import issuer_keys
 from corredor.documents.credentials.keys import load_bundle
@@ -22,6 +21,7 @@ from corredor.documents.credentials.verifier import Verifier
 from corredor.documents.domain.credentials import Rejection
 from corredor.kernel.domain.permissions import Role
 from corredor.kernel.ratelimit import TokenBucketLimiter
+from corredor.kernel.tables import AuditEntry
 from tests.platform.conftest import Api
 from tests.platform.journey import ok, walk
 

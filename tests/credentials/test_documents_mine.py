@@ -7,12 +7,12 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from corredor.adapters.db.models import AuditEntry
 from corredor.documents import issuance
 from corredor.documents.held import my_held_documents, standing
 from corredor.documents.schemas import DocumentOut, Standing
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Agency, Role
+from corredor.kernel.tables import AuditEntry
 from tests.platform.conftest import Api
 from tests.platform.journey import walk
 

@@ -16,12 +16,12 @@ import pytest
 import redis
 from fastapi.testclient import TestClient
 
-from corredor.api.app import create_app
+from corredor.app import create_app
 from corredor.config import Settings
 from corredor.kernel import ratelimit
 from corredor.kernel.domain.permissions import Role
 from corredor.kernel.ratelimit import CAPACITY, RedisTokenBucketLimiter, TokenBucketLimiter
-from corredor.services.platform import Platform
+from corredor.platform import Platform
 from tests.platform.conftest import Api
 
 REDIS_URL = os.environ.get("CORREDOR_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")

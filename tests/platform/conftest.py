@@ -23,11 +23,11 @@ from sqlalchemy.engine import make_url
 
 from corredor.accounts.schemas import UserIn
 from corredor.accounts.users import add_user
-from corredor.api.app import create_app
+from corredor.app import create_app
 from corredor.config import Settings
 from corredor.kernel.domain.permissions import Agency, Role
 from corredor.kernel.engine import upgrade
-from corredor.services.platform import Platform
+from corredor.platform import Platform
 
 POSTGRES = os.environ.get(
     "CORREDOR_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
 
-from corredor.api.app import create_app
+from corredor.app import create_app
 from corredor.cli.main import app as cli
 from tests.platform.conftest import Api, Databases, build_platform
 from tests.platform.journey import walk

@@ -18,7 +18,7 @@ from nacl.signing import VerifyKey
 from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
 
-from corredor.api.app import create_app
+from corredor.app import create_app
 from corredor.cli.main import app as cli
 from corredor.kernel import audit
 from corredor.kernel.domain.permissions import Role

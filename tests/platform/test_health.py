@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from corredor.api.app import create_app
+from corredor.app import create_app
 from corredor.cli.main import app as cli
 from corredor.config import Settings
 from corredor.kernel.health import expected_revision

@@ -11,13 +11,13 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from corredor.adapters.db.models import Base
-from corredor.api.app import create_app
+from corredor.app import create_app
 from corredor.cli.main import app as cli
 from corredor.config import DEV_ENCRYPTION_KEY, Settings
 from corredor.kernel.domain.permissions import Role
 from corredor.kernel.rekey import census
-from corredor.services.platform import Platform
+from corredor.platform import Platform
+from corredor.schema import metadata
 from tests.platform.conftest import BACKENDS, Api, Databases, build_platform, checkpoint_dir
 from tests.platform.journey import ok, walk
 
@@ -59,7 +59,7 @@ def test_after_reencrypting_the_old_key_can_go(journeyed: tuple[str, str]) -> No
         audit_checkpoint_dir=checkpoint_dir(url),
     )
     platform = Platform.build(only_new)
-    found = census(platform.db, Base.metadata)
+    found = census(platform.db, metadata)
     assert set(found.by_key) == {"new-2"}
     assert {"persons", "vetting_results", "documents", "issuer_keys"} <= set(found.by_table)
     with TestClient(create_app(platform=platform)) as client:

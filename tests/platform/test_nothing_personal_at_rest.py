@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import make_url
 
-from corredor.api.app import create_app
+from corredor.app import create_app
 from corredor.kernel.domain.permissions import Role
 from tests.platform.conftest import BACKENDS, Api, Databases, build_platform
 from tests.platform.journey import walk

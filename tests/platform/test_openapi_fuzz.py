@@ -20,8 +20,8 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from corredor.api.app import create_app
 from corredor.api.security import Requires
+from corredor.app import create_app
 from corredor.kernel.domain.permissions import ROLE_PERMISSIONS, Role
 from tests.platform.conftest import Api, Databases, build_platform
 from tests.platform.test_routes import api_routes, declarations

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
-from corredor.api.app import create_app
+from corredor.app import create_app
 from corredor.cli.main import app as cli
 from corredor.kernel.domain.permissions import Role
 from corredor.kernel.idempotency import purge_replays

@@ -8,7 +8,7 @@ import uuid
 
 from fastapi.testclient import TestClient
 
-from corredor.api.app import create_app
+from corredor.app import create_app
 from corredor.kernel.domain.permissions import Role
 from corredor.kernel.throttle import FailureThrottle
 from tests.platform.conftest import PASSWORD, Api

@@ -11,11 +11,11 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from corredor.api.app import create_app
+from corredor.app import create_app
 from corredor.cli.main import app as cli
 from corredor.config import DEV_TOKEN_SECRET, DevelopmentSecretsInProduction, Settings
 from corredor.kernel.domain.permissions import Role
-from corredor.services.platform import Platform
+from corredor.platform import Platform
 from tests.platform.conftest import PASSWORD, Api
 from tests.platform.journey import ok
 from tests.web.signed_in import csrf_of

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from corredor.api.app import create_app
+from corredor.app import create_app
 from corredor.cases.tables import Grant
 from corredor.cli.main import app as cli
 from corredor.kernel.domain.permissions import Role

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from corredor.services.platform import Platform
+from corredor.platform import Platform
 from corredor.shelters import use_cases as shelters
 from corredor.shelters.domain.illustrative import ILLUSTRATIVE_SHELTERS, illustrative_history
 from tests.platform.conftest import BACKENDS, Databases, build_platform, databases

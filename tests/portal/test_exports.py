@@ -13,11 +13,11 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from corredor.api.app import create_app
+from corredor.app import create_app
 from corredor.cli.main import app as cli
+from corredor.platform import Platform
 from corredor.portal import use_cases
 from corredor.portal.domain.indicators import INDICATORS, Period
-from corredor.services.platform import Platform
 
 TABLES = [indicator.id for indicator in INDICATORS] + ["step-durations"]
 

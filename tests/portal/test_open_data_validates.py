@@ -9,9 +9,9 @@ from pathlib import Path
 import frictionless
 import hxl
 
+from corredor.platform import Platform
 from corredor.portal import use_cases
 from corredor.portal.domain.indicators import Period
-from corredor.services.platform import Platform
 
 SCHEMA = hxl.schema(
     [

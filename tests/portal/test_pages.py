@@ -8,8 +8,8 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from corredor.api.app import create_app
-from corredor.services.platform import Platform
+from corredor.app import create_app
+from corredor.platform import Platform
 from corredor.web.i18n import LANGUAGE_CODES, forget_untranslated, untranslated
 
 FEWER = {

@@ -8,12 +8,12 @@ from datetime import date, timedelta
 
 from fastapi.testclient import TestClient
 
-from corredor.api.app import create_app
+from corredor.app import create_app
+from corredor.platform import Platform
 from corredor.portal import sources, use_cases
 from corredor.portal.domain.disclosure import THRESHOLD, protect
 from corredor.portal.domain.indicators import ZONES, Period, period_start
 from corredor.portal.schemas import PublishedTable
-from corredor.services.platform import Platform
 from corredor.shelters.domain.illustrative import ILLUSTRATIVE_SHELTERS, illustrative_history
 from tests.platform.conftest import Api
 from tests.platform.journey import walk

@@ -124,8 +124,10 @@ def test_the_api_imports_no_pages(feature: str) -> None:
     assert [m for m in api if "pages" in m or m.startswith("corredor.web")] == []
 
 
-def test_the_kernel_imports_no_feature() -> None:
-    files = list((SRC / "kernel").rglob("*.py"))
+@pytest.mark.parametrize("shell", ["kernel", "web", "api"])
+def test_the_kernel_and_the_shells_import_no_feature(shell: str) -> None:
+    """Only the composition root (`app.py`, `platform.py`, `schema.py`) joins the features."""
+    files = list((SRC / shell).rglob("*.py"))
     assert files
     offenders = {
         module_of(path): sorted(

@@ -9,9 +9,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from corredor.adapters.db.models import Base
 from corredor.kernel.engine import MIGRATIONS, alembic_config
-from corredor.services.platform import Platform
+from corredor.platform import Platform
+from corredor.schema import metadata
 
 
 def test_there_is_one_head_and_the_head_file_names_it() -> None:
@@ -29,6 +29,6 @@ def test_every_migration_follows_the_one_before(tmp_path: Path) -> None:
 
 def test_the_migrations_build_exactly_the_models(session_platform: Platform) -> None:
     with session_platform.db.engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        differences = compare_metadata(MigrationContext.configure(connection), metadata)
     assert differences == []
-    assert len(Base.metadata.tables) >= 15  # every feature's tables are in the metadata
+    assert len(metadata.tables) >= 15  # every feature's tables are in the metadata

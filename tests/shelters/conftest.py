@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from corredor.kernel.domain.permissions import Role
-from corredor.services.platform import Platform
+from corredor.platform import Platform
 from corredor.shelters import use_cases
 from corredor.shelters.domain.registry import Access, Operator, Service, Shelter
 from tests.platform.conftest import Api, api, database_url, databases, session_platform

@@ -7,9 +7,9 @@ import uuid
 
 from sqlalchemy import select
 
-from corredor.adapters.db.models import AuditEntry
 from corredor.kernel.audit_tags import AuditTag
 from corredor.kernel.domain.permissions import Role
+from corredor.kernel.tables import AuditEntry
 from corredor.shelters import use_cases
 from corredor.shelters.domain.illustrative import ILLUSTRATIVE_SHELTERS
 from tests.platform.conftest import Api

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from corredor.api.app import create_app
+from corredor.app import create_app
 from corredor.kernel.domain.permissions import Role
-from corredor.services.platform import Platform
+from corredor.platform import Platform
 from corredor.shelters import use_cases
 from tests.shelters.conftest import TODAY, new_shelter, report
 from tests.web.signed_in import Visitor, error_links

@@ -13,7 +13,7 @@ from corredor.allocation.schemas import CapacityIn, RunIn, WindowIn, WindowOut
 from corredor.allocation.use_cases import runs, windows
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Agency, Role
-from corredor.services.platform import Platform
+from corredor.platform import Platform
 from tests.web.signed_in import Visitor, csrf_of, make_account
 
 SITE = "mx-tab-el-ceibo"  # an INM point; the public pages' tests use days 400 to 999 there

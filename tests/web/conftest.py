@@ -8,8 +8,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from corredor.app import create_web_router
 from corredor.screening.domain.catalogue import Catalogue
-from corredor.web.app import create_web_router
 from corredor.web.page import WebSettings
 
 TODAY = date(2026, 3, 1)  # the corridor's phase 1 is open, phase 2 is not yet

@@ -16,7 +16,7 @@ from corredor.documents.credentials import jws
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Agency, Role
 from corredor.kernel.unit_of_work import unit_of_work
-from corredor.services.platform import Platform
+from corredor.platform import Platform
 from tests.web.signed_in import make_account
 
 ALLOCATION_SITE = "mx-tab-el-ceibo"  # a border point no other web test books

@@ -14,7 +14,7 @@ from httpx import Response
 from corredor.accounts.schemas import UserIn
 from corredor.accounts.users import add_user
 from corredor.kernel.domain.permissions import Role
-from corredor.services.platform import Platform
+from corredor.platform import Platform
 from tests.platform.conftest import AGENCY, PASSWORD
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')

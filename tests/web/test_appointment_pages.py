@@ -14,10 +14,10 @@ from sqlalchemy import func, select
 
 from corredor.allocation.tables import AllocationRequest
 from corredor.allocation.use_cases import requests as request_cases
-from corredor.api.app import create_app
+from corredor.app import create_app
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Role
-from corredor.services.platform import Platform
+from corredor.platform import Platform
 from corredor.web.i18n import Formatter
 from corredor.web.page import CSRF_COOKIE
 from tests.web.appointment_kit import (

@@ -18,15 +18,15 @@ from fastapi.testclient import TestClient
 from PIL import Image
 from sqlalchemy import select
 
-from corredor.adapters.db.models import AuditEntry
-from corredor.api.app import create_app
+from corredor.app import create_app
 from corredor.documents import issuance
 from corredor.documents.credentials import render
 from corredor.documents.tables import DocumentRow
 from corredor.documents.use_cases import verify_presented
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Agency, Role
-from corredor.services.platform import Platform
+from corredor.kernel.tables import AuditEntry
+from corredor.platform import Platform
 from corredor.web.i18n import Formatter
 from tests.platform.conftest import PASSWORD, Api
 from tests.platform.journey import walk

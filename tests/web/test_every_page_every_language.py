@@ -10,9 +10,9 @@ from datetime import date
 import pytest
 from fastapi.testclient import TestClient
 
-from corredor.api.app import create_app
+from corredor.app import create_app
 from corredor.kernel.domain.permissions import Role
-from corredor.services.platform import Platform
+from corredor.platform import Platform
 from corredor.shelters import use_cases as shelters
 from corredor.web.i18n import (
     LANGUAGE_CODES,

@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import strategies as st
 
+from corredor.catalogs import extract, extract_staff
 from corredor.screening.domain.facts import FACTS
-from corredor.web.catalogs import extract, extract_staff
 from corredor.web.i18n import (
     LANGUAGE_CODES,
     LANGUAGES,

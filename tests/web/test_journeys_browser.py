@@ -22,14 +22,14 @@ import uvicorn
 from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Page
 
-from corredor.api.app import create_app
+from corredor.app import create_app
 from corredor.cases.schemas import HouseholdIn, MemberIn, PersonIn
 from corredor.cases.use_cases import registration, tvrh
 from corredor.config import Settings
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Agency, Role
 from corredor.kernel.unit_of_work import unit_of_work
-from corredor.services.platform import Platform
+from corredor.platform import Platform
 from corredor.sharing import use_cases as sharing
 from corredor.sharing.schemas import ConsentIn, DisclosureIn
 from tests.platform.conftest import PASSWORD, Databases

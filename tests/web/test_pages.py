@@ -12,9 +12,9 @@ import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 
-from corredor.api.app import create_app
+from corredor.app import create_app
 from corredor.kernel.domain.permissions import ROLE_PERMISSIONS, Role
-from corredor.services.platform import Platform
+from corredor.platform import Platform
 from corredor.web.session import PageRequires
 from tests.platform.conftest import PASSWORD
 from tests.web.signed_in import Visitor, csrf_of, error_links, make_account

@@ -16,13 +16,13 @@ from corredor.allocation.domain.lottery import commitment, seed_from_hex
 from corredor.allocation.pages.results import results_view
 from corredor.allocation.schemas import RunResultsOut, TierCountOut
 from corredor.allocation.use_cases import runs
-from corredor.api.app import create_app
+from corredor.app import create_app
 from corredor.documents import issuance
 from corredor.documents.credentials.render import qr_png
 from corredor.documents.domain.credentials import Rejection
 from corredor.documents.verify_pages import REASONS
 from corredor.kernel.ratelimit import TokenBucketLimiter
-from corredor.services.platform import Platform
+from corredor.platform import Platform
 from corredor.web.page import Page, WebSettings
 from tests.web.public_kit import (
     allocation_run_made,

@@ -16,13 +16,13 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from corredor.adapters.db.models import AuditEntry
 from corredor.allocation.schemas import CapacityIn, RequestIn
 from corredor.allocation.use_cases import requests, runs, windows
-from corredor.api.app import create_app
+from corredor.app import create_app
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Agency, Role
-from corredor.services.platform import Platform
+from corredor.kernel.tables import AuditEntry
+from corredor.platform import Platform
 from corredor.web.i18n import Formatter
 from tests.web.signed_in import Visitor, csrf_of, error_links
 

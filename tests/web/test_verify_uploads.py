@@ -15,11 +15,11 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
-from corredor.api.app import create_app
+from corredor.app import create_app
 from corredor.documents import verify_pages
 from corredor.documents.credentials.render import qr_png
 from corredor.kernel.ratelimit import TokenBucketLimiter
-from corredor.services.platform import Platform
+from corredor.platform import Platform
 from tests.web.public_kit import issued_tvrh_card
 from tests.web.signed_in import csrf_of, error_links
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from corredor.api.app import create_app
+from corredor.app import create_app
 from corredor.config import Settings
-from corredor.services.platform import Platform
+from corredor.platform import Platform
 
 SECRET = "one-secret-for-every-instance"
 

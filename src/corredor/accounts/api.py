@@ -8,12 +8,12 @@ from fastapi import APIRouter, Depends, Path, Request, Response
 
 from corredor.accounts import use_cases
 from corredor.accounts.schemas import LoginIn, TokenOut, UserIn, UserOut
+from corredor.api.idempotency import IdempotencyKey
 from corredor.api.security import PUBLIC, SIGNED_IN, platform_of, requires
-from corredor.api.submit import IdempotencyKey
 from corredor.kernel.auth import Principal
 from corredor.kernel.commands import run_command
 from corredor.kernel.domain.permissions import Permission, permissions_of
-from corredor.services.platform import Platform
+from corredor.platform import Platform
 
 router = APIRouter(tags=["accounts"])
 UserId = Annotated[str, Path(min_length=1, max_length=36)]

@@ -17,7 +17,7 @@ from corredor.kernel.commands import Command
 from corredor.kernel.domain.permissions import Permission
 from corredor.kernel.errors import Conflict, NotFound, TooManyAttempts, Unauthenticated
 from corredor.kernel.unit_of_work import unit_of_work
-from corredor.services.platform import Platform, actor
+from corredor.platform import Platform, actor
 
 
 def sign_in(p: Platform, body: LoginIn, address: str) -> TokenOut:

@@ -12,7 +12,7 @@ from corredor.accounts.tables import User
 from corredor.kernel.auth import Principal, hash_password
 from corredor.kernel.domain.permissions import Agency, Role, check_agency
 from corredor.kernel.errors import Conflict, InvalidInput, NotFound
-from corredor.services.platform import new_id, now
+from corredor.platform import new_id, now
 
 
 def add_user(s: Session, body: UserIn) -> User:

@@ -24,12 +24,12 @@ from corredor.allocation.schemas import (
     WindowOut,
 )
 from corredor.allocation.use_cases import bookings, requests, runs, windows
+from corredor.api.idempotency import IdempotencyKey
 from corredor.api.security import PUBLIC, platform_of, requires
-from corredor.api.submit import IdempotencyKey
 from corredor.kernel.auth import Principal
 from corredor.kernel.commands import run_command
 from corredor.kernel.domain.permissions import Permission
-from corredor.services.platform import Platform
+from corredor.platform import Platform
 
 router = APIRouter(prefix="/allocation", tags=["allocation"])
 PlatformDep = Annotated[Platform, Depends(platform_of)]

@@ -40,8 +40,8 @@ from corredor.kernel import audit
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Agency, Permission, Role
 from corredor.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
+from corredor.platform import Platform, now
 from corredor.screening.domain.policy import Policy
-from corredor.services.platform import Platform, now
 
 SEED_COLUMN = "allocation_windows.seed"  # bound into the encryption of a window's secret seed
 RECORDS_URGENCY = frozenset({Role.CASEWORKER, Role.INM_OFFICER})  # who may record an urgent need

@@ -29,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from corredor.adapters.db.models import ID, Base
+from corredor.kernel.tables import ID, Base
 
 ACTIVE = text("active")  # the WHERE of the partial indexes, valid on SQLite and PostgreSQL
 

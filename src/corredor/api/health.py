@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 
 from corredor.api.security import PUBLIC, platform_of
 from corredor.kernel.health import readiness
-from corredor.services.platform import Platform
+from corredor.platform import Platform
 
 router = APIRouter(tags=["health"])
 PlatformDep = Annotated[Platform, Depends(platform_of)]

@@ -26,7 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from corredor.api.security import PUBLIC
 from corredor.kernel import audit, workers
-from corredor.services.platform import Platform
+from corredor.platform import Platform
 
 REQUEST_ID: Final = "x-request-id"
 SANE_ID: Final = re.compile(r"[A-Za-z0-9._-]{1,64}")  # a caller's id is kept only if plain

@@ -13,7 +13,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Permission
 from corredor.kernel.errors import Unauthenticated
-from corredor.services.platform import Platform
+from corredor.platform import Platform
 
 bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/auth/token")
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]

@@ -11,7 +11,7 @@ from corredor.audit_trail import use_cases
 from corredor.audit_trail.schemas import AuditEntryOut, CheckpointsOut, VerificationOut
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Permission
-from corredor.services.platform import Platform
+from corredor.platform import Platform
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 PlatformDep = Annotated[Platform, Depends(platform_of)]

@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager, suppress
 from fastapi import FastAPI
 
 from corredor.audit_trail.use_cases import take_checkpoint
-from corredor.services.platform import Platform
+from corredor.platform import Platform
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,6 @@ from typing import Protocol
 
 from sqlalchemy import select
 
-from corredor.adapters.db.models import AuditEntry
 from corredor.audit_trail.schemas import (
     AuditEntryOut,
     CheckpointOut,
@@ -21,6 +20,7 @@ from corredor.kernel import audit, audit_checkpoints
 from corredor.kernel.auth import Principal
 from corredor.kernel.database import Database
 from corredor.kernel.domain.permissions import Permission
+from corredor.kernel.tables import AuditEntry
 from corredor.kernel.unit_of_work import HasDatabase, unit_of_work
 
 

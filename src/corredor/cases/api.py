@@ -7,8 +7,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 
+from corredor.api.idempotency import IdempotencyKey
 from corredor.api.security import platform_of, requires
-from corredor.api.submit import IdempotencyKey
 from corredor.cases.domain.workflow import CaseState
 from corredor.cases.reference import Reference
 from corredor.cases.schemas import (
@@ -32,7 +32,7 @@ from corredor.cases.use_cases import parole, reading, reference, referrals, regi
 from corredor.kernel.auth import Principal
 from corredor.kernel.commands import run_command
 from corredor.kernel.domain.permissions import Permission
-from corredor.services.platform import Platform
+from corredor.platform import Platform
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 referral_router = APIRouter(tags=["referrals"])

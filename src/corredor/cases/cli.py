@@ -27,7 +27,7 @@ def expire_lapsed(
     from corredor.cases.use_cases import tvrh
     from corredor.config import Settings
     from corredor.kernel.errors import Forbidden, NotFound
-    from corredor.services.platform import Platform
+    from corredor.platform import Platform
 
     platform = Platform.build(Settings())
     try:

@@ -15,10 +15,10 @@ from corredor.cases.tables import Case
 from corredor.cases.tables import Decision as DecisionRow
 from corredor.kernel.auth import Principal
 from corredor.kernel.errors import InvalidInput
+from corredor.platform import Platform, new_id, now
 from corredor.screening.domain.facts import HouseholdMember
 from corredor.screening.domain.policy import Policy
 from corredor.screening.domain.rules import Decision
-from corredor.services.platform import Platform, new_id, now
 
 
 def policy_in_effect(p: Platform, pathway: str, field: str) -> Policy:

@@ -39,7 +39,7 @@ from corredor.kernel.audit_tags import AuditTag
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Permission, Role
 from corredor.kernel.errors import Conflict, NotFound
-from corredor.services.platform import Platform, new_id, now
+from corredor.platform import Platform, new_id, now
 from corredor.sharing.disclosures import disclosures_of
 
 # ---- loading, with scope ----

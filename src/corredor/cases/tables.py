@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from corredor.adapters.db.models import ID, Base
+from corredor.kernel.tables import ID, Base
 
 
 class Case(Base):

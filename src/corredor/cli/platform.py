@@ -45,7 +45,7 @@ def serve(
     """Serve the platform API (migrating the database first)."""
     import uvicorn
 
-    from corredor.api.app import create_app
+    from corredor.app import create_app
     from corredor.config import (
         DevelopmentSecretsInProduction,
         Settings,
@@ -54,7 +54,7 @@ def serve(
     from corredor.demo.seed import prepare_demo
     from corredor.kernel import logs
     from corredor.kernel.engine import shown
-    from corredor.services.platform import Platform
+    from corredor.platform import Platform
     from corredor.web.demo import DEMO_PASSWORD, DEMO_USERS
 
     settings = Settings(demo=True) if demo else Settings()  # the home page lists demo accounts
@@ -98,7 +98,7 @@ def demo(
     from corredor.demo.seed import seed_demo_users
     from corredor.demo.walk import free_port, running, walk_family
     from corredor.kernel.engine import shown
-    from corredor.services.platform import Platform
+    from corredor.platform import Platform
 
     if url is not None:
         walk_family(url)
@@ -284,14 +284,14 @@ def audit_checkpoint() -> None:
 
 def keys_census() -> None:
     """How many sealed values each encryption key id holds, table by table."""
-    from corredor.adapters.db.models import Base
     from corredor.config import Settings
     from corredor.kernel.database import Database
     from corredor.kernel.rekey import census
+    from corredor.schema import metadata
 
     database = Database.of(Settings())
     try:
-        found = census(database, Base.metadata)
+        found = census(database, metadata)
     finally:
         database.dispose()
     for table, counts in sorted(found.by_table.items()):
@@ -309,11 +309,11 @@ def keys_reencrypt() -> None:
     remove it from CORREDOR_ENCRYPTION_KEYS."""
     from rich.progress import Progress
 
-    from corredor.adapters.db.models import Base
     from corredor.config import Settings
     from corredor.kernel.crypto import FieldCipher
     from corredor.kernel.database import Database
     from corredor.kernel.rekey import reencrypt_audited
+    from corredor.schema import metadata
 
     settings = Settings()
     database = Database.of(settings)
@@ -324,7 +324,7 @@ def keys_reencrypt() -> None:
             changed, after = reencrypt_audited(
                 database,
                 cipher,
-                Base.metadata,
+                metadata,
                 progress=lambda table, done: bar.update(task, advance=done, description=table),
             )
     finally:

@@ -20,7 +20,7 @@ from corredor.cases.tables import Case
 from corredor.cases.use_cases import parole, registration, tvrh
 from corredor.kernel.errors import Conflict
 from corredor.kernel.unit_of_work import unit_of_work
-from corredor.services.platform import Platform
+from corredor.platform import Platform
 from corredor.sharing import use_cases as sharing
 from corredor.sharing.domain.disclosure import DisclosableField
 from corredor.sharing.schemas import ConsentIn, DisclosureIn

@@ -16,9 +16,9 @@ import httpx
 import uvicorn
 from rich.console import Console
 
-from corredor.api.app import create_app
+from corredor.app import create_app
 from corredor.demo.seed import SHARED, demo_household
-from corredor.services.platform import Platform
+from corredor.platform import Platform
 from corredor.web.demo import DEMO_PASSWORD
 
 console = Console()

@@ -10,8 +10,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import JSONResponse, Response
 
+from corredor.api.idempotency import IdempotencyKey
 from corredor.api.security import PUBLIC, platform_of, requires
-from corredor.api.submit import IdempotencyKey
 from corredor.documents import use_cases
 from corredor.documents.domain.credentials import (
     MEXICO_CHECK,
@@ -24,7 +24,7 @@ from corredor.kernel import ratelimit
 from corredor.kernel.auth import Principal
 from corredor.kernel.commands import run_command
 from corredor.kernel.domain.permissions import Permission
-from corredor.services.platform import Platform
+from corredor.platform import Platform
 
 router = APIRouter(tags=["documents"])
 PlatformDep = Annotated[Platform, Depends(platform_of)]

@@ -16,7 +16,7 @@ from rich.console import Console
 if TYPE_CHECKING:
     from corredor.documents.domain.credentials import Verdict
     from corredor.documents.use_cases import KeyJob
-    from corredor.services.platform import Platform
+    from corredor.platform import Platform
 
 console = Console()
 errors = Console(stderr=True)
@@ -34,7 +34,7 @@ Out = Annotated[Path | None, typer.Option("--out", help="Write here instead of p
 
 def _platform() -> Platform:
     from corredor.config import Settings
-    from corredor.services.platform import Platform
+    from corredor.platform import Platform
 
     return Platform.build(Settings())
 

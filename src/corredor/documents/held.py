@@ -18,7 +18,7 @@ from corredor.documents.schemas import DocumentOut, HeldDocument, Standing
 from corredor.documents.tables import DocumentRow
 from corredor.kernel import audit
 from corredor.kernel.auth import Principal
-from corredor.services.platform import Platform
+from corredor.platform import Platform
 
 
 def standing(document: DocumentOut, today: date) -> Standing:

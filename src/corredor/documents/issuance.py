@@ -37,7 +37,7 @@ from corredor.kernel.audit_tags import AuditTag
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Permission, Role
 from corredor.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
-from corredor.services.platform import Platform, actor, new_id, now
+from corredor.platform import Platform, actor, new_id, now
 
 TOKEN_COLUMN = "documents.token"
 

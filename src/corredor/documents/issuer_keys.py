@@ -26,7 +26,7 @@ from corredor.documents.credentials.status import sign_status_list, status_bundl
 from corredor.documents.domain.credentials import ISSUER, IssuerKey, KeyState
 from corredor.documents.tables import DocumentRow, IssuerKeyRow, StatusCounter
 from corredor.kernel.errors import Conflict, InvalidInput, NotFound
-from corredor.services.platform import Platform, now
+from corredor.platform import Platform, now
 
 PRIVATE_COLUMN = "issuer_keys.private_key"
 ISSUERS = sorted(set(ISSUER.values()))

@@ -26,7 +26,7 @@ from corredor.documents.schemas import HeldDocument, Standing
 from corredor.documents.verify_pages import DOCUMENT_NAMES
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Permission, Role
-from corredor.services.platform import Platform
+from corredor.platform import Platform
 from corredor.web import labels
 from corredor.web.i18n import N_
 from corredor.web.nav import NavEntry, add_entry

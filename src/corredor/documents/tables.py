@@ -13,7 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from corredor.adapters.db.models import ID, Base
+from corredor.kernel.tables import ID, Base
 
 
 class IssuerKeyRow(Base):

@@ -35,7 +35,7 @@ from corredor.kernel.commands import Command
 from corredor.kernel.domain.permissions import Permission
 from corredor.kernel.errors import NotFound
 from corredor.kernel.unit_of_work import unit_of_work
-from corredor.services.platform import Platform
+from corredor.platform import Platform
 
 OPERATOR = audit.Actor(user_id=None, role="operator")  # the command line, run by an operator
 

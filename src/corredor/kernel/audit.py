@@ -23,8 +23,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from corredor.adapters.db.models import AuditEntry, AuditHead
 from corredor.kernel.database import AUDIT_KEY, Database
+from corredor.kernel.tables import AuditEntry, AuditHead
 
 GENESIS = "0" * 64
 BATCH = 1000

@@ -21,11 +21,12 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from corredor.adapters.db.models import IdempotencyRecord
 from corredor.kernel.auth import Principal
 from corredor.kernel.crypto import FieldCipher
 from corredor.kernel.database import Database
 from corredor.kernel.errors import InvalidInput
+from corredor.kernel.tables import IdempotencyRecord
+from corredor.kernel.unit_of_work import unit_of_work
 
 HEADER = "Idempotency-Key"
 Answer = tuple[int, dict[str, Any]]
@@ -77,7 +78,7 @@ def run_once(
 ) -> Answer:
     request = fingerprint(operation, payload)
     try:
-        with database.transaction() as session:
+        with unit_of_work(database) as session:
             replay = _stored(session, cipher, principal, key, request)
             if replay is not None:
                 return replay
@@ -95,7 +96,7 @@ def run_once(
             return status, body
     except IntegrityError:
         # A concurrent retry with the same key won the race: answer what it answered.
-        with database.transaction() as session:
+        with unit_of_work(database) as session:
             replay = _stored(session, cipher, principal, key, request)
         if replay is None:
             raise
@@ -105,7 +106,7 @@ def run_once(
 def purge_replays(database: Database, now: datetime, days: int = REPLAY_DAYS) -> int:
     """Delete stored answers older than `days`; returns how many went."""
     cutoff = now - timedelta(days=days)
-    with database.transaction() as session:
+    with unit_of_work(database) as session:
         gone = session.execute(
             delete(IdempotencyRecord)
             .where(IdempotencyRecord.created_at < cutoff)

@@ -21,6 +21,7 @@ from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
 from corredor.kernel.crypto import FieldCipher
 from corredor.kernel.database import Database
+from corredor.kernel.unit_of_work import unit_of_work
 
 BATCH: Final = 500
 SUFFIX: Final = "_enc"
@@ -165,7 +166,7 @@ def reencrypt_audited(
     (by the operator: the command line has no signed-in user)."""
     changed = reencrypt(database, cipher, metadata, progress)
     after = census(database, metadata)
-    with database.transaction() as session:
+    with unit_of_work(database) as session:
         audit.append(
             session,
             audit.Actor(user_id=None, role="operator"),

@@ -1,4 +1,5 @@
-"""The tables, as SQLAlchemy 2 typed models.
+"""The kernel's tables (the audit chain, stored replies) and the declarative base every feature's
+tables build on. Every feature's tables together: `corredor.schema`.
 
 Columns ending in `_enc` hold AES-GCM ciphertext (see kernel/crypto.py); `_hash` columns hold
 a keyed hash for equality lookups. Nothing personal is stored in clear text.
@@ -57,12 +58,3 @@ class IdempotencyRecord(Base):
     status_code: Mapped[int] = mapped_column(Integer)
     body: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-# Tables of other areas, imported here so Alembic's metadata (Base.metadata) includes them.
-from corredor.accounts import tables as account_tables  # noqa: E402, F401
-from corredor.allocation import tables as allocation_tables  # noqa: E402, F401
-from corredor.cases import tables as case_tables  # noqa: E402, F401
-from corredor.documents import tables as document_tables  # noqa: E402, F401
-from corredor.sharing import tables as sharing_tables  # noqa: E402, F401
-from corredor.shelters import tables as shelter_tables  # noqa: E402, F401

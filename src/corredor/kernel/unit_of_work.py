@@ -22,7 +22,9 @@ class HasDatabase(Protocol):
 
 
 @contextmanager
-def unit_of_work(platform: HasDatabase) -> Iterator[Session]:
-    """One transaction: committed when the block ends, rolled back if it raises."""
-    with platform.db.transaction() as session:
+def unit_of_work(owner: HasDatabase | Database) -> Iterator[Session]:
+    """One transaction: committed when the block ends, rolled back if it raises. The owner is
+    the platform (use cases) or, for the kernel's own jobs, the database itself."""
+    database = owner if isinstance(owner, Database) else owner.db
+    with database.transaction() as session:
         yield session

@@ -10,10 +10,10 @@ from fastapi import APIRouter, Depends, Path
 from fastapi.responses import Response
 
 from corredor.api.security import PUBLIC, platform_of
+from corredor.platform import Platform
 from corredor.portal import use_cases
 from corredor.portal.domain.indicators import Period
 from corredor.portal.schemas import Statistics
-from corredor.services.platform import Platform
 
 router = APIRouter(tags=["statistics"])
 PlatformDep = Annotated[Platform, Depends(platform_of)]

@@ -19,9 +19,9 @@ def export(
 ) -> None:
     """Every table as CSV (with its HXL row), JSON and Parquet, and datapackage.json."""
     from corredor.config import Settings
+    from corredor.platform import Platform
     from corredor.portal import use_cases
     from corredor.portal.domain.indicators import Period
-    from corredor.services.platform import Platform
 
     try:
         chosen = Period(period)

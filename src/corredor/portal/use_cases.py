@@ -14,6 +14,7 @@ from typing import Final
 
 from corredor.kernel.errors import NotFound
 from corredor.kernel.unit_of_work import unit_of_work
+from corredor.platform import Platform
 from corredor.portal import exports, sources
 from corredor.portal.domain.disclosure import THRESHOLD, protect
 from corredor.portal.domain.indicators import (
@@ -30,7 +31,6 @@ from corredor.portal.domain.indicators import (
     periods_ending,
 )
 from corredor.portal.schemas import PublishedRow, PublishedTable, Statistics, StepDuration
-from corredor.services.platform import Platform
 from corredor.shelters import statistics as shelter_statistics
 from corredor.shelters.domain.registry import zone_of
 

@@ -6,12 +6,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path
 
+from corredor.api.idempotency import IdempotencyKey
 from corredor.api.security import platform_of, requires
-from corredor.api.submit import IdempotencyKey
 from corredor.kernel.auth import Principal
 from corredor.kernel.commands import run_command
 from corredor.kernel.domain.permissions import Permission
-from corredor.services.platform import Platform
+from corredor.platform import Platform
 from corredor.sharing import use_cases
 from corredor.sharing.schemas import (
     ConsentIn,

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from corredor.adapters.db.models import ID, Base
+from corredor.kernel.tables import ID, Base
 
 
 class Consent(Base):

@@ -12,7 +12,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from corredor.accounts.tables import User
-from corredor.adapters.db.models import AuditEntry
 from corredor.cases.records import (
     case_actor,
     current_tvrh,
@@ -27,8 +26,9 @@ from corredor.kernel.auth import Principal
 from corredor.kernel.commands import Command
 from corredor.kernel.domain.permissions import Permission, Role
 from corredor.kernel.errors import Forbidden, InvalidInput, NotFound
+from corredor.kernel.tables import AuditEntry
 from corredor.kernel.unit_of_work import unit_of_work
-from corredor.services.platform import Platform, actor, new_id, now
+from corredor.platform import Platform, actor, new_id, now
 from corredor.sharing.disclosures import disclosure_out, disclosures_of
 from corredor.sharing.domain.disclosure import (
     DisclosableField,

@@ -7,12 +7,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
 
+from corredor.api.idempotency import IdempotencyKey
 from corredor.api.security import PUBLIC, platform_of, requires
-from corredor.api.submit import IdempotencyKey
 from corredor.kernel.auth import Principal
 from corredor.kernel.commands import run_command
 from corredor.kernel.domain.permissions import Permission
-from corredor.services.platform import Platform
+from corredor.platform import Platform
 from corredor.shelters import use_cases
 from corredor.shelters.schemas import OccupancyIn, OccupancyOut, ShelterOut
 

@@ -10,7 +10,7 @@ from rich.console import Console
 # The database and the platform load inside the commands that use them, so `corredor --help`
 # starts without them.
 if TYPE_CHECKING:
-    from corredor.services.platform import Platform
+    from corredor.platform import Platform
 
 console = Console()
 errors = Console(stderr=True)
@@ -19,7 +19,7 @@ shelters_app = typer.Typer(help="The shelter registry and who records for each s
 
 def _platform() -> Platform:
     from corredor.config import Settings
-    from corredor.services.platform import Platform
+    from corredor.platform import Platform
 
     return Platform.build(Settings())
 

@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from corredor.adapters.db.models import ID, Base
+from corredor.kernel.tables import ID, Base
 
 
 class ShelterRow(Base):

@@ -24,7 +24,7 @@ from corredor.kernel.commands import Command
 from corredor.kernel.domain.permissions import Permission, Role
 from corredor.kernel.errors import Forbidden, InvalidInput, NotFound
 from corredor.kernel.unit_of_work import unit_of_work
-from corredor.services.platform import Platform
+from corredor.platform import Platform
 from corredor.shelters.domain.illustrative import ILLUSTRATIVE_SHELTERS
 from corredor.shelters.domain.occupancy import (
     COUNTS,

@@ -1,21 +1,14 @@
-"""Small helpers the signed-in forms share: submitting once, reading dates and choices."""
+"""Small helpers the signed-in forms share: the form key that makes a command run once, and
+reading text, dates and choices."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import date
 from typing import Any, Final
 
-from sqlalchemy.orm import Session
-
-from corredor.kernel.auth import Principal
-from corredor.kernel.idempotency import run_once
-from corredor.services.platform import Platform
-
 KEY_FIELD: Final = "form_key"
-
-Answer = tuple[int, dict[str, Any]]
 
 
 def new_form_key() -> str:
@@ -27,26 +20,6 @@ def command_key(form: Mapping[str, Any]) -> str:
     """The idempotency key of a form's command: its own key, or a new one if it sent none."""
     sent = form.get(KEY_FIELD)
     return f"web:{sent}" if isinstance(sent, str) and 0 < len(sent) <= 64 else new_form_key()
-
-
-def submit_once(  # noqa: PLR0917 - the same order as the API's `submit`
-    platform: Platform,
-    who: Principal,
-    form: Mapping[str, Any],
-    operation: str,
-    payload: dict[str, Any],
-    action: Callable[[Session], Answer],
-) -> Answer:
-    """Run a use case the way the API's `submit` does, keyed by the form's own key."""
-    return run_once(
-        platform.db,
-        platform.cipher,
-        who,
-        command_key(form),
-        operation=operation,
-        payload=payload,
-        action=action,
-    )
 
 
 def text(form: Mapping[str, Any], name: str) -> str:

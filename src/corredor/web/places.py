@@ -18,7 +18,7 @@ from typing import Final
 import yaml
 from babel import Locale
 
-from corredor.screening.domain.facts import ISO_COUNTRIES
+from corredor.kernel.domain.countries import ISO_COUNTRIES
 
 PLACES: Final = resources.files("corredor.web") / "place_names"
 # Languages whose country names the project owns, first; CLDR fills in only what they lack.

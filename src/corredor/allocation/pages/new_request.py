@@ -42,9 +42,9 @@ from corredor.kernel.commands import run_command
 from corredor.kernel.domain.permissions import Permission
 from corredor.kernel.errors import Conflict, InvalidInput, NotFound
 from corredor.kernel.idempotency import HEADER
+from corredor.platform import Platform
 from corredor.screening.domain.facts import RELATIONS, Profile
 from corredor.screening.pages.questions import ROWS, VOCABULARY, describe_answer
-from corredor.services.platform import Platform
 from corredor.web.page import Page, WebSettings, checked_form
 from corredor.web.session import page_requires, signed_in_page
 

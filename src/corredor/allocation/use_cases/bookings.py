@@ -65,7 +65,7 @@ from corredor.kernel.commands import Command
 from corredor.kernel.domain.permissions import Permission, Role
 from corredor.kernel.errors import Conflict, InvalidInput
 from corredor.kernel.unit_of_work import unit_of_work
-from corredor.services.platform import Platform, actor
+from corredor.platform import Platform, actor
 
 RELEASE = {BookingAction.CANCEL: Status.CANCELLED, BookingAction.NO_SHOW: Status.NO_SHOW}
 

@@ -57,8 +57,8 @@ from corredor.kernel.commands import Command
 from corredor.kernel.domain.permissions import Permission, Role, may
 from corredor.kernel.errors import Conflict, Forbidden, InvalidInput
 from corredor.kernel.unit_of_work import unit_of_work
+from corredor.platform import Platform, actor, new_id, now
 from corredor.screening.domain.predicates import facts_used
-from corredor.services.platform import Platform, actor, new_id, now
 
 MAX_LISTED = 50
 

@@ -78,7 +78,7 @@ from corredor.kernel.database import Database
 from corredor.kernel.domain.permissions import Permission
 from corredor.kernel.errors import Conflict, InvalidInput, NotFound
 from corredor.kernel.unit_of_work import unit_of_work
-from corredor.services.platform import Platform, actor, new_id, now
+from corredor.platform import Platform, actor, new_id, now
 
 PUBLISHED_RUNS = 100
 # A run of more requests is re-run when the officer asks, not each time its page opens.

@@ -50,7 +50,7 @@ from corredor.kernel.commands import Command
 from corredor.kernel.domain.permissions import Permission
 from corredor.kernel.errors import Conflict, InvalidInput
 from corredor.kernel.unit_of_work import unit_of_work
-from corredor.services.platform import Platform, actor, new_id, now
+from corredor.platform import Platform, actor, new_id, now
 
 # ---- capacity ----
 

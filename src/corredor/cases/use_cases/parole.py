@@ -42,8 +42,8 @@ from corredor.kernel.commands import Command
 from corredor.kernel.domain.permissions import Permission, Role
 from corredor.kernel.errors import Conflict, InvalidInput, NotFound
 from corredor.kernel.unit_of_work import unit_of_work
+from corredor.platform import Platform, new_id, now
 from corredor.screening.domain.rules import Outcome, evaluate
-from corredor.services.platform import Platform, new_id, now
 from corredor.sharing.disclosures import in_force
 
 TRAVEL_DOCUMENTS = frozenset({DocumentType.TRAVEL})

@@ -14,7 +14,7 @@ from corredor.kernel.audit_tags import AuditTag
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Permission, Role
 from corredor.kernel.unit_of_work import unit_of_work
-from corredor.services.platform import Platform, actor
+from corredor.platform import Platform, actor
 
 
 def get_case(p: Platform, who: Principal, case_id: str) -> CaseOut:

@@ -7,7 +7,7 @@ from corredor.cases.domain.corridor import TVRH_POLICY, grounds
 from corredor.cases.domain.workflow import TRANSITIONS
 from corredor.cases.reference import Reference
 from corredor.cases.schemas import GroundsOut, TransitionOut
-from corredor.services.platform import Platform
+from corredor.platform import Platform
 
 
 def places(p: Platform) -> Reference:

@@ -22,10 +22,10 @@ from corredor.kernel.auth import Principal
 from corredor.kernel.commands import Command
 from corredor.kernel.domain.permissions import Permission, Role
 from corredor.kernel.errors import Forbidden, InvalidInput
+from corredor.platform import Platform, actor, new_id, now
 from corredor.screening.domain.facts import Profile
 from corredor.screening.domain.policy import Authority, Policy
 from corredor.screening.domain.rules import evaluate
-from corredor.services.platform import Platform, actor, new_id, now
 
 # Which officers decide for which authority. Mexican authorities -> INM; US ones -> CBP (the
 # platform's US-side officers stand in for USCIS and State until those agencies join).

@@ -26,8 +26,8 @@ from corredor.kernel.commands import Command
 from corredor.kernel.domain.permissions import Permission, Role
 from corredor.kernel.errors import Conflict, InvalidInput
 from corredor.kernel.unit_of_work import unit_of_work
+from corredor.platform import Platform, actor, new_id, now
 from corredor.screening.domain.facts import DOCUMENT_TYPES
-from corredor.services.platform import Platform, actor, new_id, now
 
 
 def register_household(p: Platform, who: Principal, body: HouseholdIn) -> Command[CaseOut]:

@@ -29,8 +29,8 @@ from corredor.kernel.commands import Command
 from corredor.kernel.domain.permissions import Permission
 from corredor.kernel.errors import InvalidInput
 from corredor.kernel.unit_of_work import unit_of_work
+from corredor.platform import Platform, new_id, now
 from corredor.screening.domain.rules import Decision, Outcome, evaluate
-from corredor.services.platform import Platform, new_id, now
 
 TVRH_DOCUMENTS = frozenset({DocumentType.TVRH})
 

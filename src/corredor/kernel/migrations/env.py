@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from alembic import context
 
-from corredor.adapters.db.models import Base
 from corredor.kernel.engine import make_engine
+from corredor.kernel.tables import Base
 
 config = context.config
 target_metadata = Base.metadata

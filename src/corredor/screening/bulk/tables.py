@@ -12,11 +12,11 @@ from pathlib import Path
 
 import polars as pl
 
+from corredor.kernel.domain.countries import ISO_COUNTRIES
 from corredor.screening.bulk.vectorized import FRAME_SCHEMA
 from corredor.screening.domain.facts import (
     DOCUMENT_TYPES,
     FACTS,
-    ISO_COUNTRIES,
     RELATIONS,
     FactKind,
 )

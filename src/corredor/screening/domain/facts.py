@@ -14,6 +14,8 @@ from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from corredor.kernel.domain.countries import ISO_COUNTRIES
+
 
 class FactKind(StrEnum):
     BOOLEAN = "boolean"
@@ -190,22 +192,6 @@ US_STATUSES: Final[frozenset[str]] = frozenset(
 PETITION_STATES: Final[frozenset[str]] = frozenset({"none", "pending", "approved"})
 VISA_CLASSES: Final[frozenset[str]] = frozenset({"H-2A", "H-2B", "MX-TVTF", "MX-WORK", "other"})
 
-# The 249 officially assigned ISO 3166-1 alpha-2 codes (ISO 3166 Maintenance Agency). A code
-# that looks right but is not assigned (XX, ZZ, user-assigned codes) is refused, never screened.
-ISO_COUNTRIES: Final[frozenset[str]] = frozenset(
-    """
-    AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR
-    BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ
-    EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW
-    GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY
-    KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV
-    MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY
-    QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG
-    TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM
-    ZW
-    """.split()  # noqa: SIM905 - one code per cell reads like the ISO table
-)
-assert len(ISO_COUNTRIES) == 249
 
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _REGION = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,3}$")

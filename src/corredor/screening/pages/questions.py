@@ -14,11 +14,11 @@ from typing import Any, Final
 from babel.support import NullTranslations
 from pydantic import ValidationError
 
+from corredor.kernel.domain.countries import ISO_COUNTRIES
 from corredor.screening.domain.catalogue import Catalogue
 from corredor.screening.domain.facts import (
     DOCUMENT_TYPES,
     FACTS,
-    ISO_COUNTRIES,
     PETITION_STATES,
     RELATIONS,
     US_STATUSES,

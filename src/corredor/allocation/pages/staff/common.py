@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from corredor.allocation.pages.staff.forms import ERRORS
 from corredor.allocation.schemas import MAX_DAYS
 from corredor.kernel.errors import NotFound
-from corredor.services.platform import Platform
+from corredor.platform import Platform
 from corredor.web.i18n import N_, pick
 from corredor.web.page import Page
 
