@@ -9,8 +9,9 @@ from datetime import date, timedelta
 from fastapi.testclient import TestClient
 
 from corredor.app import create_app
+from corredor.cases import statistics as case_statistics
 from corredor.platform import Platform
-from corredor.portal import sources, use_cases
+from corredor.portal import use_cases
 from corredor.portal.domain.disclosure import THRESHOLD, protect
 from corredor.portal.domain.indicators import ZONES, Period, period_start
 from corredor.portal.schemas import PublishedTable
@@ -103,7 +104,7 @@ def test_corridor_steps_are_counted_per_household_by_the_database(
                 walk(api, "tvrh_issued", applicant=f"family-{n}")
         today = date.today()
         with portal_platform.db.transaction() as s:
-            counted, _ = sources.corridor_by_day(s, today - timedelta(days=1), today)
+            counted, _ = case_statistics.corridor_by_day(s, today - timedelta(days=1), today)
         by_state: dict[str, int] = defaultdict(int)
         for (_, state), count in counted.items():
             by_state[state] += count

@@ -12,10 +12,13 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Final
 
+from corredor.cases import statistics as case_statistics
+from corredor.documents import statistics as document_statistics
+from corredor.kernel.daily import DailyCounts
 from corredor.kernel.errors import NotFound
 from corredor.kernel.unit_of_work import unit_of_work
 from corredor.platform import Platform
-from corredor.portal import exports, sources
+from corredor.portal import exports
 from corredor.portal.domain.disclosure import THRESHOLD, protect
 from corredor.portal.domain.indicators import (
     ADMISSIONS,
@@ -65,7 +68,7 @@ def _published(
 
 
 def _by_period(
-    indicator: Indicator, daily: sources.DailyCounts, starts: list[date], period: Period
+    indicator: Indicator, daily: DailyCounts, starts: list[date], period: Period
 ) -> PublishedTable:
     index = {start: i for i, start in enumerate(starts)}
     keys = [series.key for series in indicator.series]
@@ -142,9 +145,9 @@ def statistics(p: Platform, period: Period = Period.MONTH) -> Statistics:
     with unit_of_work(p) as s:
         shelters = shelter_statistics.daily_totals(s, first, today)
         regions = shelter_statistics.regions(s)
-        steps, modes = sources.corridor_by_day(s, first, today)
-        checks = sources.checks_by_day(s, first, today)
-        durations = sources.step_durations(s, first, today)
+        steps, modes = case_statistics.corridor_by_day(s, first, today)
+        checks = document_statistics.checks_by_day(s, first, today)
+        durations = case_statistics.step_durations(s, first, today, DURATIONS)
     return Statistics(
         period=period,
         first_day=first,

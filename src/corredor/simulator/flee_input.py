@@ -394,4 +394,3 @@ def _near_miss(name: str, names: set[str]) -> str | None:
 
     matches = [candidate for candidate in names if normal(candidate) == normal(name)]
     return matches[0] if matches else None
-
