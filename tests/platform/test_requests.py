@@ -72,11 +72,8 @@ def test_a_retried_create_creates_one_case(api: Api) -> None:
     again = api.post("/cases", "inm", Role.INM_OFFICER, body, key="retry-1")
     assert first.status_code == again.status_code == 201
     assert first.json()["id"] == again.json()["id"]
-    found = ok(
-        api.get(
-            "/cases", "inm", Role.INM_OFFICER, document_number=body["principal"]["document_number"]
-        )
-    )
+    search = {"document_number": body["principal"]["document_number"]}
+    found = ok(api.post("/cases/search", "inm", Role.INM_OFFICER, search))
     assert [c["id"] for c in found] == [first.json()["id"]]
 
 
@@ -112,3 +109,15 @@ def test_a_bad_password_is_401_and_an_expired_token_too(api: Api) -> None:
     assert answer.status_code == 401
     forged = api.client.get("/api/v1/me", headers={"Authorization": "Bearer not-a-token"})
     assert forged.status_code == 401
+
+
+def test_no_document_number_travels_in_a_url(api: Api) -> None:
+    """A search by document number is a POST: the number is in no URL or access log line."""
+    schema = api.client.get("/openapi.json").json()
+    parameters = [
+        p["name"]
+        for operations in schema["paths"].values()
+        for operation in operations.values()
+        for p in operation.get("parameters", [])
+    ]
+    assert not {"document_number", "document"} & set(parameters)

@@ -358,7 +358,7 @@ def test_a_caseworker_works_in_spanish_while_the_person_reads_english(
 ) -> None:
     case, _, _ = to_tvrh_with_consent(platform, ["name", "tvrh"])
     worker = visitor(platform, Role.CASEWORKER)
-    found = worker.get("/assist", lang="es", document="nope", **{"for": "en"})
+    found = worker.get("/assist", lang="es", **{"for": "en"})
     assert "Idioma que lee la persona" in found.text
     assert '<option value="en" lang="en" selected>' in found.text
     assert "corredor_for=en" in found.headers["set-cookie"]

@@ -14,6 +14,7 @@ from corredor.cases.reference import Reference
 from corredor.cases.schemas import (
     AdmissionIn,
     CaseOut,
+    CaseSearchIn,
     CaseStatusOut,
     EventOut,
     GroundsOut,
@@ -51,12 +52,21 @@ def list_cases(
     platform: PlatformDep,
     user: Annotated[Principal, who(P.CASE_LIST)],
     state: CaseState | None = None,
-    document_number: Annotated[str | None, Query(min_length=1, max_length=40)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[CaseStatusOut]:
-    """Cases without personal data; an applicant sees only their own."""
+    """Cases without personal data; an applicant sees only their own. To find a person's case
+    by document number, POST to /cases/search (a number never goes in a URL)."""
+    return reading.list_cases(platform, user, state=state, limit=limit)
+
+
+@router.post("/search", response_model=list[CaseStatusOut])
+def search_cases(
+    body: CaseSearchIn, platform: PlatformDep, user: Annotated[Principal, who(P.CASE_LIST)]
+) -> list[CaseStatusOut]:
+    """The cases holding a person with this document number (found by keyed hash; the search
+    is audited). Cases without personal data."""
     return reading.list_cases(
-        platform, user, state=state, document_number=document_number, limit=limit
+        platform, user, document_number=body.document_number, limit=body.limit
     )
 
 

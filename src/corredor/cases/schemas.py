@@ -52,6 +52,14 @@ class MemberIn(PersonIn):
         return value
 
 
+class CaseSearchIn(_In):
+    """A search by a person's document number: sent in a body, so it is in no URL or access
+    log."""
+
+    document_number: str = Field(min_length=1, max_length=40)
+    limit: int = Field(default=50, ge=1, le=200)
+
+
 class HouseholdIn(_In):
     border_point_id: str = Field(min_length=1, max_length=80)
     ground: str = Field(min_length=1, max_length=80, examples=["tvrh.ground.asylum-seeker"])
