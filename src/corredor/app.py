@@ -42,7 +42,7 @@ from corredor.sharing.pages.access import add_access_page
 from corredor.sharing.pages.consent import add_consent_pages
 from corredor.sharing.pages.staff.disclosure import add_disclosure_pages
 from corredor.shelters import api as shelters
-from corredor.shelters.pages import add_shelter_pages
+from corredor.shelters.pages.staff.occupancy import add_shelter_pages
 from corredor.web.app import shell_routers
 from corredor.web.page import WebSettings, default_settings
 from corredor.web.session import install_page_not_found

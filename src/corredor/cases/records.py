@@ -178,6 +178,25 @@ def advance(
     session.flush()
 
 
+def note_on_timeline(
+    session: Session, who: Principal, case: Case, name: str, data: dict[str, Any]
+) -> None:
+    """An event on the case's timeline that moves no state (a consent given or revoked, a
+    disclosure made or ended), inside the caller's transaction."""
+    session.add(
+        CaseEvent(
+            case_id=case.id,
+            name=name,
+            state=case.state,
+            actor_id=who.user_id,
+            actor_role=str(who.role),
+            on_behalf_of=acting_for(session, who, case),
+            data=data,
+            at=now(),
+        )
+    )
+
+
 # ---- views ----
 
 

@@ -17,6 +17,7 @@ from corredor.cases.records import (
     current_tvrh,
     decrypt_person,
     load_case,
+    note_on_timeline,
     persons_of,
     visible_case,
 )
@@ -25,12 +26,13 @@ from corredor.kernel.audit_tags import AuditTag
 from corredor.kernel.auth import Principal
 from corredor.kernel.commands import Command
 from corredor.kernel.domain.permissions import Permission, Role
-from corredor.kernel.errors import Forbidden, InvalidInput, NotFound
+from corredor.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
 from corredor.kernel.tables import AuditEntry
 from corredor.kernel.unit_of_work import unit_of_work
 from corredor.platform import Platform, actor, new_id, now
 from corredor.sharing.disclosures import disclosure_out, disclosures_of
 from corredor.sharing.domain.disclosure import (
+    DISCLOSABLE_STATES,
     DisclosableField,
     DisclosureRefused,
     Purpose,
@@ -108,6 +110,7 @@ def _record_consent(s: Session, who: Principal, case_id: str, body: ConsentIn) -
         given_at=now(),
     )
     s.add(consent)
+    note_on_timeline(s, who, case, "consent_recorded", {"recipient": body.recipient})
     audit.append(
         s,
         case_actor(s, who, case),
@@ -141,6 +144,7 @@ def _revoke_consent(s: Session, who: Principal, consent_id: str) -> ConsentOut:
             )
         ).scalars():
             disclosure.revoked_at = consent.revoked_at
+        note_on_timeline(s, who, case, "consent_revoked", {"recipient": consent.recipient})
         audit.append(
             s,
             case_actor(s, who, case),
@@ -192,6 +196,13 @@ def _create_disclosure(
     s: Session, who: Principal, case_id: str, body: DisclosureIn
 ) -> DisclosureOut:
     case = visible_case(s, who, case_id, Permission.DISCLOSURE_CREATE)
+    if case.state not in DISCLOSABLE_STATES:
+        raise Conflict(
+            f"a disclosure to CBP for parole needs a case whose TVRH was issued; this case is "
+            f"{case.state}",
+            state=case.state,
+            allowed=sorted(DISCLOSABLE_STATES),
+        )
     consent = _consent(s, body.consent_id)
     if consent.case_id != case.id:
         raise InvalidInput("consent_id", "this consent belongs to another case")
@@ -218,6 +229,7 @@ def _create_disclosure(
         created_at=now(),
     )
     s.add(disclosure)
+    note_on_timeline(s, who, case, "disclosed", {"recipient": policy.recipient})
     audit.append(
         s,
         case_actor(s, who, case),
@@ -247,6 +259,8 @@ def _revoke_disclosure(s: Session, who: Principal, disclosure_id: str) -> Disclo
     disclosure = _disclosure(s, who, disclosure_id)
     if disclosure.revoked_at is None:
         disclosure.revoked_at = now()
+        case = load_case(s, disclosure.case_id)
+        note_on_timeline(s, who, case, "disclosure_ended", {"recipient": disclosure.recipient})
         audit.append(
             s,
             actor(s, who),

@@ -175,6 +175,7 @@ def add_parole_pages(router: APIRouter, settings: WebSettings) -> None:
             title=page.gettext.gettext("Apply for parole to the United States"),
             case=status,
             ready=_ready(status),
+            may_apply=_may_apply(status),
         )
 
     @router.get("/cases/{case_id}/parole/q/{question}", response_class=HTMLResponse)
@@ -183,6 +184,8 @@ def add_parole_pages(router: APIRouter, settings: WebSettings) -> None:
         if question not in QUESTIONS:
             raise NotFound(f"no question {question}")
         status = _status(request, who, case_id)
+        if not _may_apply(status):  # the start page says why
+            return page.redirect(f"/cases/{case_id}/parole")
         application = _load(request, signer, case_id)
         values = {"answer": application.answers.get(question, "")}
         return render_question(page, status, question, values, {})
@@ -238,6 +241,13 @@ def add_parole_pages(router: APIRouter, settings: WebSettings) -> None:
         response = page.redirect(f"/cases/{case_id}?done=parole")
         page.forget(response, COOKIE)
         return response
+
+
+def _may_apply(status: CaseStatusOut) -> bool:
+    """The workflow's own answer (the case's allowed actions) and a disclosure to CBP in force:
+    a person whose TVRH was refused is told at the start, not after answering."""
+    ready = _ready(status)
+    return "apply_parole" in status.allowed_actions and ready["tvrh"] and ready["consent"]
 
 
 def _ready(status: CaseStatusOut) -> dict[str, bool]:

@@ -316,6 +316,15 @@ def _admit(
     parole = s.execute(
         select(Grant).where(Grant.case_id == case.id, Grant.kind == str(GrantKind.PAROLE))
     ).scalar_one_or_none()
+    granted_port = parole.details.get("port_id") if parole is not None else None
+    if granted_port and granted_port != body.port_id:
+        # the travel authorization names its port or airport: arriving elsewhere is a mistake
+        # (or a different person) to resolve, never a silent admission
+        raise Conflict(
+            f"parole was granted for arrival at {granted_port}, not {body.port_id}",
+            state=case.state,
+            allowed=[f"admit at {granted_port}"],
+        )
     advance(
         s,
         who,

@@ -97,3 +97,10 @@ def releasable(
 def project(record: dict[str, object], fields: frozenset[DisclosableField]) -> dict[str, object]:
     """Only the disclosed fields of a record, and nothing else."""
     return {name: value for name, value in record.items() if name in fields}
+
+
+# A disclosure to CBP serves a parole application, which rests on an issued TVRH: a case whose
+# TVRH was refused, has lapsed or whose parole was decided has nothing to disclose for.
+DISCLOSABLE_STATES: Final = frozenset(
+    {"tvrh_issued", "parole_requested", "vetted_clear", "secondary_review"}
+)

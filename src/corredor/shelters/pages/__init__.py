@@ -1,0 +1,1 @@
+"""The shelter registry's pages."""

@@ -1,0 +1,1 @@
+"""Pages only shelter staff see (the staff catalog: Spanish and English)."""
