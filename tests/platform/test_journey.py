@@ -44,6 +44,8 @@ def test_the_timeline_records_who_did_each_step(api: Api) -> None:
     assert seen == [
         ("registered", "inm_officer"),
         ("tvrh_issued", "inm_officer"),
+        ("consent_recorded", "inm_officer"),  # consent and disclosure are on the timeline too
+        ("disclosed", "inm_officer"),
         ("parole_requested", "applicant"),
         ("vetting_clear", "cbp_officer"),
         ("parole_granted", "cbp_officer"),

@@ -350,7 +350,8 @@ def test_the_corridor_through_the_pages_shows_cbp_only_what_was_disclosed(
     seen = marie.get(f"/cases/{case}/access", lang="pt")
     assert "Oficial do CBP" in seen.text
     assert "Para decidir sobre seu parole, com seu consentimento" in seen.text
-    assert "INA 212(d)(5)(A)" in seen.text  # the disclosure's legal basis
+    assert "A lei dos EUA sobre o parole (INA 212(d)(5)(A))" in seen.text  # in plain words
+    assert "seed 000" not in seen.text  # never the developers' note
 
 
 def test_a_caseworker_works_in_spanish_while_the_person_reads_english(
