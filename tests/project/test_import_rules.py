@@ -60,6 +60,62 @@ def imports_of(path: Path) -> set[str]:
     return found
 
 
+# What a feature publishes for the others, beside its use cases, domain and schemas: steps that
+# commit inside the caller's unit of work (rule 4), and aggregates for the portal.
+PUBLISHED = frozenset(
+    {
+        "accounts.users",  # an account's name, role or agency; the account a job acts as
+        "cases.records",  # a case inside the caller's transaction (issuing, sharing)
+        "cases.reference",  # the places read from data/ (no table)
+        "cases.statistics",
+        "documents.issuance",  # issuing documents as a step of the case workflow
+        "documents.statistics",
+        "sharing.disclosures",  # a case's disclosures, for its status
+        "shelters.statistics",
+        "screening.pages.questions",  # the fact questions other features' pages ask too
+    }
+)
+
+
+def runtime_imports_of(path: Path) -> set[str]:
+    """`imports_of`, leaving out imports made for type checking only (`if TYPE_CHECKING:`)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and getattr(node.test, "id", None) == "TYPE_CHECKING":
+            node.body = []
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found |= {f"{node.module}.{alias.name}" for alias in node.names}
+    return found
+
+
+def reaches_into(module: str, feature: str) -> str | None:
+    """The other feature's module this import reaches into, if it is not one it publishes."""
+    parts = module.split(".")
+    if len(parts) < 3 or parts[0] != "corredor" or parts[1] not in FEATURES:
+        return None
+    other = parts[1]
+    if other == feature or parts[2] in ("use_cases", "domain", "schemas"):
+        return None
+    named = ".".join(parts[1:4]) if parts[2] == "pages" else ".".join(parts[1:3])
+    return None if named in PUBLISHED else module
+
+
+@pytest.mark.parametrize("feature", FEATURES)
+def test_features_talk_to_each_other_only_through_what_they_publish(feature: str) -> None:
+    offenders = {
+        module_of(path): sorted(
+            bad for m in runtime_imports_of(path) if (bad := reaches_into(m, feature))
+        )
+        for path in (SRC / feature).rglob("*.py")
+    }
+    assert {m: bad for m, bad in offenders.items() if bad} == {}
+
+
 def module_of(path: Path) -> str:
     return ".".join(("corredor", *path.relative_to(SRC).with_suffix("").parts))
 
@@ -163,5 +219,8 @@ def test_the_checks_can_fail(tmp_path: Path) -> None:
         "corredor.screening.policy_files",
         "corredor.screening.policy_files.load_catalogue",
     ]
+    assert reaches_into("corredor.accounts.tables", "cases") == "corredor.accounts.tables"
+    assert reaches_into("corredor.accounts.users", "cases") is None
+    assert reaches_into("corredor.screening.pages.results", "cases") is not None
     assert not allowed_in_domain("sqlalchemy.orm")
     assert allowed_in_domain("corredor.documents.domain.credentials")

@@ -62,3 +62,35 @@ def user_out(user: User) -> UserOut:
         agency=Agency(user.agency) if user.agency else None,
         active=user.active,
     )
+
+
+# ---- what other features may ask about accounts, inside their own unit of work ----
+
+
+def names_and_roles(s: Session, user_ids: set[str]) -> dict[str, tuple[str, str]]:
+    """user id -> (username, role), for those that exist."""
+    if not user_ids:
+        return {}
+    rows = s.execute(select(User.id, User.username, User.role).where(User.id.in_(user_ids)))
+    return {user_id: (username, role) for user_id, username, role in rows}
+
+
+def agencies_of(s: Session, user_ids: set[str]) -> dict[str, str | None]:
+    """user id -> agency (None for applicants and agencies not recorded)."""
+    if not user_ids:
+        return {}
+    rows = s.execute(select(User.id, User.agency).where(User.id.in_(user_ids))).all()
+    return {user_id: agency for user_id, agency in rows}  # noqa: C416 - rows are Row objects
+
+
+def is_applicant(s: Session, user_id: str) -> bool:
+    user = s.get(User, user_id)
+    return user is not None and user.role == Role.APPLICANT
+
+
+def applicant_named(s: Session, username: str) -> str | None:
+    """The id of the applicant account with this username, if there is one."""
+    found = s.execute(
+        select(User.id).where(User.username == username, User.role == str(Role.APPLICANT))
+    ).scalar_one_or_none()
+    return str(found) if found else None

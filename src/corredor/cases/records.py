@@ -108,6 +108,22 @@ def encrypt_person(
     )
 
 
+def cases_of_applicant(session: Session, user_id: str) -> list[Case]:
+    return list(
+        session.execute(select(Case).where(Case.applicant_user_id == user_id)).scalars().all()
+    )
+
+
+def latest_grant(session: Session, case_id: str, kind: str) -> Grant | None:
+    """The case's most recent grant of a kind (the one a document is issued for)."""
+    return session.execute(
+        select(Grant)
+        .where(Grant.case_id == case_id, Grant.kind == kind)
+        .order_by(Grant.granted_at.desc(), Grant.valid_until.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
 def current_tvrh(session: Session, case_id: str) -> Grant | None:
     """The case's latest humanitarian visitor card, if it holds one."""
     return session.execute(

@@ -9,14 +9,21 @@ check is in the audit log; a check answers valid or not with the validity dates,
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from corredor.cases.domain.corridor import GrantKind, TravelMode
-from corredor.cases.records import case_actor, decrypt_person, persons_of, visible_case
-from corredor.cases.tables import Case, Grant
+from corredor.cases.records import (
+    case_actor,
+    cases_of_applicant,
+    decrypt_person,
+    latest_grant,
+    load_case,
+    persons_of,
+    visible_case,
+)
 from corredor.documents import issuer_keys
 from corredor.documents.credentials import jws
 from corredor.documents.credentials.verifier import Verifier
@@ -38,6 +45,9 @@ from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Permission, Role
 from corredor.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
 from corredor.platform import Platform, actor, new_id, now
+
+if TYPE_CHECKING:  # the case's rows, handed in by the case workflow that calls these steps
+    from corredor.cases.tables import Case, Grant
 
 TOKEN_COLUMN = "documents.token"
 
@@ -98,7 +108,7 @@ def issue_for_grant(p: Platform, s: Session, who: Principal, grant: Grant) -> li
         _store(p, s, row, credential, key.kid)
         s.add(row)
         rows.append(row)
-    case = s.get(Case, grant.case_id)
+    case = load_case(s, grant.case_id)
     audit.append(
         s,
         case_actor(s, who, case),
@@ -133,7 +143,7 @@ def revoke_case_documents(
     if revoked:
         audit.append(
             s,
-            case_actor(s, who, s.get(Case, case_id)),
+            case_actor(s, who, load_case(s, case_id)),
             AuditTag.DOCUMENT_REVOKE,
             case_id=case_id,
             detail={"numbers": revoked, "reason": reason},
@@ -254,7 +264,7 @@ def my_documents(p: Platform, s: Session, who: Principal) -> list[DocumentOut]:
     who.require(Permission.DOCUMENT_READ)
     if who.role is not Role.APPLICANT:
         return []
-    cases = s.execute(select(Case).where(Case.applicant_user_id == who.user_id)).scalars()
+    cases = cases_of_applicant(s, who.user_id)
     return [document for case in cases for document in case_documents(p, s, who, case.id)]
 
 
@@ -359,10 +369,7 @@ def issue_latest(
     p: Platform, s: Session, who: Principal, case_id: str, kind: GrantKind
 ) -> list[DocumentRow]:
     """The workflow's hook: sign the documents of the grant of this kind just made."""
-    grant = s.execute(
-        select(Grant)
-        .where(Grant.case_id == case_id, Grant.kind == str(kind))
-        .order_by(Grant.granted_at.desc(), Grant.valid_until.desc())
-        .limit(1)
-    ).scalar_one()
+    grant = latest_grant(s, case_id, str(kind))
+    if grant is None:
+        raise NotFound(f"no {kind} grant on case {case_id}")
     return issue_for_grant(p, s, who, grant)

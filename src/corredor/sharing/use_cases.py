@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from corredor.accounts.tables import User
+from corredor.accounts.users import agencies_of
 from corredor.cases.records import (
     case_actor,
     current_tvrh,
@@ -357,12 +357,17 @@ def case_activity(p: Platform, who: Principal, case_id: str) -> CaseActivityOut:
     with unit_of_work(p) as s:
         case = visible_case(s, who, case_id, Permission.CASE_READ_STATUS)
         visible_case(s, who, case_id, Permission.CASE_READ)
-        rows = s.execute(
-            select(AuditEntry, User.agency)
-            .outerjoin(User, User.id == AuditEntry.actor_id)
-            .where(AuditEntry.case_id == case.id)
-            .order_by(AuditEntry.seq.desc())
-        ).all()
+        found = (
+            s.execute(
+                select(AuditEntry)
+                .where(AuditEntry.case_id == case.id)
+                .order_by(AuditEntry.seq.desc())
+            )
+            .scalars()
+            .all()
+        )
+        agencies = agencies_of(s, {e.actor_id for e in found if e.actor_id is not None})
+        rows = [(e, agencies.get(e.actor_id) if e.actor_id else None) for e in found]
         disclosure_ids = {
             str(entry.detail["disclosure_id"])
             for entry, _ in rows

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from corredor.accounts.tables import User
+from corredor.accounts.users import names_and_roles
 from corredor.allocation.domain.lottery import commitment, new_seed
 from corredor.allocation.schemas import (
     CapacityBoard,
@@ -100,13 +100,15 @@ def capacity_board(p: Platform, who: Principal, first: date, last: date) -> Capa
 
 def _changed_by(s: Session, site_id: str, first: date, last: date) -> dict[date, ChangedBy]:
     rows = s.execute(
-        select(CapacityDay.day, CapacityDay.updated_at, User.username, User.role)
-        .join(User, User.id == CapacityDay.updated_by)
-        .where(CapacityDay.site_id == site_id, CapacityDay.day.between(first, last))
-    )
+        select(CapacityDay.day, CapacityDay.updated_at, CapacityDay.updated_by).where(
+            CapacityDay.site_id == site_id, CapacityDay.day.between(first, last)
+        )
+    ).all()
+    people = names_and_roles(s, {str(by) for _, _, by in rows})
     return {
-        day: ChangedBy(username=username, role=role, at=audit.as_utc(at))
-        for day, at, username, role in rows
+        day: ChangedBy(username=people[by][0], role=people[by][1], at=audit.as_utc(at))
+        for day, at, by in rows
+        if by in people
     }
 
 

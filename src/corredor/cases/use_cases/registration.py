@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from corredor.accounts.tables import User
+from corredor.accounts.users import applicant_named, is_applicant
 from corredor.cases.decisions import policy_in_effect
 from corredor.cases.domain.corridor import CORRIDOR_POLICY, TVRH_POLICY, ground_fact
 from corredor.cases.domain.workflow import Action, CaseKind, CaseState, GuardContext, is_terminal
@@ -23,7 +23,7 @@ from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
 from corredor.kernel.auth import Principal
 from corredor.kernel.commands import Command
-from corredor.kernel.domain.permissions import Permission, Role
+from corredor.kernel.domain.permissions import Permission
 from corredor.kernel.errors import Conflict, InvalidInput
 from corredor.kernel.unit_of_work import unit_of_work
 from corredor.platform import Platform, actor, new_id, now
@@ -54,10 +54,8 @@ def _register(p: Platform, s: Session, who: Principal, body: HouseholdIn) -> Cas
     unknown = sorted(set(body.documents) - DOCUMENT_TYPES)
     if unknown:
         raise InvalidInput("documents", f"unknown document types: {', '.join(unknown)}")
-    if body.applicant_user_id is not None:
-        user = s.get(User, body.applicant_user_id)
-        if user is None or user.role != Role.APPLICANT:
-            raise InvalidInput("applicant_user_id", "not the id of an applicant account")
+    if body.applicant_user_id is not None and not is_applicant(s, body.applicant_user_id):
+        raise InvalidInput("applicant_user_id", "not the id of an applicant account")
     everyone = [body.principal, *body.members]
     _refuse_duplicates(p, s, [m.document_number for m in everyone if m.document_number])
     case = Case(
@@ -145,7 +143,4 @@ def applicant_account(p: Platform, who: Principal, username: str) -> str | None:
     they register to the person's own account (and the person can then follow it)."""
     who.require(Permission.CASE_CREATE)
     with unit_of_work(p) as s:
-        found = s.execute(
-            select(User.id).where(User.username == username, User.role == "applicant")
-        ).scalar_one_or_none()
-    return str(found) if found else None
+        return applicant_named(s, username)
