@@ -37,6 +37,7 @@ CODE_FIELD: Final = "code"
 IMAGE_FIELD: Final = "image"
 MAX_CODE_CHARS: Final = 4_000  # a document's code is 330-400 characters; a QR holds < 3,000
 MAX_IMAGE_BYTES: Final = 8 * 1024 * 1024  # a phone photo; larger is refused before decoding
+TOO_LARGE: Final = "too_large"
 MAX_BODY_BYTES: Final = MAX_IMAGE_BYTES + 64 * 1024  # the photo, the code box and the form
 # A 99 KB PNG can declare 9000 x 9000 pixels (81 MP, 400 MB decoded); a phone photo is 12 MP.
 MAX_IMAGE_PIXELS: Final = 24_000_000
@@ -222,7 +223,8 @@ def add_verify_pages(router: APIRouter, settings: WebSettings) -> None:
     async def verify(request: Request) -> Response:
         page = Page(request, settings)
         if declared_length(request) > MAX_BODY_BYTES:  # before reading a byte of it
-            message = page.gettext.gettext(ERRORS["too_large"])
+            # a key in a variable: an extractor reads a string literal in gettext() as a message
+            message = page.gettext.gettext(ERRORS[TOO_LARGE])
             return render(page, 413, {IMAGE_FIELD: message})
         wait = wait_before_next_check(request)  # before any work, even reading the form
         if wait > 0:
