@@ -75,20 +75,13 @@ class Platform:
             tokens=Tokens(
                 settings.token_secret,
                 settings.token_minutes,
-                still_valid=lambda principal: still_valid(_Holding(db), principal),
+                still_valid=lambda principal: still_valid(db, principal),
             ),
             catalogue=read_catalogue(),
             screening=screening or WatchlistScreening.from_file(settings.watchlist_path),
             reference=load_reference(),
             sign_in_throttle=FailureThrottle(SIGN_IN_LIMITS, settings.rate_limit_url),
         )
-
-
-@dataclass(frozen=True)
-class _Holding:
-    """The database alone, for what must work before the platform exists (reading tokens)."""
-
-    db: Database
 
 
 def actor(session: Session, who: Principal) -> audit.Actor:

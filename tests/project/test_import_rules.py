@@ -48,10 +48,17 @@ FRONTS = ("api.py", "pages.py", "verify_pages.py", "cli.py", "pages/*.py", "page
 MIN_FRONTS = {"accounts": 2, "audit_trail": 1}
 
 
-def imports_of(path: Path) -> set[str]:
-    """Every module a file imports, at any depth (lazy imports inside functions count)."""
+def imports_of(path: Path, *, for_type_checking: bool = True) -> set[str]:
+    """Every module a file imports, at any depth (lazy imports inside functions count); without
+    the imports made for type checking only (`if TYPE_CHECKING:`) when `for_type_checking` is
+    false."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    if not for_type_checking:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.If) and getattr(node.test, "id", None) == "TYPE_CHECKING":
+                node.body = []
     found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             found |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
@@ -77,22 +84,6 @@ PUBLISHED = frozenset(
 )
 
 
-def runtime_imports_of(path: Path) -> set[str]:
-    """`imports_of`, leaving out imports made for type checking only (`if TYPE_CHECKING:`)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.If) and getattr(node.test, "id", None) == "TYPE_CHECKING":
-            node.body = []
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.add(node.module)
-            found |= {f"{node.module}.{alias.name}" for alias in node.names}
-    return found
-
-
 def reaches_into(module: str, feature: str) -> str | None:
     """The other feature's module this import reaches into, if it is not one it publishes."""
     parts = module.split(".")
@@ -109,7 +100,9 @@ def reaches_into(module: str, feature: str) -> str | None:
 def test_features_talk_to_each_other_only_through_what_they_publish(feature: str) -> None:
     offenders = {
         module_of(path): sorted(
-            bad for m in runtime_imports_of(path) if (bad := reaches_into(m, feature))
+            bad
+            for m in imports_of(path, for_type_checking=False)
+            if (bad := reaches_into(m, feature))
         )
         for path in (SRC / feature).rglob("*.py")
     }

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from corredor.accounts.tables import User
 from corredor.kernel.auth import Principal
-from corredor.kernel.unit_of_work import HasDatabase, unit_of_work
+from corredor.kernel.database import Database
+from corredor.kernel.unit_of_work import unit_of_work
 
 
-def still_valid(p: HasDatabase, principal: Principal) -> bool:
+def still_valid(database: Database, principal: Principal) -> bool:
     """Is the token's account still as it was when the token was issued: there, active, in the
     same role, with the same token version?"""
-    with unit_of_work(p) as s:
+    with unit_of_work(database) as s:
         user = s.get(User, principal.user_id)
         return (
             user is not None

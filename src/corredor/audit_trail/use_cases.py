@@ -3,7 +3,7 @@ itself (appending, hashing, verifying) is the kernel's (`kernel/audit.py`)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import datetime
 from typing import Protocol
 
@@ -56,7 +56,7 @@ def verify_audit(p: HasPlatformParts, who: Principal) -> VerificationOut:
 
 def verify_log(database: Database, settings: Settings) -> VerificationOut:
     """The same check for the operator's command line, which has no signed-in user."""
-    with unit_of_work(_Holding(database)) as s:
+    with unit_of_work(database) as s:
         chain = audit.verify(s)
     report = audit_checkpoints.check(database, settings)
     return VerificationOut(
@@ -83,11 +83,6 @@ def checkpoints(p: HasPlatformParts, who: Principal) -> CheckpointsOut:
 def take_checkpoint(database: Database, settings: Settings, now: datetime) -> CheckpointOut:
     """Sign the chain's head now (the server does it every few minutes; cron may too)."""
     return CheckpointOut(**asdict(audit_checkpoints.take(database, settings, now)))
-
-
-@dataclass(frozen=True)
-class _Holding:
-    db: Database
 
 
 class HasPlatformParts(HasDatabase, Protocol):

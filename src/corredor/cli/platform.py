@@ -14,6 +14,11 @@ from rich.console import Console
 console = Console()
 
 
+def one_line(error: Exception) -> str:
+    """A database error as one line: the driver's own message when there is one."""
+    return " ".join(str(getattr(error, "orig", None) or error).split())
+
+
 def migrate_or_exit(url: str) -> None:
     """Migrate, or say in one line why the database cannot be used (never a traceback)."""
     from alembic.util import CommandError
@@ -24,9 +29,9 @@ def migrate_or_exit(url: str) -> None:
     try:
         upgrade(url)
     except (SQLAlchemyError, CommandError) as error:
-        reason = " ".join(str(getattr(error, "orig", None) or error).split())
         console.print(
-            f"[bold red]cannot use the database[/] {shown(url)}: {reason}", soft_wrap=True
+            f"[bold red]cannot use the database[/] {shown(url)}: {one_line(error)}",
+            soft_wrap=True,
         )
         raise typer.Exit(code=2) from None
 
@@ -162,8 +167,7 @@ def db_grant_app_role(
     try:
         ran = grant_app_role(Settings().owner_url, role)
     except (RoleError, SQLAlchemyError) as error:
-        reason = " ".join(str(getattr(error, "orig", None) or error).split())
-        console.print(f"[bold red]cannot grant[/]: {reason}", soft_wrap=True)
+        console.print(f"[bold red]cannot grant[/]: {one_line(error)}", soft_wrap=True)
         raise typer.Exit(code=1) from None
     for statement in ran:
         console.print(statement, soft_wrap=True)

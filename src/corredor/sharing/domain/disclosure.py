@@ -35,13 +35,14 @@ class RecipientPolicy:
 
 
 F = DisclosableField
+CORRIDOR_PAROLE_BASIS: Final = "INA 212(d)(5)(A) parole; joint INM-CBP corridor (seed 000, step 2)"
 # What each recipient may receive for each purpose. The legal ground for the TVRH stays with INM:
 # CBP needs identity, household and the TVRH to decide parole, not why Mexico protected someone.
 RECIPIENT_POLICIES: Final[dict[tuple[str, Purpose], RecipientPolicy]] = {
     ("CBP", Purpose.PAROLE): RecipientPolicy(
         recipient="CBP",
         purpose=Purpose.PAROLE,
-        legal_basis="INA 212(d)(5)(A) parole; joint INM-CBP corridor (seed 000, step 2)",
+        legal_basis=CORRIDOR_PAROLE_BASIS,
         fields=frozenset(
             {F.NAME, F.BIRTH_DATE, F.NATIONALITY, F.DOCUMENT_NUMBER, F.HOUSEHOLD, F.TVRH}
         ),

@@ -14,6 +14,7 @@ from corredor.api.security import platform_of
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Permission
 from corredor.sharing import use_cases
+from corredor.sharing.domain.disclosure import CORRIDOR_PAROLE_BASIS
 from corredor.web import labels
 from corredor.web.i18n import N_
 from corredor.web.page import WebSettings
@@ -23,7 +24,7 @@ P = Permission
 CaseId = Annotated[str, Path(min_length=1, max_length=36)]
 # The legal bases a disclosure rests on, in plain words (the statute stays cited in them).
 PLAIN_BASES: Final = {
-    "INA 212(d)(5)(A) parole; joint INM-CBP corridor (seed 000, step 2)": N_(
+    CORRIDOR_PAROLE_BASIS: N_(
         "US law on parole (INA 212(d)(5)(A)) and the joint INM-CBP corridor, because you agreed"
     ),
 }
