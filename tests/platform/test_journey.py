@@ -51,6 +51,9 @@ def test_the_timeline_records_who_did_each_step(api: Api) -> None:
         ("parole_granted", "cbp_officer"),
         ("admitted", "cbp_officer"),
         ("work_authorized", "cbp_officer"),
+        # the children, 4 and 9, are too young to work: no work authorization document
+        ("work_authorization_not_issued", "cbp_officer"),
+        ("work_authorization_not_issued", "cbp_officer"),
     ]
 
 

@@ -21,6 +21,7 @@ from corredor.cases.records import (
     decrypt_person,
     latest_grant,
     load_case,
+    note_on_timeline,
     persons_of,
     visible_case,
 )
@@ -39,6 +40,7 @@ from corredor.documents.domain.credentials import (
 )
 from corredor.documents.schemas import CheckIn, CheckOut, DocumentOut
 from corredor.documents.tables import DocumentRow
+from corredor.documents.work_age import work_age_rule
 from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
 from corredor.kernel.auth import Principal
@@ -50,6 +52,8 @@ if TYPE_CHECKING:  # the case's rows, handed in by the case workflow that calls 
     from corredor.cases.tables import Case, Grant
 
 TOKEN_COLUMN = "documents.token"
+# The timeline event when a household member is too young for a work authorization document.
+NOT_OLD_ENOUGH_TO_WORK = "work_authorization_not_issued"
 
 
 def _holder_hash(p: Platform, number: str, birth_date: date) -> str:
@@ -73,13 +77,22 @@ def _store(p: Platform, s: Session, row: DocumentRow, credential: Credential, ke
 
 
 def issue_for_grant(p: Platform, s: Session, who: Principal, grant: Grant) -> list[DocumentRow]:
-    """One signed document per member of the household, for a grant just made."""
+    """One signed document per member of the household, for a grant just made; a work
+    authorization only for those old enough to work on the grant's first day (`work_age_rule`),
+    the others' absence noted on the case's timeline with the rule's citation."""
     document_type = FROM_GRANT[GrantKind(grant.kind)]
     issuer = ISSUER[document_type]
     key = issuer_keys.signing_key(p, s, issuer)
-    rows = []
+    case = load_case(s, grant.case_id)
+    rule = work_age_rule()
+    rows, too_young = [], []
     for person in persons_of(s, grant.case_id):
         holder = decrypt_person(p, person)
+        if document_type is DocumentType.WORK and not rule.old_enough(
+            holder.birth_date, grant.valid_from
+        ):
+            too_young.append(person.position + 1)
+            continue
         credential = Credential(
             type=document_type,
             number=f"{grant.number}-{person.position + 1}",
@@ -108,13 +121,21 @@ def issue_for_grant(p: Platform, s: Session, who: Principal, grant: Grant) -> li
         _store(p, s, row, credential, key.kid)
         s.add(row)
         rows.append(row)
-    case = load_case(s, grant.case_id)
+    # only the member's place in the household and the rule: never their birth date
+    not_issued = {"minimum_age": rule.minimum_age, "citation": rule.citation}
+    for member in too_young:
+        note_on_timeline(s, who, case, NOT_OLD_ENOUGH_TO_WORK, {"member": member, **not_issued})
     audit.append(
         s,
         case_actor(s, who, case),
         AuditTag.DOCUMENT_ISSUE,
         case_id=grant.case_id,
-        detail={"type": str(document_type), "numbers": [r.number for r in rows], "key": key.kid},
+        detail={
+            "type": str(document_type),
+            "numbers": [r.number for r in rows],
+            "key": key.kid,
+            **({"not_issued": too_young, **not_issued} if too_young else {}),
+        },
     )
     s.flush()
     return rows

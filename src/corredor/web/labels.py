@@ -53,6 +53,14 @@ EVENTS: Final[dict[str, str]] = {
     "referred": N_("You were referred to another pathway"),
     "referral_approved": N_("The referral was approved"),
     "referral_refused": N_("The referral was refused"),
+    "work_authorization_not_issued": N_(
+        "No work authorization document for household member %(member)s: under "
+        "%(minimum_age)s, the minimum age to work (%(citation)s)"
+    ),
+}
+# The events whose text names values the event carries (never a personal value).
+EVENT_VALUES: Final[dict[str, tuple[str, ...]]] = {
+    "work_authorization_not_issued": ("member", "minimum_age", "citation"),
 }
 
 ROLES: Final[dict[str, str]] = {
@@ -114,3 +122,10 @@ def named(table: dict[str, str], code: str | None, gettext: NullTranslations) ->
     if code is None:
         return ""
     return gettext.gettext(table[code]) if code in table else code
+
+
+def event_text(code: str, data: dict[str, object], gettext: NullTranslations) -> str:
+    """An event of the timeline in the reader's language, with the values it names."""
+    text = named(EVENTS, code, gettext)
+    keys = EVENT_VALUES.get(code)
+    return text % {key: data.get(key, "") for key in keys} if keys else text

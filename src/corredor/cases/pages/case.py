@@ -116,7 +116,7 @@ def event_views(page: Page, events: list[EventOut], applicant: bool) -> list[Eve
     g = page.gettext
     return [
         EventView(
-            text=labels.named(labels.EVENTS, event.name, g),
+            text=labels.event_text(event.name, event.data, g),
             at=page.fmt.datetime(event.at),
             by=labels.named(labels.ROLES, event.actor_role, g)
             if applicant or event.actor_role != Role.APPLICANT
