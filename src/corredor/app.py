@@ -10,7 +10,8 @@ from fastapi import APIRouter, FastAPI
 
 from corredor import __version__
 from corredor.accounts import api as accounts
-from corredor.accounts.pages import add_account_pages
+from corredor.accounts.pages.sign_in import add_account_pages
+from corredor.accounts.pages.staff.accounts import add_admin_pages
 from corredor.allocation import api as allocation
 from corredor.allocation.pages.applicant import add_appointment_pages
 from corredor.allocation.pages.results import add_allocation_result_pages
@@ -19,6 +20,7 @@ from corredor.api import errors, health, observability
 from corredor.api.input_guard import InputGuard
 from corredor.audit_trail import api as audit
 from corredor.audit_trail.jobs import checkpoints_while_serving
+from corredor.audit_trail.pages.staff.log import add_audit_pages
 from corredor.cases import api as cases
 from corredor.cases.pages.case import add_case_pages
 from corredor.cases.pages.parole import add_parole_pages
@@ -27,7 +29,8 @@ from corredor.cases.pages.staff.cbp import add_cbp_pages
 from corredor.cases.pages.staff.desk import add_desk_pages
 from corredor.config import Settings
 from corredor.documents import api as documents
-from corredor.documents.pages import add_document_pages
+from corredor.documents.pages.held import add_document_pages
+from corredor.documents.pages.staff.checks import add_check_pages
 from corredor.documents.verify_pages import add_verify_pages
 from corredor.platform import Platform
 from corredor.portal import api as portal
@@ -115,6 +118,9 @@ def create_web_router(
         add_staff_allocation_pages,
         add_shelter_pages,
         add_portal_pages,
+        add_check_pages,
+        add_audit_pages,
+        add_admin_pages,
     ):
         add(pages, chosen)
     public.include_router(pages)

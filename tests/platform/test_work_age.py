@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -11,6 +10,8 @@ import pytest
 from corredor.documents.domain.work_age import age_on
 from corredor.documents.work_age import work_age_rule
 from corredor.kernel.domain.permissions import Role
+from corredor.web.i18n import translations
+from corredor.web.labels import event_text
 from tests.platform.conftest import Api
 from tests.platform.journey import ok, walk
 
@@ -18,9 +19,9 @@ GRANTED_ON = date(2026, 6, 15)  # the admission, and so the work authorization's
 
 
 @pytest.fixture
-def on_grant_day(api: Api) -> Iterator[Api]:
-    api.platform.today = lambda: GRANTED_ON
-    yield api
+def on_grant_day(api: Api) -> Api:
+    api.platform.today = lambda: GRANTED_ON  # the api fixture puts the real clock back after
+    return api
 
 
 def member(name: str, born: date) -> dict[str, str]:
@@ -75,9 +76,6 @@ def test_thirteen_years_and_364_days_gets_no_work_card_fourteen_years_does(
 
 
 def test_the_timeline_says_why_in_plain_words() -> None:
-    from corredor.web.i18n import translations
-    from corredor.web.labels import event_text
-
     data = {"member": 3, "minimum_age": 14, "citation": "29 CFR 570.2"}
     text = event_text("work_authorization_not_issued", data, translations("en"))
     assert text == (

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Request, Response
 
 from corredor.accounts import use_cases
-from corredor.accounts.schemas import LoginIn, TokenOut, UserIn, UserOut
+from corredor.accounts.schemas import LoginIn, RoleIn, TokenOut, UserIn, UserOut
 from corredor.api.idempotency import IdempotencyKey
 from corredor.api.security import PUBLIC, SIGNED_IN, platform_of, requires
 from corredor.kernel.auth import Principal
@@ -81,3 +81,14 @@ def enable_user(
 ) -> UserOut:
     """The account may sign in again (audited)."""
     return use_cases.set_active(platform, who, user_id, active=True)
+
+
+@router.post("/users/{user_id}/role", response_model=UserOut)
+def change_role(
+    user_id: UserId,
+    body: RoleIn,
+    who: Annotated[Principal, Depends(requires(Permission.USER_ROLE))],
+    platform: PlatformDep,
+) -> UserOut:
+    """Another role (and agency) for the account; its tokens stop working at once (audited)."""
+    return use_cases.change_role(platform, who, user_id, body)

@@ -26,6 +26,13 @@ class UserIn(_In):
     agency: Agency | None = None
 
 
+class RoleIn(_In):
+    """A new role for an account, with the agency the role needs (if it needs one)."""
+
+    role: Role
+    agency: Agency | None = None
+
+
 class TokenOut(BaseModel):
     access_token: str
     token_type: Literal["bearer"] = "bearer"

@@ -7,15 +7,21 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from corredor.accounts.schemas import LoginIn, TokenOut, UserIn, UserOut
+from corredor.accounts.schemas import LoginIn, RoleIn, TokenOut, UserIn, UserOut
 from corredor.accounts.tables import User
 from corredor.accounts.users import add_user, principal_of, user_out
 from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
 from corredor.kernel.auth import DUMMY_HASH, Principal, password_matches
 from corredor.kernel.commands import Command
-from corredor.kernel.domain.permissions import Permission
-from corredor.kernel.errors import Conflict, NotFound, TooManyAttempts, Unauthenticated
+from corredor.kernel.domain.permissions import Permission, check_agency
+from corredor.kernel.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    TooManyAttempts,
+    Unauthenticated,
+)
 from corredor.kernel.unit_of_work import unit_of_work
 from corredor.platform import Platform, actor
 
@@ -52,6 +58,15 @@ def list_users(p: Platform, who: Principal) -> list[UserOut]:
     who.require(Permission.USER_LIST)
     with unit_of_work(p) as s:
         return [user_out(u) for u in s.execute(select(User).order_by(User.username)).scalars()]
+
+
+def get_user(p: Platform, who: Principal, user_id: str) -> UserOut:
+    who.require(Permission.USER_LIST)
+    with unit_of_work(p) as s:
+        user = s.get(User, user_id)
+        if user is None:
+            raise NotFound(f"no user {user_id}")
+        return user_out(user)
 
 
 def create_user(who: Principal, body: UserIn) -> Command[UserOut]:
@@ -100,4 +115,38 @@ def set_active(p: Platform, who: Principal, user_id: str, active: bool) -> UserO
             user.token_version += 1
             tag = AuditTag.USER_ENABLE if active else AuditTag.USER_DISABLE
             audit.append(s, actor(s, who), tag, detail={"user_id": user.id})
+        return user_out(user)
+
+
+def change_role(p: Platform, who: Principal, user_id: str, body: RoleIn) -> UserOut:
+    """An administrator gives an account another role (and agency). Its tokens end at once, as
+    on disabling: a token still naming the old role must not keep its permissions."""
+    who.require(Permission.USER_ROLE)
+    try:
+        check_agency(body.role, body.agency)
+    except ValueError as error:
+        raise InvalidInput("agency", str(error)) from None
+    with unit_of_work(p) as s:
+        user = s.get(User, user_id)
+        if user is None:
+            raise NotFound(f"no user {user_id}")
+        if user.id == who.user_id:
+            # the last administrator must not lock everyone out by demoting themself
+            raise Conflict("an administrator cannot change their own role", "role", [])
+        before = (user.role, user.agency)
+        after = (str(body.role), str(body.agency) if body.agency else None)
+        if before != after:
+            user.role, user.agency = after
+            user.token_version += 1
+            audit.append(
+                s,
+                actor(s, who),
+                AuditTag.USER_ROLE_CHANGE,
+                detail={
+                    "user_id": user.id,
+                    "from": before[0],
+                    "to": after[0],
+                    "agency": after[1],
+                },
+            )
         return user_out(user)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class AuditEntryOut(BaseModel):
@@ -40,3 +40,22 @@ class CheckpointOut(BaseModel):
 class CheckpointsOut(BaseModel):
     public_key: str  # base64 Ed25519: check each signature over {"at","head","seq"} (sorted JSON)
     checkpoints: list[CheckpointOut]
+
+
+class AuditFilter(BaseModel):
+    """What an auditor narrows the log to; every field is optional."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    since: date | None = None  # from this day (UTC), inclusive
+    until: date | None = None  # to this day (UTC), inclusive
+    action: str | None = Field(default=None, max_length=80)  # part of the tag: "document"
+    actor_role: str | None = Field(default=None, max_length=32)
+    case: str | None = Field(default=None, min_length=4, max_length=36)  # a case id or its start
+    page: int = Field(default=1, ge=1, le=100_000)
+
+
+class AuditPage(BaseModel):
+    entries: list[AuditEntryOut]  # newest first
+    page: int
+    more: bool  # another, older page follows

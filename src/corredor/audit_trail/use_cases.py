@@ -4,13 +4,15 @@ itself (appending, hashing, verifying) is the kernel's (`kernel/audit.py`)."""
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 
 from sqlalchemy import select
 
 from corredor.audit_trail.schemas import (
     AuditEntryOut,
+    AuditFilter,
+    AuditPage,
     CheckpointOut,
     CheckpointsOut,
     VerificationOut,
@@ -20,6 +22,7 @@ from corredor.kernel import audit, audit_checkpoints
 from corredor.kernel.auth import Principal
 from corredor.kernel.database import Database
 from corredor.kernel.domain.permissions import Permission
+from corredor.kernel.errors import InvalidInput
 from corredor.kernel.tables import AuditEntry
 from corredor.kernel.unit_of_work import HasDatabase, unit_of_work
 
@@ -31,20 +34,56 @@ def audit_entries(p: HasDatabase, who: Principal, after: int, limit: int) -> lis
         rows = s.execute(
             select(AuditEntry).where(AuditEntry.seq > after).order_by(AuditEntry.seq).limit(limit)
         ).scalars()
-        return [
-            AuditEntryOut(
-                seq=e.seq,
-                at=audit.as_utc(e.at),
-                actor_id=e.actor_id,
-                actor_role=e.actor_role,
-                on_behalf_of=e.on_behalf_of,
-                action=e.action,
-                case_id=e.case_id,
-                detail=e.detail,
-                hash=e.hash,
-            )
-            for e in rows
-        ]
+        return [_entry_out(e) for e in rows]
+
+
+def _entry_out(e: AuditEntry) -> AuditEntryOut:
+    return AuditEntryOut(
+        seq=e.seq,
+        at=audit.as_utc(e.at),
+        actor_id=e.actor_id,
+        actor_role=e.actor_role,
+        on_behalf_of=e.on_behalf_of,
+        action=e.action,
+        case_id=e.case_id,
+        detail=e.detail,
+        hash=e.hash,
+    )
+
+
+PAGE_SIZE = 50
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def search_entries(p: HasDatabase, who: Principal, chosen: AuditFilter) -> AuditPage:
+    """The log narrowed by day, tag, role and case, newest first, a page at a time."""
+    who.require(Permission.AUDIT_READ)
+    if chosen.since and chosen.until and chosen.until < chosen.since:
+        raise InvalidInput("until", "the last day is before the first day")
+    query = select(AuditEntry)
+    if chosen.since:
+        query = query.where(AuditEntry.at >= _midnight(chosen.since))
+    if chosen.until:
+        query = query.where(AuditEntry.at < _midnight(chosen.until + timedelta(days=1)))
+    if chosen.action:
+        query = query.where(AuditEntry.action.contains(chosen.action.strip(), autoescape=True))
+    if chosen.actor_role:
+        query = query.where(AuditEntry.actor_role == chosen.actor_role)
+    if chosen.case:
+        prefix = chosen.case.strip().lower()
+        query = query.where(AuditEntry.case_id.startswith(prefix, autoescape=True))
+    offset = (chosen.page - 1) * PAGE_SIZE
+    query = query.order_by(AuditEntry.seq.desc()).offset(offset).limit(PAGE_SIZE + 1)
+    with unit_of_work(p) as s:
+        rows = list(s.execute(query).scalars())
+    return AuditPage(
+        entries=[_entry_out(e) for e in rows[:PAGE_SIZE]],
+        page=chosen.page,
+        more=len(rows) > PAGE_SIZE,
+    )
 
 
 def verify_audit(p: HasPlatformParts, who: Principal) -> VerificationOut:

@@ -38,7 +38,7 @@ from corredor.documents.domain.credentials import (
     from_claims,
     to_claims,
 )
-from corredor.documents.schemas import CheckIn, CheckOut, DocumentOut
+from corredor.documents.schemas import CheckIn, CheckOut, CounterAnswer, DocumentOut
 from corredor.documents.tables import DocumentRow
 from corredor.documents.work_age import work_age_rule
 from corredor.kernel import audit
@@ -358,7 +358,10 @@ def check(
     *,
     permission: Permission,
     accepted: frozenset[DocumentType],
-) -> CheckOut:
+    named: bool = False,
+) -> CounterAnswer:
+    """The yes/no check; `named` (a staff page at a counter) adds the holder's name to a yes,
+    so the agent compares it with the person in front of them. The API's answer has no name."""
     who.require(permission)
     row = _find(p, s, body)
     answer = CheckOut(valid=False, reason=CheckReason.NOT_FOUND)
@@ -372,6 +375,7 @@ def check(
             valid_from=row.valid_from,
             valid_until=row.valid_until,
         )
+    name = credential_of(p, row)[0].holder_name if named and row and answer.valid else None
     audit.append(
         s,
         actor(s, who),
@@ -381,9 +385,10 @@ def check(
             "document": row.number if row is not None else None,
             "via": "credential" if body.credential is not None else "number",
             "valid": answer.valid,
+            **({"name_shown": True} if name else {}),
         },
     )
-    return answer
+    return CounterAnswer(answer=answer, holder_name=name)
 
 
 def issue_latest(

@@ -68,6 +68,14 @@ class CheckOut(BaseModel):
     valid_until: date | None = None
 
 
+class CounterAnswer(BaseModel):
+    """A check at a counter (a boarding gate, a hiring desk): the yes/no of the API's check and,
+    when the answer is yes, the name on the document, to compare with the person there."""
+
+    answer: CheckOut
+    holder_name: str | None = None
+
+
 class Standing(StrEnum):
     VALID = "valid"
     NOT_YET_VALID = "not_yet_valid"

@@ -23,6 +23,7 @@ from corredor.documents.held import my_held_documents
 from corredor.documents.schemas import (
     CheckIn,
     CheckOut,
+    CounterAnswer,
     DocumentOut,
     HeldDocument,
     RevocationIn,
@@ -158,7 +159,20 @@ def check(
 ) -> CheckOut:
     """The yes/no check of an airline, a port or an employer (audited)."""
     with unit_of_work(p) as s:
-        return issuance.check(p, s, who, body, permission=permission, accepted=accepted)
+        return issuance.check(p, s, who, body, permission=permission, accepted=accepted).answer
+
+
+def check_at_counter(
+    p: Platform,
+    who: Principal,
+    body: CheckIn,
+    *,
+    permission: Permission,
+    accepted: frozenset[DocumentType],
+) -> CounterAnswer:
+    """The same check from a staff page: a yes also says the holder's name (audited)."""
+    with unit_of_work(p) as s:
+        return issuance.check(p, s, who, body, permission=permission, accepted=accepted, named=True)
 
 
 def verify_presented(p: Platform, token: str) -> Verdict:

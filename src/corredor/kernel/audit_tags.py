@@ -20,6 +20,7 @@ class AuditTag(StrEnum):
     KEYS_REENCRYPT = "platform:keys:reencrypt"
     USER_DISABLE = "platform:user:disable"
     USER_ENABLE = "platform:user:enable"
+    USER_ROLE_CHANGE = "platform:user:role_change"
     # cases
     CASE_REGISTER = "platform:case:register"
     CASE_READ_PERSONAL_DATA = "platform:case:read_personal_data"

@@ -32,7 +32,20 @@ NAV: list[NavEntry] = [
     NavEntry("/assist", N_("Assist a person"), P.CASE_READ, frozenset({R.CASEWORKER})),
     NavEntry("/cases", N_("Cases"), P.CASE_LIST, _STAFF),
     NavEntry("/staff/policies", N_("Policy files in force"), P.REFERENCE_READ, _STAFF),
+    NavEntry("/staff/check/travel", N_("Check a travel document"), P.DOCUMENT_VERIFY_TRAVEL),
+    NavEntry("/staff/check/work", N_("Check a work authorization"), P.DOCUMENT_VERIFY_WORK),
+    NavEntry("/staff/audit", N_("Audit log"), P.AUDIT_READ),
+    NavEntry("/staff/accounts", N_("Accounts"), P.USER_LIST),
 ]
+
+# Where each role lands after signing in: the page of its main task. Roles not listed land on
+# their list of tasks (/account).
+HOMES: dict[Role, str] = {
+    R.AIRLINE_AGENT: "/staff/check/travel",
+    R.EMPLOYER: "/staff/check/work",
+    R.AUDITOR: "/staff/audit",
+    R.ADMIN: "/staff/accounts",
+}
 
 
 def add_entry(entry: NavEntry) -> None:
@@ -46,3 +59,7 @@ def entries_for(who: Principal) -> list[NavEntry]:
         for entry in NAV
         if may(who.role, entry.permission) and (entry.roles is None or who.role in entry.roles)
     ]
+
+
+def home_for(role: Role) -> str:
+    return HOMES.get(role, "/account")

@@ -15,6 +15,7 @@ from corredor.api.security import PUBLIC, platform_of
 from corredor.kernel.auth import Principal
 from corredor.kernel.errors import TooManyAttempts, Unauthenticated
 from corredor.web.forms import text
+from corredor.web.nav import home_for
 from corredor.web.page import SESSION_COOKIE, Page, WebSettings, checked_form
 from corredor.web.session import (
     PAGE_SIGNED_IN,
@@ -61,7 +62,7 @@ def add_account_pages(router: APIRouter, settings: WebSettings) -> None:
         except (Unauthenticated, ValidationError):
             errors["username"] = _("The username or the password is not right")
             return _render_sign_in(page, values, errors, status_code=400)
-        response = page.redirect(safe_next(values["next"]) or "/account")
+        response = page.redirect(safe_next(values["next"]) or home_for(token.role))
         page.cookie(response, SESSION_COOKIE, token.access_token, None)
         return response
 

@@ -1,0 +1,1 @@
+"""The feature's pages; `staff/` holds those only staff see (the staff catalog)."""

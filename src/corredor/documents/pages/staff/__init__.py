@@ -1,0 +1,1 @@
+"""Pages only staff see: their messages go to the staff catalog (es, en)."""
