@@ -217,3 +217,30 @@ def test_the_shelter_routes_declare_their_permissions(api: Api) -> None:
         r for r, held in ROLE_PERMISSIONS.items() if Permission.SHELTER_OCCUPANCY_RECORD in held
     }
     assert holders == {Role.SHELTER_STAFF}
+
+
+def test_the_role_homes_declare_their_permissions(api: Api) -> None:
+    declared = {}
+    for context in iter_route_contexts(api.client.app.routes):  # type: ignore[attr-defined]
+        if isinstance(context.route, APIRoute) and not context.path.startswith("/api/"):
+            (found,) = declarations(context.route)
+            if isinstance(found, PageRequires):
+                for method in context.route.methods:
+                    declared[(method, context.path)] = found.permission
+    P = Permission
+    expected = {
+        ("GET", "/staff/check/travel"): P.DOCUMENT_VERIFY_TRAVEL,
+        ("POST", "/staff/check/travel"): P.DOCUMENT_VERIFY_TRAVEL,
+        ("GET", "/staff/check/work"): P.DOCUMENT_VERIFY_WORK,
+        ("POST", "/staff/check/work"): P.DOCUMENT_VERIFY_WORK,
+        ("GET", "/staff/audit"): P.AUDIT_READ,
+        ("GET", "/staff/accounts"): P.USER_LIST,
+        ("POST", "/staff/accounts"): P.USER_CREATE,
+        ("GET", "/staff/accounts/{user_id}"): P.USER_LIST,
+        ("POST", "/staff/accounts/{user_id}/active"): P.USER_DISABLE,
+        ("POST", "/staff/accounts/{user_id}/role"): P.USER_ROLE,
+    }
+    assert {route: declared.get(route) for route in expected} == expected
+    api_routes_declared = {(m, p): perm for m, p, perm in permission_routes(api.client.app)}  # type: ignore[arg-type]
+    assert api_routes_declared[("POST", "/api/v1/users/{user_id}/role")] is P.USER_ROLE
+    assert {r for r, held in ROLE_PERMISSIONS.items() if P.USER_ROLE in held} == {Role.ADMIN}
