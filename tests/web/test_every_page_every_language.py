@@ -51,6 +51,7 @@ def pages_by_visitor(platform: Platform) -> list[tuple[Visitor, list[str]]]:
     shelters.seed_registry(platform)
     shelter_staff = visitor(platform, Role.SHELTER_STAFF)
     shelters.assign_staff(platform, "tapachula-centro", shelter_staff.username)
+    admin = visitor(platform, Role.ADMIN)
     return [
         (
             public,
@@ -96,6 +97,11 @@ def pages_by_visitor(platform: Platform) -> list[tuple[Visitor, list[str]]]:
         (visitor(platform, Role.CBP_OFFICER), ["/cbp", "/cases"]),
         (visitor(platform, Role.CASEWORKER), ["/assist", "/cases"]),
         (shelter_staff, ["/staff/shelters/tapachula-centro/occupancy"]),
+        # the homes of the roles that check, audit and administer
+        (visitor(platform, Role.AIRLINE_AGENT), ["/staff/check/travel"]),
+        (visitor(platform, Role.EMPLOYER), ["/staff/check/work"]),
+        (visitor(platform, Role.AUDITOR), ["/staff/audit", "/staff/audit?action=case"]),
+        (admin, ["/staff/accounts", f"/staff/accounts/{admin.user_id}"]),
     ]
 
 
