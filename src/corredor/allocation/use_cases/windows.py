@@ -211,7 +211,7 @@ def _open_window(p: Platform, s: Session, who: Principal, body: WindowIn) -> Win
     for site_id in body.site_ids:
         require_site_officer(who, p.reference, site_id)
     begin_writing(s)
-    opens_at = body.opens_at or now()
+    opens_at = body.opens_at or p.now()
     if body.closes_at <= opens_at:
         raise InvalidInput("closes_at", "must be after the window opens")
     staged_policy(p, body.policy_id, p.today())
