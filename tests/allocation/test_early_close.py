@@ -102,9 +102,7 @@ def test_a_window_closing_on_day_8_is_not_run_on_day_1_by_one_officer(
     assert complete.detail["closed_early"] is True
 
 
-def test_a_run_after_the_published_close_needs_no_second_officer(
-    api: Api, day_1: datetime
-) -> None:
+def test_a_run_after_the_published_close_needs_no_second_officer(api: Api, day_1: datetime) -> None:
     closes = day_1 + timedelta(hours=2)
     window = open_window(api, seats=[1], closes_at=closes.isoformat())
     ok(window.register(), 201)
