@@ -230,7 +230,7 @@ def _add_early_close_pages(router: APIRouter, settings: WebSettings) -> None:
             return refused(page)
         except Conflict:
             return not_now(page, page.gettext.gettext(EARLY_CLOSE_NOT_NOW))
-        return page.redirect(f"/staff/allocation/windows?done=early-close#window-{window_id}")
+        return page.redirect("/staff/allocation/windows?done=early-close")
 
     @router.post(
         "/staff/allocation/windows/{window_id}/early-close/confirmation",
@@ -250,7 +250,7 @@ def _add_early_close_pages(router: APIRouter, settings: WebSettings) -> None:
             return refused(page)
         except Conflict:
             return not_now(page, page.gettext.gettext(CONFIRM_NOT_NOW))
-        return page.redirect(f"/staff/allocation/windows?done=confirmed#window-{window_id}")
+        return page.redirect("/staff/allocation/windows?done=confirmed")
 
 
 EARLY_CLOSE_NOT_NOW: Final = N_(
