@@ -13,7 +13,9 @@ from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
+from typer.testing import CliRunner
 
+from corredor.cli.main import app as cli
 from corredor.kernel.domain.permissions import Role
 from corredor.kernel.tables import AuditEntry
 from tests.allocation.booking_helpers import OFFICER, ok, open_window
@@ -48,7 +50,7 @@ def audited(api: Api, action: str, window_id: str) -> list[AuditEntry]:
 
 
 def test_a_window_closing_on_day_8_is_not_run_on_day_1_by_one_officer(
-    api: Api, day_1: datetime
+    api: Api, day_1: datetime, database_url: str
 ) -> None:
     day_8 = day_1 + timedelta(days=7)
     window = open_window(api, seats=[2], closes_at=day_8.isoformat())
@@ -92,6 +94,14 @@ def test_a_window_closing_on_day_8_is_not_run_on_day_1_by_one_officer(
     assert datetime.fromisoformat(early["published_close"]) == day_8
     assert datetime.fromisoformat(early["closed_at"]) == day_1
     assert window.register().status_code == 409  # closed now: the run has happened
+
+    ok(api.post(f"/allocation/windows/{window.id}/seed-reveal", *OFFICER))
+    verified = CliRunner().invoke(
+        cli, ["allocate", "--verify", ran["run_id"], "--database-url", database_url]
+    )
+    assert verified.exit_code == 0, verified.output
+    assert "closed early:" in verified.stdout and REASON in verified.stdout
+    assert api.user(*SECOND_OFFICER)["username"] in verified.stdout
 
     (request,) = audited(api, "allocation:early_close:request", window.id)
     (confirmation,) = audited(api, "allocation:early_close:confirm", window.id)

@@ -425,7 +425,7 @@ def test_the_pages_speak_spanish_and_english(platform: Platform, clients: list[T
 
 
 def section_of(page: str, window_id: str) -> str:
-    return page.split(f'id="window-{window_id}"')[1].split("</section>")[0]
+    return page.split(f'id="window-{window_id}"')[1].split("</section>", maxsplit=1)[0]
 
 
 def test_an_early_close_through_the_pages_takes_two_officers(
