@@ -91,6 +91,35 @@ def register_requests(inm: Person, window_id: str, count: int) -> None:
             ).run(s)
 
 
+def close_early(inm: Person, second: Person, window_id: str) -> None:
+    """The window closes tomorrow: no run button; the officer asks for an early close (after
+    one mistake: no reason), and a second officer confirms it."""
+    page = inm.page
+    panel = page.locator(f"section:has(#window-{window_id})")
+    assert panel.get_by_role("button", name="Realizar la asignación").count() == 0
+    panel.get_by_role("button", name="Solicitar un cierre anticipado").click()
+    assert page.locator(".error-summary a").first.get_attribute("href") == (f"#reason-{window_id}")
+    inm.scan("early-close-error")
+    page.fill(f"#reason-{window_id}", REASON)
+    page.locator(f"section:has(#window-{window_id})").get_by_role(
+        "button", name="Solicitar un cierre anticipado"
+    ).click()
+    assert (
+        "Otro agente de su institución debe confirmarlo"
+        in page.locator(".notice").first.inner_text()
+    )
+    inm.scan("early-close-asked")
+
+    second.open("/staff/allocation/windows?lang=es")
+    theirs = second.page.locator(f"section:has(#window-{window_id})")
+    assert REASON in theirs.inner_text()
+    theirs.get_by_role("button", name="Confirmar el cierre anticipado").click()
+    assert (
+        "La asignación puede realizarse ahora" in second.page.locator(".notice").first.inner_text()
+    )
+    second.scan("early-close-confirmed")
+
+
 def test_an_officer_sets_capacity_opens_runs_and_reveals_a_window(
     browser: Browser, site: Site
 ) -> None:
@@ -105,33 +134,7 @@ def test_an_officer_sets_capacity_opens_runs_and_reveals_a_window(
 
         page = inm.page
         page.reload()
-        panel = page.locator(f"section:has(#window-{window_id})")
-        assert panel.get_by_role("button", name="Realizar la asignación").count() == 0
-        panel.get_by_role("button", name="Solicitar un cierre anticipado").click()
-        assert page.locator(".error-summary a").first.get_attribute("href") == (
-            f"#reason-{window_id}"
-        )
-        inm.scan("early-close-error")
-        page.fill(f"#reason-{window_id}", REASON)
-        page.locator(f"section:has(#window-{window_id})").get_by_role(
-            "button", name="Solicitar un cierre anticipado"
-        ).click()
-        assert (
-            "Otro agente de su institución debe confirmarlo"
-            in page.locator(".notice").first.inner_text()
-        )
-        inm.scan("early-close-asked")
-
-        second.open("/staff/allocation/windows?lang=es")
-        theirs = second.page.locator(f"section:has(#window-{window_id})")
-        assert REASON in theirs.inner_text()
-        theirs.get_by_role("button", name="Confirmar el cierre anticipado").click()
-        assert (
-            "La asignación puede realizarse ahora"
-            in second.page.locator(".notice").first.inner_text()
-        )
-        second.scan("early-close-confirmed")
-
+        close_early(inm, second, window_id)
         page.reload()
         panel = page.locator(f"section:has(#window-{window_id})")
         panel.get_by_role("button", name="Realizar la asignación").click()
