@@ -305,7 +305,7 @@ def test_the_pages_speak_haitian_creole(platform: Platform) -> None:
     listing = marie.get("/appointments", lang="ht")
     assert '<html lang="ht">' in listing.text
     assert "Randevou ou" in listing.text
-    assert "Yo te fikse tiraj la anvan peryòd la te louvri:" in listing.text
+    assert "Yo te fikse tiraj la anvan peryòd la te louvri, epi yo te pibliye" in listing.text
     question = marie.get("/appointments/new/q/place")
     assert "Ki kote ou ta renmen gen randevou ou?" in question.text
     answer(marie, "place", {"place": window.place})

@@ -483,4 +483,4 @@ def test_an_early_close_through_the_pages_takes_two_officers(
         assert reason in page
         assert first_officer.username in page and second_officer.username in page
     spanish = first_officer.get(f"/allocation/results/{run_id}", lang="es").text
-    assert "Esta ventana cerró antes de tiempo" in spanish
+    assert "Este periodo cerró antes de tiempo" in spanish
