@@ -27,8 +27,7 @@ from corredor.kernel.auth import Principal
 from corredor.kernel.commands import Command
 from corredor.kernel.domain.permissions import Permission
 from corredor.kernel.errors import Conflict
-from corredor.kernel.unit_of_work import unit_of_work
-from corredor.platform import Platform, actor, now
+from corredor.platform import Platform, actor
 
 
 def request_early_close(
@@ -51,14 +50,6 @@ def confirm_early_close(p: Platform, who: Principal, window_id: str) -> Command[
         output=EarlyCloseOut,
         run=lambda s: _confirm(p, s, who, window_id),
     )
-
-
-def early_close(p: Platform, who: Principal, window_id: str) -> EarlyCloseOut | None:
-    """The early close asked for a window, if any (for the officers)."""
-    who.require(Permission.ALLOCATION_RUN)
-    with unit_of_work(p) as s:
-        load_window(s, window_id)  # NotFound for an unknown window
-        return early_closes_of(s, [window_id]).get(window_id)
 
 
 def state_of(row: AllocationEarlyClose | None) -> EarlyCloseState | None:
@@ -141,7 +132,7 @@ def _request(
             window_id=window.id,
             reason=body.reason,
             requested_by=who.user_id,
-            requested_at=now(),
+            requested_at=p.now(),
             published_close=window.closes_at,
         )
     )
@@ -167,7 +158,7 @@ def _confirm(p: Platform, s: Session, who: Principal, window_id: str) -> EarlyCl
     except RunRefused as refused:
         raise Conflict(str(refused), state="open", allowed=refused.allowed) from None
     assert row is not None, "check_confirmation refuses a missing request"
-    row.confirmed_by, row.confirmed_at = who.user_id, now()
+    row.confirmed_by, row.confirmed_at = who.user_id, p.now()
     s.flush()
     audit.append(
         s,
