@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from corredor.kernel.domain.permissions import Role
+from tests.allocation.conftest import after_close
 from tests.platform.conftest import Api
 
 SITE = "mx-chp-ciudad-hidalgo"  # an INM border point
@@ -49,7 +50,9 @@ class Window:
         return answer
 
     def run(self, **body: Any) -> Any:
-        answer = ok(self.api.post(f"/allocation/windows/{self.id}/run", *OFFICER, body), 201)
+        """Run the window once its published close has passed (on the platform's clock)."""
+        with after_close(self.api.platform, self.body["closes_at"]):
+            answer = ok(self.api.post(f"/allocation/windows/{self.id}/run", *OFFICER, body), 201)
         self.run_id = answer["run_id"]
         return answer
 

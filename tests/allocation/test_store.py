@@ -26,6 +26,7 @@ from corredor.kernel.domain.permissions import Agency, Role
 from corredor.kernel.errors import InvalidInput
 from corredor.platform import Platform
 from tests.allocation.booking_helpers import SITE, fresh_days
+from tests.allocation.conftest import after_close
 from tests.platform.conftest import PASSWORD
 
 
@@ -72,7 +73,7 @@ def run_id(session_platform: Platform, officer: Principal) -> str:
                 officer,
                 RequestIn(window_id=window.id, site_id=SITE, people=people, urgent=n == 5),
             ).run(s)
-    with p.db.transaction() as s:
+    with after_close(p, window.closes_at), p.db.transaction() as s:
         ran = runs.run_window(p, officer, window.id, RunIn()).run(s)
         runs.reveal_seed(p, officer, window.id).run(s)
     run: str = ran.run_id
@@ -177,10 +178,14 @@ def test_an_operator_seed_must_match_its_commitment(
             p, officer, window_for(day).model_copy(update={"seed_commitment": commitment(seed)})
         ).run(s)
     for given in (None, "ff" * 32):
-        with pytest.raises(InvalidInput) as refused, p.db.transaction() as s:
+        with (
+            after_close(p, window.closes_at),
+            pytest.raises(InvalidInput) as refused,
+            p.db.transaction() as s,
+        ):
             runs.run_window(p, officer, window.id, RunIn(seed=given)).run(s)
         assert refused.value.field == "seed"
-    with p.db.transaction() as s:
+    with after_close(p, window.closes_at), p.db.transaction() as s:
         runs.run_window(p, officer, window.id, RunIn(seed=seed.hex())).run(s)
         revealed = runs.reveal_seed(p, officer, window.id).run(s)
     assert revealed.seed == seed.hex()

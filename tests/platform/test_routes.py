@@ -189,6 +189,8 @@ def test_the_allocation_routes_declare_their_permissions(api: Api) -> None:
         ("POST", f"{base}/capacity"): Permission.CAPACITY_UPDATE,
         ("POST", f"{base}/windows"): Permission.ALLOCATION_WINDOW,
         ("POST", f"{base}/windows/{{window_id}}/run"): Permission.ALLOCATION_RUN,
+        ("POST", f"{base}/windows/{{window_id}}/early-close"): Permission.ALLOCATION_RUN,
+        ("POST", f"{base}/windows/{{window_id}}/early-close/confirmation"): P.ALLOCATION_RUN,
         ("POST", f"{base}/windows/{{window_id}}/seed-reveal"): Permission.ALLOCATION_RUN,
         ("POST", f"{base}/requests"): Permission.ALLOCATION_REQUEST,
         ("GET", f"{base}/requests/{{request_id}}/position"): P.ALLOCATION_READ_OWN_POSITION,

@@ -14,6 +14,7 @@ from corredor.allocation.use_cases import runs, windows
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Agency, Role
 from corredor.platform import Platform
+from tests.allocation.conftest import after_close
 from tests.web.signed_in import Visitor, csrf_of, make_account
 
 SITE = "mx-tab-el-ceibo"  # an INM point; the public pages' tests use days 400 to 999 there
@@ -47,7 +48,8 @@ class Window:
         return f"{self.out.id}|{SITE}"
 
     def run(self) -> str:
-        with self.platform.db.transaction() as s:
+        """Run the window once its published close has passed (on the platform's clock)."""
+        with after_close(self.platform, self.out.closes_at), self.platform.db.transaction() as s:
             answer = runs.run_window(self.platform, self.officer, self.id, RunIn()).run(s)
         return str(answer.run_id)
 

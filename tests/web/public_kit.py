@@ -17,6 +17,7 @@ from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Agency, Role
 from corredor.kernel.unit_of_work import unit_of_work
 from corredor.platform import Platform
+from tests.allocation.conftest import after_close
 from tests.web.signed_in import make_account
 
 ALLOCATION_SITE = "mx-tab-el-ceibo"  # a border point no other web test books
@@ -109,7 +110,7 @@ def allocation_run_made(platform: Platform, days_ahead: int) -> str:
                     window_id=window.id, site_id=ALLOCATION_SITE, people=people, urgent=n == 2
                 ),
             ).run(s)
-    with platform.db.transaction() as s:
+    with after_close(platform, window.closes_at), platform.db.transaction() as s:
         ran = runs.run_window(platform, inm, window.id, RunIn()).run(s)
         runs.reveal_seed(platform, inm, window.id).run(s)
     return str(ran.run_id)

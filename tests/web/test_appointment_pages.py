@@ -68,8 +68,8 @@ def test_an_applicant_asks_through_the_pages_and_a_resent_form_stores_one_reques
     marie = visitor(platform)
     listing = marie.get("/appointments", lang="en")
     assert listing.status_code == 200
-    assert "The draw was fixed before the window opened:" in listing.text
-    assert window.out.seed_commitment in listing.text
+    assert "The draw was fixed before the window opened, and its fingerprint" in listing.text
+    assert window.out.seed_commitment not in listing.text  # no hash for applicants
     assert "El Ceibo" in listing.text
     assert 'href="/appointments" aria-current="page"' in listing.text  # the menu entry
     start = marie.get("/appointments/new")
@@ -177,10 +177,11 @@ def test_after_the_run_the_status_page_shows_the_services_position_and_a_cancel_
         assert "Everyone else" in page  # the tier, in words
         assert "You have waited less than 90 days since your first request" in page
         assert f"<strong>{position.draw_number}</strong>" in page
-        assert str(position.draw_key) in page
+        assert str(position.draw_key) not in page  # no hex for applicants: the number says it
         assert "Requests: 2. Given places: 1." in page  # the published count of the tier
         assert f'href="/allocation/results/{run_id}"' in page
-        assert str(position.seed) in page
+        assert str(position.seed) not in page  # on the public results page, not here
+        assert "anyone can re-run the draw and check every place" in page
     seat = positions[seated].appointment
     assert seat is not None
     page = requests[seated].get(f"/appointments/{seated}", lang="en").text
@@ -304,7 +305,7 @@ def test_the_pages_speak_haitian_creole(platform: Platform) -> None:
     listing = marie.get("/appointments", lang="ht")
     assert '<html lang="ht">' in listing.text
     assert "Randevou ou" in listing.text
-    assert "Yo te fikse tiraj la anvan peryòd la te louvri:" in listing.text
+    assert "Yo te fikse tiraj la anvan peryòd la te louvri, epi yo te pibliye" in listing.text
     question = marie.get("/appointments/new/q/place")
     assert "Ki kote ou ta renmen gen randevou ou?" in question.text
     answer(marie, "place", {"place": window.place})

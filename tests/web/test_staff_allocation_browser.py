@@ -1,6 +1,8 @@
 """The staff pages of fair capacity in a real browser (Debian's Chromium via Playwright), each
-page scanned by axe-core: an INM officer sets capacity (after one mistake), opens a window, runs
-it once requests are in, and reveals the seed; the run page says the re-run matches.
+page scanned by axe-core: an INM officer sets capacity (after one mistake), opens a window that
+closes tomorrow, asks to close it early once requests are in (after one mistake: no reason), a
+second officer confirms, the first runs it and reveals the seed; the run page says the re-run
+matches and the public results say the window closed early, and why.
 Screenshots (1280 wide) go to $CORREDOR_SCREENSHOTS (see test_browser.py).
 """
 
@@ -20,6 +22,7 @@ from tests.web.test_journeys_browser import DESK, Person, Site, save_small_scree
 
 __all__ = ["browser", "site"]  # the module's Chromium and server, as the journeys use them
 SITE = "mx-chp-frontera-corozal"
+REASON = "Heavy rain closes the road to the site from tomorrow."
 
 
 def fill_date(page: Page, prefix: str, day: date) -> None:
@@ -88,10 +91,40 @@ def register_requests(inm: Person, window_id: str, count: int) -> None:
             ).run(s)
 
 
+def close_early(inm: Person, second: Person, window_id: str) -> None:
+    """The window closes tomorrow: no run button; the officer asks for an early close (after
+    one mistake: no reason), and a second officer confirms it."""
+    page = inm.page
+    panel = page.locator(f"section:has(#window-{window_id})")
+    assert panel.get_by_role("button", name="Realizar la asignación").count() == 0
+    panel.get_by_role("button", name="Solicitar un cierre anticipado").click()
+    assert page.locator(".error-summary a").first.get_attribute("href") == (f"#reason-{window_id}")
+    inm.scan("early-close-error")
+    page.fill(f"#reason-{window_id}", REASON)
+    page.locator(f"section:has(#window-{window_id})").get_by_role(
+        "button", name="Solicitar un cierre anticipado"
+    ).click()
+    assert (
+        "Otro agente de su institución debe confirmarlo"
+        in page.locator(".notice").first.inner_text()
+    )
+    inm.scan("early-close-asked")
+
+    second.open("/staff/allocation/windows?lang=es")
+    theirs = second.page.locator(f"section:has(#window-{window_id})")
+    assert REASON in theirs.inner_text()
+    theirs.get_by_role("button", name="Confirmar el cierre anticipado").click()
+    assert (
+        "La asignación puede realizarse ahora" in second.page.locator(".notice").first.inner_text()
+    )
+    second.scan("early-close-confirmed")
+
+
 def test_an_officer_sets_capacity_opens_runs_and_reveals_a_window(
     browser: Browser, site: Site
 ) -> None:
     inm = Person(browser, site, Role.INM_OFFICER, "es", DESK)
+    second = Person(browser, site, Role.INM_OFFICER, "es", DESK)
     first = date.today() + timedelta(days=3)
     last = first + timedelta(days=1)
     try:
@@ -100,6 +133,8 @@ def test_an_officer_sets_capacity_opens_runs_and_reveals_a_window(
         register_requests(inm, window_id, 12)
 
         page = inm.page
+        page.reload()
+        close_early(inm, second, window_id)
         page.reload()
         panel = page.locator(f"section:has(#window-{window_id})")
         panel.get_by_role("button", name="Realizar la asignación").click()
@@ -125,7 +160,12 @@ def test_an_officer_sets_capacity_opens_runs_and_reveals_a_window(
 
         page.get_by_role("link", name="The public results page of this run").click()
         assert page.url.endswith(f"/allocation/results/{run_id}")
+        early = page.locator("section:has(#early-close)").inner_text()
+        assert "This window closed early" in early and REASON in early
+        assert inm.username in early and second.username in early
         inm.scan("public-results")
     finally:
         inm.close()
+        second.close()
     assert inm.serious() == {}
+    assert second.serious() == {}

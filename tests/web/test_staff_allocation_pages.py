@@ -24,6 +24,7 @@ from corredor.kernel.domain.permissions import Agency, Role
 from corredor.kernel.tables import AuditEntry
 from corredor.platform import Platform
 from corredor.web.i18n import Formatter
+from tests.allocation.conftest import after_close
 from tests.web.signed_in import Visitor, csrf_of, error_links
 
 SITE = "mx-chp-frontera-corozal"  # an INM border point
@@ -226,11 +227,18 @@ def test_a_window_is_opened_filled_run_and_revealed_and_its_re_run_matches(  # n
     section = listing.split(f'id="window-{window_id}"')[1].split("</section>")[0]
     assert "Open for requests" in section
     assert '<dd class="summary-list__value">7</dd>' in section
-    assert f'action="/staff/allocation/windows/{window_id}/run"' in section
+    # before its published close the page offers an early close, not the run
+    assert f'action="/staff/allocation/windows/{window_id}/run"' not in section
+    assert f'action="/staff/allocation/windows/{window_id}/early-close"' in section
 
-    ran = inm.submit(
-        "/staff/allocation/windows", f"/staff/allocation/windows/{window_id}/run", {"seed": ""}
-    )
+    with after_close(platform, windows.window(platform, window_id).closes_at):
+        listing = inm.get("/staff/allocation/windows").text
+        section = listing.split(f'id="window-{window_id}"')[1].split("</section>")[0]
+        assert "Closed for requests: ready to run" in section
+        assert f'action="/staff/allocation/windows/{window_id}/run"' in section
+        ran = inm.submit(
+            "/staff/allocation/windows", f"/staff/allocation/windows/{window_id}/run", {"seed": ""}
+        )
     assert ran.status_code == 303, ran.text
     run_url = ran.headers["location"]
     run_id = run_url.split("/")[-1].split("?")[0]
@@ -309,11 +317,12 @@ def test_window_form_errors_name_each_field_and_keep_the_input(
     # a seed that is not the committed one is named on the run button's own field
     window_id = taken.headers["location"].split("opened=")[1]
     for seed in ("not-hex", "ab" * 32):
-        wrong = inm.submit(
-            "/staff/allocation/windows",
-            f"/staff/allocation/windows/{window_id}/run",
-            {"seed": seed},
-        )
+        with after_close(platform, windows.window(platform, window_id).closes_at):
+            wrong = inm.submit(
+                "/staff/allocation/windows",
+                f"/staff/allocation/windows/{window_id}/run",
+                {"seed": seed},
+            )
         assert wrong.status_code == 400
         assert error_links(wrong.text) == [f"seed-{window_id}"]
     assert windows.window(platform, window_id).state == "open"
@@ -378,6 +387,8 @@ def test_applicants_and_caseworkers_get_403_on_every_page(
         ("/staff/allocation/windows", window_form(first, first)),
         (f"/staff/allocation/windows/{window_id}/run", {}),
         (f"/staff/allocation/windows/{window_id}/seed-reveal", {}),
+        (f"/staff/allocation/windows/{window_id}/early-close", {"reason": "x" * 20}),
+        (f"/staff/allocation/windows/{window_id}/early-close/confirmation", {}),
     ):
         answer = person.client.post(action, data={"csrf_token": token, **data})
         assert answer.status_code == 403, action
@@ -411,3 +422,65 @@ def test_the_pages_speak_spanish_and_english(platform: Platform, clients: list[T
     missing = inm.get(f"/staff/allocation/runs/{uuid.uuid4()}", lang="en")
     assert missing.status_code == 404
     assert "Page not found" in missing.text
+
+
+def section_of(page: str, window_id: str) -> str:
+    return page.split(f'id="window-{window_id}"')[1].split("</section>", maxsplit=1)[0]
+
+
+def test_an_early_close_through_the_pages_takes_two_officers(
+    platform: Platform, clients: list[TestClient]
+) -> None:
+    first_officer = visitor(platform, clients, Role.INM_OFFICER)
+    second_officer = visitor(platform, clients, Role.INM_OFFICER)
+    first = fresh_day()
+    first_officer.submit("/staff/capacity", "/staff/capacity", capacity_form(first, None, "2"))
+    opened = first_officer.submit(
+        "/staff/allocation/windows", "/staff/allocation/windows", window_form(first, first)
+    )
+    window_id = opened.headers["location"].split("opened=")[1]
+    listing = "/staff/allocation/windows?lang=en"
+    action = f"/staff/allocation/windows/{window_id}"
+
+    one_click = first_officer.submit(listing, f"{action}/run", {})  # a run sent by hand
+    assert one_click.status_code == 409
+    assert "still open for requests" in one_click.text
+    no_reason = first_officer.submit(listing, f"{action}/early-close", {"reason": "  "})
+    assert no_reason.status_code == 400
+    assert error_links(no_reason.text) == [f"reason-{window_id}"]
+
+    reason = "Heavy rain closes the road to the site from tomorrow."
+    asked = first_officer.submit(listing, f"{action}/early-close", {"reason": reason})
+    assert asked.status_code == 303
+    shown = first_officer.get(asked.headers["location"]).text  # in English: the cookie
+    assert "The early close is asked for and in the audit log." in shown
+    mine = section_of(shown, window_id)
+    assert reason in mine and first_officer.username in mine
+    assert "Another officer of your agency must confirm your request" in mine
+    assert f'action="{action}/early-close/confirmation"' not in mine
+    assert f'action="{action}/run"' not in mine
+    own = first_officer.submit(listing, f"{action}/early-close/confirmation", {})
+    assert own.status_code == 409
+    assert windows.window(platform, window_id).state == "open"
+
+    theirs = section_of(second_officer.get(listing).text, window_id)
+    assert f'action="{action}/early-close/confirmation"' in theirs
+    confirmed = second_officer.submit(listing, f"{action}/early-close/confirmation", {})
+    assert confirmed.status_code == 303
+    assert audited(platform, "allocation:early_close:confirm").actor_id == second_officer.user_id
+    ready = section_of(first_officer.get(listing).text, window_id)
+    assert f'action="{action}/run"' in ready
+    assert "closes the window now, before its published close" in ready
+
+    ran = first_officer.submit(listing, f"{action}/run", {})
+    assert ran.status_code == 303, ran.text
+    run_id = ran.headers["location"].split("/")[-1].split("?")[0]
+    for page in (
+        first_officer.get(ran.headers["location"]).text,
+        first_officer.get(f"/allocation/results/{run_id}", lang="en").text,
+    ):
+        assert "This window closed early" in page
+        assert reason in page
+        assert first_officer.username in page and second_officer.username in page
+    spanish = first_officer.get(f"/allocation/results/{run_id}", lang="es").text
+    assert "Este periodo cerró antes de tiempo" in spanish

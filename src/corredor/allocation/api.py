@@ -13,6 +13,8 @@ from corredor.allocation.schemas import (
     CapacityDayOut,
     CapacityIn,
     CapacityOut,
+    EarlyCloseIn,
+    EarlyCloseOut,
     PositionOut,
     RequestIn,
     RequestOut,
@@ -23,7 +25,7 @@ from corredor.allocation.schemas import (
     WindowIn,
     WindowOut,
 )
-from corredor.allocation.use_cases import bookings, requests, runs, windows
+from corredor.allocation.use_cases import bookings, early_close, requests, runs, windows
 from corredor.api.idempotency import IdempotencyKey
 from corredor.api.security import PUBLIC, platform_of, requires
 from corredor.kernel.auth import Principal
@@ -97,6 +99,32 @@ def open_window(
     return run_command(platform, user, key, windows.open_window(platform, user, body))
 
 
+@router.post("/windows/{window_id}/early-close", response_model=EarlyCloseOut, status_code=201)
+def request_early_close(
+    window_id: Id,
+    body: EarlyCloseIn,
+    key: IdempotencyKey,
+    platform: PlatformDep,
+    user: Annotated[Principal, _who(Permission.ALLOCATION_RUN)],
+) -> EarlyCloseOut:
+    """Ask to close an open window before its published close, with a reason that is published
+    with the results; another officer of the site's agency must confirm it."""
+    command = early_close.request_early_close(platform, user, window_id, body)
+    return run_command(platform, user, key, command)
+
+
+@router.post("/windows/{window_id}/early-close/confirmation", response_model=EarlyCloseOut)
+def confirm_early_close(
+    window_id: Id,
+    key: IdempotencyKey,
+    platform: PlatformDep,
+    user: Annotated[Principal, _who(Permission.ALLOCATION_RUN)],
+) -> EarlyCloseOut:
+    """Confirm another officer's early close (never one's own); then the window may run."""
+    command = early_close.confirm_early_close(platform, user, window_id)
+    return run_command(platform, user, key, command)
+
+
 @router.post("/windows/{window_id}/run", response_model=RunOut, status_code=201)
 def run(
     window_id: Id,
@@ -105,7 +133,8 @@ def run(
     platform: PlatformDep,
     user: Annotated[Principal, _who(Permission.ALLOCATION_RUN)],
 ) -> RunOut:
-    """Close the window and allocate its seats by the published rule."""
+    """Allocate the seats of a closed window by the published rule. Before its published close:
+    409, unless an early close was asked for and confirmed by a second officer."""
     return run_command(platform, user, key, runs.run_window(platform, user, window_id, body))
 
 

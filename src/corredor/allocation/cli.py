@@ -212,6 +212,16 @@ def _verify_stored(run_id: str, database_url: str | None) -> int:
         report = verify_stored_run(database_url or Settings().database_url, run_id)
     except NotFound as error:
         raise _fail(f"--verify: {error}") from None
+    early = report.early_close
+    if early is not None and early.closed_at is not None:
+        # part of the published record: the window did not stay open as announced
+        console.print(
+            f"[yellow]closed early:[/] announced open until {early.published_close.isoformat()}, "
+            f"closed {early.closed_at.isoformat()}; asked for by {early.requested_by}, confirmed "
+            f"by {early.confirmed_by}; reason: {early.reason}",
+            highlight=False,
+            soft_wrap=True,
+        )
     if not report.match:
         for problem in report.problems:
             errors.print(f"[bold red]mismatch:[/] {problem}", highlight=False)

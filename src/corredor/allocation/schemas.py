@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
+from corredor.allocation.domain.early_close import MAX_REASON, MIN_REASON, clean_reason
 from corredor.allocation.domain.rule import AllocationRule
 from corredor.screening.domain.facts import Profile
 
@@ -131,6 +132,36 @@ class RunOut(BaseModel):
     window: WindowOut
 
 
+class EarlyCloseIn(_In):
+    reason: str = Field(
+        min_length=MIN_REASON,
+        max_length=MAX_REASON,
+        description="why the window closes before its published close; published with the "
+        "results, so it names no one",
+    )
+
+    @model_validator(mode="after")
+    def _reason(self) -> EarlyCloseIn:
+        cleaned = clean_reason(self.reason)
+        if cleaned is None:
+            raise ValueError(f"reason: {MIN_REASON} to {MAX_REASON} characters, not only spaces")
+        self.reason = cleaned
+        return self
+
+
+class EarlyCloseOut(BaseModel):
+    """Published with the run: a window closed before its published close, and who decided."""
+
+    window_id: str
+    reason: str
+    requested_by: str = Field(description="the officer who asked (username)")
+    requested_at: datetime
+    confirmed_by: str | None = Field(description="the other officer who confirmed (username)")
+    confirmed_at: datetime | None
+    published_close: datetime = Field(description="the close announced when the window opened")
+    closed_at: datetime | None = Field(description="when the run really closed it")
+
+
 class RequestIn(_In):
     window_id: str = Field(min_length=1, max_length=36)
     site_id: str = SiteId
@@ -229,6 +260,9 @@ class RunResultsOut(BaseModel):
     counts: list[TierCountOut]
     set_aside: dict[str, int]
     now: dict[str, int] = Field(description="requests per status today, after changes")
+    early_close: EarlyCloseOut | None = Field(
+        default=None, description="set when the window closed before its published close"
+    )
 
 
 class PublishedRun(BaseModel):
@@ -248,6 +282,7 @@ class VerificationReport(BaseModel):
     problems: list[str]
     assigned_requests: int
     results_sha256: str
+    early_close: EarlyCloseOut | None = None
 
 
 # ---- what a page shows, read in one snapshot ----
@@ -309,6 +344,7 @@ class CapacityBoard(BaseModel):
 class WindowLine(BaseModel):
     window: WindowOut
     requests: int
+    early_close: EarlyCloseOut | None = None
 
 
 class WindowBoard(BaseModel):

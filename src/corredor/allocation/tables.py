@@ -74,6 +74,29 @@ class AllocationWindow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class AllocationEarlyClose(Base):
+    """A window closed before its published close: who asked and why, who else confirmed, and
+    when it really closed (set by the run). Published with the run's results, so the reason is
+    public text, written by an officer for the public."""
+
+    __tablename__ = "allocation_early_closes"
+    __table_args__ = (
+        CheckConstraint(
+            "confirmed_by IS NULL OR confirmed_by <> requested_by",
+            name="ck_allocation_early_closes_two_officers",
+        ),
+    )
+
+    window_id: Mapped[str] = mapped_column(ForeignKey("allocation_windows.id"), primary_key=True)
+    reason: Mapped[str] = mapped_column(Text)
+    requested_by: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    confirmed_by: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    published_close: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class AllocationRequest(Base):
     """One person's or household's request for seats at a site, during a window."""
 

@@ -69,6 +69,8 @@ class AuditTag(StrEnum):
     WINDOW_OPEN = "allocation:window:open"
     REQUEST_REGISTER = "allocation:request:register"
     REQUEST_READ_POSITION = "allocation:request:read_position"
+    EARLY_CLOSE_REQUEST = "allocation:early_close:request"
+    EARLY_CLOSE_CONFIRM = "allocation:early_close:confirm"
     RUN_COMPLETE = "allocation:run:complete"
     SEED_REVEAL = "allocation:seed:reveal"
     BOOKING_CONFIRM = "allocation:booking:confirm"

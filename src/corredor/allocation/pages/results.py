@@ -14,7 +14,7 @@ from typing import Any, Final
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from corredor.allocation.schemas import PublishedRun, RunResultsOut
+from corredor.allocation.schemas import EarlyCloseOut, PublishedRun, RunResultsOut
 from corredor.allocation.use_cases import runs as run_cases
 from corredor.api.security import PUBLIC, platform_of
 from corredor.kernel.errors import NotFound
@@ -84,6 +84,20 @@ def results_view(page: Page, results: RunResultsOut, names: dict[str, str]) -> d
         "seed": results.seed,
         "requests_sha256": results.requests_sha256,
         "results_sha256": results.results_sha256,
+        "early": _early_close(page, results.early_close),
+    }
+
+
+def _early_close(page: Page, early: EarlyCloseOut | None) -> dict[str, str] | None:
+    """A window closed before its published close: the reason, both officers, both times."""
+    if early is None or early.closed_at is None:
+        return None
+    return {
+        "reason": early.reason,
+        "requested_by": early.requested_by,
+        "confirmed_by": early.confirmed_by or "",
+        "published_close": page.fmt.datetime(early.published_close),
+        "closed_at": page.fmt.datetime(early.closed_at),
     }
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from corredor.allocation.domain.booking import AFTER_RUN, RequestStatus
+from corredor.allocation.domain.early_close import RunRefused, check_run
 from corredor.allocation.domain.lottery import SeedError, seed_from_hex, seed_matches
 from corredor.allocation.domain.record import (
     AssignmentRow,
@@ -39,6 +40,7 @@ from corredor.allocation.domain.rule import (
     open_cohorts,
 )
 from corredor.allocation.schemas import (
+    EarlyCloseOut,
     PublishedRun,
     RunIn,
     RunOut,
@@ -69,6 +71,11 @@ from corredor.allocation.tables import (
     AllocationRunEntry,
     AllocationWindow,
 )
+from corredor.allocation.use_cases.early_close import (
+    early_closes_of,
+    lock_early_close,
+    state_of,
+)
 from corredor.allocation.use_cases.windows import own_sites
 from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
@@ -86,7 +93,8 @@ VERIFY_ON_OPEN = 20_000
 
 
 def run_window(p: Platform, who: Principal, window_id: str, body: RunIn) -> Command[RunOut]:
-    """Close the window and allocate its seats by the published rule."""
+    """Allocate a closed window's seats by the published rule. Before the window's published
+    close, only after an early close one officer asked for and another confirmed."""
     return Command(
         operation=f"allocation:{window_id}:run",
         payload=body.model_dump(mode="json"),
@@ -220,6 +228,12 @@ def _run_window(p: Platform, s: Session, who: Principal, window_id: str, body: R
         require_site_officer(who, p.reference, site_id)
     if window.state != "open":
         raise Conflict(f"window {window.id} has already run", state=window.state)
+    moment = p.now()  # the injected clock: the close is a promise kept by the platform's time
+    early_close = lock_early_close(s, window.id)
+    try:
+        closes_early = check_run(audit.as_utc(window.closes_at), moment, state_of(early_close))
+    except RunRefused as refused:
+        raise Conflict(str(refused), state="open", allowed=refused.allowed) from None
     seed = _seed(p, window, body.seed)
     window.seed_enc = p.cipher.encrypt(seed.hex(), SEED_COLUMN)
     rows = (
@@ -269,7 +283,9 @@ def _run_window(p: Platform, s: Session, who: Principal, window_id: str, body: R
     s.flush()
     _store_outcome(s, run, requests, outcome)
     window.state = "allocated"
-    window.closes_at = min(audit.as_utc(window.closes_at), p.now())
+    if closes_early:
+        assert early_close is not None, "check_run allows an early run only when confirmed"
+        early_close.closed_at = window.closes_at = moment
     audit.append(
         s,
         actor(s, who),
@@ -280,6 +296,7 @@ def _run_window(p: Platform, s: Session, who: Principal, window_id: str, body: R
             "requests": len(requests),
             "assigned": run.assigned_requests,
             "results_sha256": run.results_sha256,
+            "closed_early": closes_early,
         },
     )
     s.flush()
@@ -401,7 +418,15 @@ def results_of(s: Session, run_id: str) -> RunResultsOut:
         counts=[TierCountOut(site_id=c.pop("site"), **c) for c in map(dict, run.counts)],
         set_aside={str(k): int(v) for k, v in run.set_aside.items()},
         now={str(status): int(count) for status, count in sorted(now_counts)},
+        early_close=_published_early_close(s, window.id),
     )
+
+
+def _published_early_close(s: Session, window_id: str) -> EarlyCloseOut | None:
+    """The early close the run used: a request confirmed but not needed (the run came after
+    the published close anyway) is not part of the run."""
+    found = early_closes_of(s, [window_id]).get(window_id)
+    return found if found is not None and found.closed_at is not None else None
 
 
 def _verify_run(s: Session, run_id: str) -> VerificationReport:
@@ -430,6 +455,7 @@ def _verify_run(s: Session, run_id: str) -> VerificationReport:
         problems=problems,
         assigned_requests=run.assigned_requests,
         results_sha256=run.results_sha256,
+        early_close=_published_early_close(s, window.id),
     )
 
 

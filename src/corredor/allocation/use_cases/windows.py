@@ -43,6 +43,7 @@ from corredor.allocation.store import (
 )
 from corredor.allocation.store import current_windows as current_windows_in
 from corredor.allocation.tables import AllocationRequest, AllocationWindow, CapacityDay
+from corredor.allocation.use_cases.early_close import early_closes_of
 from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
 from corredor.kernel.auth import Principal
@@ -193,7 +194,11 @@ def window_board(p: Platform, who: Principal) -> WindowBoard:
     with unit_of_work(p) as s:
         found = [w for w in current_windows_in(s, p.today()) if set(w.site_ids) & mine]
         counts = _request_counts(s, [w.id for w in found]) if found else {}
-    lines = [WindowLine(window=w, requests=counts.get(w.id, 0)) for w in found]
+        early = early_closes_of(s, [w.id for w in found]) if found else {}
+    lines = [
+        WindowLine(window=w, requests=counts.get(w.id, 0), early_close=early.get(w.id))
+        for w in found
+    ]
     return WindowBoard(sites=sites, windows=lines)
 
 
@@ -211,7 +216,7 @@ def _open_window(p: Platform, s: Session, who: Principal, body: WindowIn) -> Win
     for site_id in body.site_ids:
         require_site_officer(who, p.reference, site_id)
     begin_writing(s)
-    opens_at = body.opens_at or now()
+    opens_at = body.opens_at or p.now()
     if body.closes_at <= opens_at:
         raise InvalidInput("closes_at", "must be after the window opens")
     staged_policy(p, body.policy_id, p.today())

@@ -20,6 +20,14 @@ DONE: Final[dict[str, str]] = {
     "capacity": N_("Capacity saved. The change is in the audit log, with the values it replaced."),
     "run": N_("The allocation has run. These are its counts."),
     "revealed": N_("The seed is revealed: anyone can now re-run the draw."),
+    "early-close": N_(
+        "The early close is asked for and in the audit log. Another officer of your agency "
+        "must confirm it before the allocation can run."
+    ),
+    "confirmed": N_(
+        "The early close is confirmed and in the audit log. The allocation may run now; the "
+        "early close is published with its results."
+    ),
 }
 
 

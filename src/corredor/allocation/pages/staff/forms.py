@@ -46,6 +46,10 @@ ERRORS: Final[dict[str, str]] = {
     "policy": N_("Choose a pathway from the list, or none"),
     "clash": N_("Another window already fills some of these days at one of these sites"),
     "seed": N_("Enter the 64 hexadecimal characters of the seed whose SHA-256 you committed to"),
+    "reason": N_(
+        "Enter why the window must close early, in 10 to 500 characters: it is published with "
+        "the results, so name no one"
+    ),
 }
 
 # the schemas' field names -> (the form's field id, the message key)
