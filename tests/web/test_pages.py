@@ -16,6 +16,7 @@ from corredor.app import create_app
 from corredor.kernel.domain.permissions import ROLE_PERMISSIONS, Role
 from corredor.platform import Platform
 from corredor.web.session import PageRequires
+from tests.case_kit import assign
 from tests.platform.conftest import PASSWORD
 from tests.web.signed_in import Visitor, csrf_of, error_links, make_account
 
@@ -359,6 +360,7 @@ def test_a_caseworker_works_in_spanish_while_the_person_reads_english(
 ) -> None:
     case, _, _ = to_tvrh_with_consent(platform, ["name", "tvrh"])
     worker = visitor(platform, Role.CASEWORKER)
+    assign(platform, case, caseworker_id=worker.user_id)
     found = worker.get("/assist", lang="es", **{"for": "en"})
     assert "Idioma que lee la persona" in found.text
     assert '<option value="en" lang="en" selected>' in found.text
