@@ -104,3 +104,15 @@ def assign(
     who = officer or inm_officer(platform)
     with unit_of_work(platform) as s:
         return assignments.assign_case(platform, who, case_id, body).run(s).id
+
+
+def household_of(platform: Platform, user_id: str, role: Role, size: int = 1) -> Household:
+    """A household the account may ask appointments for: an applicant's own case; for a
+    caseworker, a case assigned to them with the person's consent recorded; for an INM officer,
+    any case (with consent)."""
+    if role is Role.APPLICANT:
+        return household_case(platform, size=size, applicant_user_id=user_id)
+    house = household_case(platform, size=size, consent=True)
+    if role is Role.CASEWORKER:
+        assign(platform, house.case_id, caseworker_id=user_id)
+    return house

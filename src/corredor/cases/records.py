@@ -33,7 +33,7 @@ from corredor.cases.schemas import (
     PersonIn,
     PersonOut,
 )
-from corredor.cases.scope import assigned_to
+from corredor.cases.scope import assigned_to, within_scope
 from corredor.cases.tables import Case, CaseEvent, Decision, Grant, Person
 from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
@@ -130,6 +130,17 @@ def cases_of_applicant(session: Session, user_id: str) -> list[Case]:
     return list(
         session.execute(select(Case).where(Case.applicant_user_id == user_id)).scalars().all()
     )
+
+
+def cases_in_scope(session: Session, who: Principal, limit: int = 20) -> list[Case]:
+    """The cases an applicant or a caseworker may act on (their own; those assigned to them),
+    newest first. Officers reach every case: they are given none here, so no list of everyone's
+    households is ever built for them."""
+    scope = within_scope(who)
+    if scope is None:
+        return []
+    query = select(Case).where(scope).order_by(Case.created_at.desc(), Case.id).limit(limit)
+    return list(session.execute(query).scalars().all())
 
 
 def latest_grant(session: Session, case_id: str, kind: str) -> Grant | None:
