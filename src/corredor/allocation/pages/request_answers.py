@@ -132,6 +132,9 @@ def next_question(asked: list[str], draft: Draft, windows: list[WindowOut]) -> s
             return question
         if question == "place" and chosen_place(draft, windows) is None:
             return question
+        # a draft from before persons were chosen by id held typed numbers: ask again
+        if question == "people" and not isinstance(draft.answers[question], dict):
+            return question
     return None
 
 
@@ -207,6 +210,8 @@ def form_values(question: str, draft: Draft) -> dict[str, Any]:
     if answer is None:
         return {}
     if question == "people":
+        if not isinstance(answer, dict):
+            return {}
         return {"person": [person_value(answer["case"], x) for x in answer["people"]]}
     if question == "household":
         values: dict[str, Any] = {}
