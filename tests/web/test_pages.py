@@ -392,6 +392,27 @@ def test_withdrawing_consent_ends_what_cbp_sees(platform: Platform) -> None:
     assert "Marie-Claude" not in review.text
 
 
+def test_a_caseworker_withdraws_consent_on_the_page_only_with_the_persons_instruction(
+    platform: Platform,
+) -> None:
+    case, _, _ = to_tvrh_with_consent(platform, ["name", "tvrh"])
+    worker = visitor(platform, Role.CASEWORKER)
+    assign(platform, case, caseworker_id=worker.user_id)
+    page = worker.get(f"/cases/{case}/consents", lang="en")
+    assert "The person asked me to withdraw this consent" in page.text
+    consent = page.text.split('action="/consents/')[1].split("/")[0]
+    url, action = f"/cases/{case}/consents?lang=en", f"/consents/{consent}/revocation"
+    refused = worker.submit(url, action, {"case": case, "reason": "she asked"})
+    assert refused.status_code == 400
+    assert error_links(refused.text) == ["withdraw"]
+    assert "withdrawn on" not in worker.get(f"/cases/{case}/consents", lang="en").text
+    done = worker.submit(
+        url, action, {"case": case, "on_instruction_of_person": "yes", "reason": "she asked"}
+    )
+    assert done.headers["location"] == f"/cases/{case}/consents?done=revoked"
+    assert "withdrawn on" in worker.get(f"/cases/{case}/consents", lang="en").text
+
+
 def test_the_consent_form_needs_a_choice(platform: Platform) -> None:
     case, _, marie = to_tvrh_with_consent(platform, ["name"])
     answer = marie.submit(f"/cases/{case}/consents?lang=ht", f"/cases/{case}/consents", {})

@@ -27,6 +27,9 @@ from corredor.web.session import signed_in_page, who_may
 
 P = Permission
 CaseId = Annotated[str, Path(min_length=1, max_length=36)]
+WITHDRAW_ON_INSTRUCTION: Final = N_(
+    "Tick that the person asked for it, and write what they said, to withdraw their consent"
+)
 DONE: Final[dict[str, str]] = {
     "consent": N_("Your consent was recorded."),
     "revoked": N_("Your consent was withdrawn. Nothing more will be shared because of it."),
@@ -130,5 +133,10 @@ def add_consent_pages(router: APIRouter, settings: WebSettings) -> None:
             reason=str(form.get("reason", "")).strip()[:500] or None,
         )
         command = use_cases.revoke_consent(platform, who, consent_id, body)
-        revoked = run_command(platform, who, command_key(form), command)
+        try:
+            revoked = run_command(platform, who, command_key(form), command)
+        except InvalidInput:
+            # a caseworker who did not confirm the person's instruction or give the reason
+            errors = {"withdraw": page.gettext.gettext(WITHDRAW_ON_INSTRUCTION)}
+            return render(page, str(form.get("case", "")), [], errors, status_code=400)
         return page.redirect(f"/cases/{revoked.case_id}/consents?done=revoked")
