@@ -6,8 +6,9 @@
 It creates a fresh PostgreSQL database (dropped at the end), migrates it, opens a request window,
 and starts the real app under uvicorn on loopback (`--workers` processes). Then `--clients`
 concurrent HTTP clients (aiohttp, asyncio, in this process) register households, each as a
-caseworker with a bearer token and an Idempotency-Key, until `--requests` are sent or `--seconds`
-have passed. Every answer's latency is recorded, from sending the request to reading the reply.
+caseworker with a bearer token and an Idempotency-Key, each for a household of 1-4 persons of a
+case given to the caseworkers' agency, with consent (seeded before the clock starts), until
+`--requests` are sent or `--seconds` have passed. Every answer's latency is recorded, from sending the request to reading the reply.
 
 Afterwards it checks the store: every acknowledged registration (201) is in the database exactly
 once, and nothing else is. Target (issue 4): >= 1,000 accepted/s, p99 < 250 ms on 2 cores.
@@ -39,12 +40,18 @@ from corredor.accounts.users import add_user
 from corredor.allocation.schemas import CapacityIn, WindowIn
 from corredor.allocation.tables import AllocationRequest
 from corredor.allocation.use_cases import windows
+from corredor.cases.domain.corridor import CORRIDOR_POLICY
+from corredor.cases.domain.workflow import CaseKind, CaseState
+from corredor.cases.records import encrypt_person
+from corredor.cases.schemas import PersonIn
+from corredor.cases.tables import Case, CaseAssignment
 from corredor.config import Settings
 from corredor.demo.walk import free_port
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Agency, Role
 from corredor.kernel.engine import upgrade
 from corredor.platform import Platform
+from corredor.sharing.tables import Consent
 
 ADMIN_URL = os.environ.get(
     "CORREDOR_BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -80,8 +87,71 @@ def drop_database(url: str) -> None:
     admin.dispose()
 
 
-def prepare(url: str) -> tuple[str, list[str]]:
-    """Users, a day of capacity and an open window; returns the window id and caseworker names."""
+Household = tuple[str, list[str]]  # a case id and its persons' ids
+
+
+def seed_households(platform_: Platform, officer_id: str, count: int) -> list[Household]:
+    """`count` households of one to four people, registered, given to IOM's caseworkers at the
+    assisted site, with the person's consent recorded: what a caseworker may ask for. Written
+    straight to the tables (as many as the burst will send), outside the timed part."""
+    made: list[Household] = []
+    moment = datetime.now(UTC)
+    with platform_.db.transaction() as s:
+        for n in range(count):
+            case = Case(
+                id=str(uuid.uuid4()),
+                kind=str(CaseKind.CORRIDOR),
+                pathway_id=CORRIDOR_POLICY,
+                state=str(CaseState.REGISTERED),
+                site_id="mx-chp-ciudad-hidalgo",
+                created_by=officer_id,
+                facts={},
+                created_at=moment,
+                updated_at=moment,
+            )
+            s.add(case)
+            people = [
+                encrypt_person(
+                    platform_,
+                    case.id,
+                    position,
+                    "self" if position == 0 else "child",
+                    PersonIn(name="Bench Person", birth_date=date(1990, 1, 1), nationality="HN"),
+                )
+                for position in range(1 + n % 4)
+            ]
+            s.add_all(people)
+            s.add(
+                CaseAssignment(
+                    id=str(uuid.uuid4()),
+                    case_id=case.id,
+                    agency="IOM",
+                    site_id=SITE,
+                    reason="benchmark",
+                    assigned_by=officer_id,
+                    assigned_at=moment,
+                )
+            )
+            s.add(
+                Consent(
+                    id=str(uuid.uuid4()),
+                    case_id=case.id,
+                    recipient="CBP",
+                    purpose="parole",
+                    fields=["name"],
+                    recorded_by=officer_id,
+                    given_at=moment,
+                )
+            )
+            made.append((case.id, [person.id for person in people]))
+            if n % 1000 == 999:
+                s.flush()
+    return made
+
+
+def prepare(url: str, households: int) -> tuple[str, list[str], list[Household]]:
+    """Users, a day of capacity, an open window and the households the caseworkers may ask for;
+    returns the window id, the caseworkers' names and the households."""
     platform_ = Platform.build(Settings(database_url=url))
     with platform_.db.transaction() as s:
         officer = add_user(
@@ -115,8 +185,9 @@ def prepare(url: str) -> tuple[str, list[str]]:
                 closes_at=datetime.now(UTC) + timedelta(hours=2),
             ),
         ).run(s)
+    made = seed_households(platform_, officer.id, households)
     platform_.db.dispose()
-    return window.id, names
+    return window.id, names, made
 
 
 def start_server(url: str, port: int, workers: int, app: str) -> subprocess.Popen[bytes]:
@@ -150,7 +221,14 @@ def start_server(url: str, port: int, workers: int, app: str) -> subprocess.Pope
 
 
 async def fire(
-    base: str, window_id: str, tokens: list[str], *, total: int, seconds: float, clients: int
+    base: str,
+    window_id: str,
+    tokens: list[str],
+    households: list[Household],
+    *,
+    total: int,
+    seconds: float,
+    clients: int,
 ) -> Burst:
     """`clients` coroutines sharing one aiohttp session: each sends, waits, sends again."""
     burst = Burst()
@@ -161,13 +239,9 @@ async def fire(
         nonlocal sent
         token = tokens[number % len(tokens)]
         while sent < total and time.monotonic() < deadline:
+            case_id, people = households[sent]  # each household asks once
             sent += 1
-            size = 1 + sent % 4  # households of one to four people
-            body = {
-                "window_id": window_id,
-                "site_id": SITE,
-                "people": [uuid.uuid4().hex for _ in range(size)],
-            }
+            body = {"window_id": window_id, "site_id": SITE, "case_id": case_id, "people": people}
             headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": uuid.uuid4().hex}
             began = time.perf_counter()
             try:
@@ -223,7 +297,7 @@ def main() -> None:
     url = fresh_database()
     try:
         upgrade(url)
-        window_id, names = prepare(url)
+        window_id, names, households = prepare(url, args.requests)
         port = free_port("127.0.0.1")
         server = start_server(url, port, args.workers, args.app)
         try:
@@ -239,6 +313,7 @@ def main() -> None:
                     base,
                     window_id,
                     tokens,
+                    households,
                     total=args.requests,
                     seconds=args.seconds,
                     clients=args.clients,
@@ -263,8 +338,9 @@ def main() -> None:
         f"Python {platform.python_version()}, PostgreSQL on loopback, uvicorn with "
         f"{args.workers} worker process(es), {args.clients} concurrent HTTP/1.1 clients "
         f"(aiohttp, asyncio, one process) on the same {os.cpu_count()}-core machine. Each call: "
-        "a caseworker's bearer token, an Idempotency-Key, a household of 1-4 people; the app "
-        "checks the window, the one-active-request rule, stores the request and its people, "
+        "a caseworker's bearer token, an Idempotency-Key, a household of 1-4 persons of a case "
+        "given to the caseworker's agency; the app checks the case's scope and consent and that "
+        "the persons are the case's, the window, the one-active-request rule, stores the request and its people, "
         "appends to the hash-chained audit log and stores the idempotency answer, in one "
         "transaction, before it answers.\n\n"
         "| Sent | Accepted (201) | Other answers | No answer | Time | Accepted/s | p50 | p99 | max |\n"

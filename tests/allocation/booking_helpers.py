@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import itertools
-import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from corredor.kernel.domain.permissions import Role
 from tests.allocation.conftest import after_close
+from tests.case_kit import Household, household_of
 from tests.platform.conftest import Api
 
 SITE = "mx-chp-ciudad-hidalgo"  # an INM border point
@@ -29,8 +29,21 @@ def ok(answer: Any, status: int = 200) -> Any:
     return answer.json()
 
 
-def person() -> str:
-    return f"HT-{uuid.uuid4().hex[:10]}"
+def household(api: Api, size: int = 1, who: tuple[str, Role] = CASEWORKER) -> Household:
+    """A real household the caller may ask for (see tests/case_kit.py)."""
+    return household_of(api.platform, api.user(*who)["id"], who[1], size)
+
+
+def request_body(
+    api: Api, window_id: str, size: int = 1, who: tuple[str, Role] = CASEWORKER
+) -> dict[str, Any]:
+    house = household(api, size, who)
+    return {
+        "window_id": window_id,
+        "site_id": SITE,
+        "case_id": house.case_id,
+        "people": house.people,
+    }
 
 
 @dataclass
@@ -43,7 +56,8 @@ class Window:
     requests: list[str] = field(default_factory=list)
 
     def register(self, people: int = 1, who: tuple[str, Role] = CASEWORKER, **extra: Any) -> Any:
-        body = {"window_id": self.id, "site_id": SITE, "people": [person() for _ in range(people)]}
+        """A request for a new household of `people` persons the caller may ask for."""
+        body = request_body(self.api, self.id, people, who)
         answer = self.api.post("/allocation/requests", *who, body | extra)
         if answer.status_code == 201:
             self.requests.append(answer.json()["id"])

@@ -17,6 +17,7 @@ from corredor.kernel.domain.permissions import Agency, Role
 from corredor.kernel.errors import Forbidden
 from corredor.platform import Platform
 from tests.allocation.booking_helpers import SITE, fresh_days
+from tests.case_kit import household_case
 from tests.platform.conftest import AGENCY, PASSWORD
 
 
@@ -75,10 +76,12 @@ def test_windows_count_their_requests(session_platform: Platform) -> None:
             ),
         ).run(s)
     for _ in range(4):
+        house = household_case(p)
+        body = RequestIn(
+            window_id=window.id, site_id=SITE, case_id=house.case_id, people=house.people
+        )
         with p.db.transaction() as s:
-            requests.register_request(
-                p, officer, RequestIn(window_id=window.id, site_id=SITE, people=[uuid.uuid4().hex])
-            ).run(s)
+            requests.register_request(p, officer, body).run(s)
     board = windows.window_board(p, officer)
     counts = {line.window.id: line.requests for line in board.windows}
     with pytest.raises(Forbidden):

@@ -14,9 +14,10 @@ from tests.allocation.booking_helpers import (
     CASEWORKER,
     OFFICER,
     SITE,
+    household,
     ok,
     open_window,
-    person,
+    request_body,
 )
 from tests.platform.conftest import Api
 
@@ -73,8 +74,8 @@ def test_position_says_tier_draw_number_and_place_in_line(api: Api) -> None:
 
 def test_one_active_request_per_person_and_waiting_time_is_kept(api: Api) -> None:
     first = open_window(api, seats=[1])
-    people = [person(), person()]
-    body = {"window_id": first.id, "site_id": SITE, "people": people}
+    body = request_body(api, first.id, 2)
+    people = body["people"]
     api.platform.today = lambda: date.today().replace(year=date.today().year - 1)
     mine = ok(api.post("/allocation/requests", *CASEWORKER, body), 201)
     api.platform.today = date.today
@@ -87,7 +88,7 @@ def test_one_active_request_per_person_and_waiting_time_is_kept(api: Api) -> Non
         api.post(
             "/allocation/requests",
             *CASEWORKER,
-            {"window_id": second.id, "site_id": SITE, "people": [people[1]]},
+            body | {"window_id": second.id, "people": [people[1]]},
         ),
         201,
     )
@@ -101,22 +102,28 @@ def test_one_active_request_per_person_and_waiting_time_is_kept(api: Api) -> Non
 
 def test_bad_input_names_the_field(api: Api) -> None:
     window = open_window(api, seats=[1])
+    house = household(api)
     twice = api.post(
         "/allocation/requests",
         *CASEWORKER,
-        {"window_id": window.id, "site_id": SITE, "people": ["A 1", "a1"]},
+        {
+            "window_id": window.id,
+            "site_id": SITE,
+            "case_id": house.case_id,
+            "people": house.people * 2,
+        },
     )
     assert twice.status_code == 422 and "people" in twice.text
     elsewhere = api.post(
         "/allocation/requests",
         *CASEWORKER,
-        {"window_id": window.id, "site_id": "mx-cmx-assisted-site", "people": [person()]},
+        request_body(api, window.id) | {"site_id": "mx-cmx-assisted-site"},
     )
     assert fields_of(elsewhere) == ["site_id"]
     urgent = api.post(
         "/allocation/requests",
         *APPLICANT,
-        {"window_id": window.id, "site_id": SITE, "people": [person()], "urgent": True},
+        request_body(api, window.id, who=APPLICANT) | {"urgent": True},
     )
     assert fields_of(urgent) == ["urgent"]
     capacity = api.post(
@@ -271,7 +278,7 @@ def test_capacity_changes_are_audited_with_the_old_value(api: Api) -> None:
 
 def test_a_retried_registration_is_stored_once(api: Api) -> None:
     window = open_window(api, seats=[1])
-    body = {"window_id": window.id, "site_id": SITE, "people": [person()]}
+    body = request_body(api, window.id)
     key = uuid.uuid4().hex
     first = ok(api.post("/allocation/requests", *CASEWORKER, body, key=key), 201)
     again = ok(api.post("/allocation/requests", *CASEWORKER, body, key=key), 201)

@@ -26,7 +26,14 @@ from corredor.allocation.tables import (
 from corredor.demo.walk import free_port, running
 from corredor.kernel import audit
 from corredor.platform import Platform
-from tests.allocation.booking_helpers import CASEWORKER, OFFICER, SITE, ok, open_window, person
+from tests.allocation.booking_helpers import (
+    CASEWORKER,
+    OFFICER,
+    SITE,
+    ok,
+    open_window,
+    request_body,
+)
 from tests.platform.conftest import Api
 
 THREADS = 32
@@ -68,7 +75,7 @@ def chain_holds(platform: Platform) -> bool:
 def test_one_person_registered_by_many_callers_at_once(api: Api, server: str) -> None:
     window = open_window(api, seats=[1])
     post = poster(server, api.user(*CASEWORKER)["token"])
-    body = {"window_id": window.id, "site_id": SITE, "people": [person()]}
+    body = request_body(api, window.id)
     answers = at_once([post("/allocation/requests", body) for _ in range(THREADS)])
     codes = Counter(answer.status_code for answer in answers)
     assert codes == {201: 1, 409: THREADS - 1}
@@ -85,7 +92,7 @@ def test_one_person_registered_by_many_callers_at_once(api: Api, server: str) ->
 def test_one_registration_retried_at_once_is_stored_once(api: Api, server: str) -> None:
     window = open_window(api, seats=[1])
     post = poster(server, api.user(*CASEWORKER)["token"])
-    body = {"window_id": window.id, "site_id": SITE, "people": [person(), person()]}
+    body = request_body(api, window.id, 2)
     key = uuid.uuid4().hex
     answers = at_once([post("/allocation/requests", body, key) for _ in range(THREADS)])
     assert {answer.status_code for answer in answers} == {201}
@@ -102,12 +109,7 @@ def test_one_registration_retried_at_once_is_stored_once(api: Api, server: str) 
 def test_every_acknowledged_registration_is_stored_exactly_once(api: Api, server: str) -> None:
     window = open_window(api, seats=[1])
     post = poster(server, api.user(*CASEWORKER)["token"])
-    calls = [
-        post(
-            "/allocation/requests", {"window_id": window.id, "site_id": SITE, "people": [person()]}
-        )
-        for _ in range(THREADS * 2)
-    ]
+    calls = [post("/allocation/requests", request_body(api, window.id)) for _ in range(THREADS * 2)]
     answers = at_once(calls)
     acknowledged = [ok(answer, 201)["id"] for answer in answers]
     with api.platform.db.transaction() as s:

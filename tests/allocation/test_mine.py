@@ -13,7 +13,8 @@ from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Agency, Role
 from corredor.kernel.errors import Forbidden, NotFound
 from corredor.platform import Platform
-from tests.allocation.booking_helpers import SITE, fresh_days, person
+from tests.allocation.booking_helpers import SITE, fresh_days
+from tests.case_kit import assign, household_case, household_of
 from tests.web.signed_in import make_account
 
 
@@ -46,7 +47,15 @@ def test_a_person_lists_the_requests_made_by_them_or_for_them_and_no_others(
         ).run(s)
 
     def register(who: Principal, **extra: str) -> str:
-        body = RequestIn(window_id=window.id, site_id=SITE, people=[person()], **extra)
+        house = household_of(platform, who.user_id, who.role)
+        if "applicant_user_id" in extra:  # a caseworker, for a case of this applicant's
+            house = household_case(
+                platform, applicant_user_id=extra["applicant_user_id"], consent=True
+            )
+            assign(platform, house.case_id, caseworker_id=who.user_id)
+        body = RequestIn(
+            window_id=window.id, site_id=SITE, case_id=house.case_id, people=house.people, **extra
+        )
         with platform.db.transaction() as s:
             answer = requests.register_request(platform, who, body).run(s)
         return str(answer.id)

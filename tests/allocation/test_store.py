@@ -27,6 +27,7 @@ from corredor.kernel.errors import InvalidInput
 from corredor.platform import Platform
 from tests.allocation.booking_helpers import SITE, fresh_days
 from tests.allocation.conftest import after_close
+from tests.case_kit import household_case
 from tests.platform.conftest import PASSWORD
 
 
@@ -66,13 +67,16 @@ def run_id(session_platform: Platform, officer: Principal) -> str:
             ),
         ).run(s)
     for n in range(12):
-        people = [uuid.uuid4().hex for _ in range(1 + n % 3)]
+        house = household_case(p, size=1 + n % 3)
+        body = RequestIn(
+            window_id=window.id,
+            site_id=SITE,
+            case_id=house.case_id,
+            people=house.people,
+            urgent=n == 5,
+        )
         with p.db.transaction() as s:
-            requests.register_request(
-                p,
-                officer,
-                RequestIn(window_id=window.id, site_id=SITE, people=people, urgent=n == 5),
-            ).run(s)
+            requests.register_request(p, officer, body).run(s)
     with after_close(p, window.closes_at), p.db.transaction() as s:
         ran = runs.run_window(p, officer, window.id, RunIn()).run(s)
         runs.reveal_seed(p, officer, window.id).run(s)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from corredor.kernel.domain.permissions import Role
+from tests.case_kit import assign
 from tests.platform.conftest import Api
 from tests.platform.journey import ok, walk
 
@@ -59,6 +60,7 @@ def test_the_timeline_records_who_did_each_step(api: Api) -> None:
 
 def test_a_caseworker_applies_on_behalf_and_the_audit_shows_both(api: Api) -> None:
     ids = walk(api, "disclosed")
+    assign(api.platform, ids["case"], caseworker_id=api.user("unhcr", Role.CASEWORKER)["id"])
     answer = api.post(
         f"/cases/{ids['case']}/parole-application",
         "unhcr",

@@ -11,6 +11,8 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from corredor.api.security import Public, Requires, SignedIn
 from corredor.kernel.domain.permissions import ROLE_PERMISSIONS, Permission, Role
 from corredor.web.session import PageRequires, PageSignedIn
+from tests.allocation.booking_helpers import SITE, open_window
+from tests.case_kit import assign, household_case, household_of
 from tests.platform.conftest import Api
 from tests.platform.journey import ok, walk
 
@@ -42,6 +44,7 @@ PATH_IDS = (
     "run_id",
     "document_id",
     "shelter_id",
+    "assignment_id",
 )
 PUBLIC_PAGES = {
     "/",
@@ -161,6 +164,38 @@ def test_an_applicant_sees_only_their_own_case(api: Api) -> None:
     assert [c["id"] for c in listed] == [mine["case"]]
     refused = api.post(f"/cases/{theirs['case']}/withdrawal", "alice", Role.APPLICANT, {})
     assert refused.status_code == 404
+
+
+def test_a_caseworker_sees_only_the_cases_assigned_to_them(api: Api) -> None:
+    assigned = walk(api, "tvrh_issued", applicant="helped")
+    other = walk(api, "tvrh_issued", applicant="not-helped")
+    worker = api.user("matrix-caseworker", Role.CASEWORKER)
+    assign(api.platform, assigned["case"], caseworker_id=worker["id"])
+    me = ("matrix-caseworker", Role.CASEWORKER)
+    assert ok(api.get(f"/cases/{assigned['case']}", *me))["id"] == assigned["case"]
+    for path in ("", "/status", "/timeline", "/consents", "/documents", "/assignments"):
+        assert api.get(f"/cases/{other['case']}{path}", *me).status_code == 404, path
+    listed = {c["id"] for c in ok(api.get("/cases", *me, limit=200))}
+    assert assigned["case"] in listed and other["case"] not in listed
+    declared = {(m, p): perm for m, p, perm in permission_routes(api.client.app)}  # type: ignore[arg-type]
+    assert declared[("POST", "/api/v1/cases/{case_id}/assignments")] is Permission.CASE_ASSIGN
+    holders = {r for r, held in ROLE_PERMISSIONS.items() if Permission.CASE_ASSIGN in held}
+    assert holders == {Role.APPLICANT, Role.INM_OFFICER}  # the person, or INM; never oneself
+
+
+def test_the_lottery_takes_only_persons_of_a_case_the_caller_may_ask_for(api: Api) -> None:
+    window = open_window(api, seats=[2])
+    me = ("matrix-lottery", Role.CASEWORKER)
+    mine = household_of(api.platform, api.user(*me)["id"], Role.CASEWORKER, 2)
+    theirs = household_case(api.platform, consent=True)
+
+    def ask(case: str, people: list[str]) -> int:
+        body = {"window_id": window.id, "site_id": SITE, "case_id": case, "people": people}
+        return int(api.post("/allocation/requests", *me, body).status_code)
+
+    assert ask(theirs.case_id, theirs.people) == 422  # not assigned to them
+    assert ask(mine.case_id, theirs.people) == 422  # someone else's person in their case
+    assert ask(mine.case_id, mine.people) == 201
 
 
 def test_cbp_and_shelters_never_see_personal_data_on_the_case(api: Api) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -15,6 +14,7 @@ from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Agency, Role
 from corredor.platform import Platform
 from tests.allocation.conftest import after_close
+from tests.case_kit import household_of
 from tests.web.signed_in import Visitor, csrf_of, make_account
 
 SITE = "mx-tab-el-ceibo"  # an INM point; the public pages' tests use days 400 to 999 there
@@ -28,8 +28,13 @@ def principal(platform: Platform, role: Role) -> Principal:
     return Principal(user_id, username, role, agency)
 
 
-def document() -> str:
-    return f"HT{uuid.uuid4().hex[:8].upper()}"
+def household_values(
+    platform: Platform, person: Visitor, role: Role = Role.APPLICANT, size: int = 1
+) -> list[str]:
+    """A new household the visitor may ask for (tests/case_kit.py), as the people question's
+    check-boxes name its persons ("case|person")."""
+    house = household_of(platform, person.user_id, role, size)
+    return [f"{house.case_id}|{person_id}" for person_id in house.people]
 
 
 @dataclass
@@ -95,11 +100,10 @@ def check_form(person: Visitor, lang: str = "en") -> dict[str, str]:
     return {"csrf_token": csrf_of(page.text), "form_key": found.group(1)}
 
 
-def ask(person: Visitor, window: Window, *documents: str) -> str:
-    """Ask for an appointment through the pages; the new request's id."""
+def ask(person: Visitor, window: Window, chosen: list[str]) -> str:
+    """Ask for an appointment through the pages for the persons ticked; the new request's id."""
     assert answer(person, "place", {"place": window.place}) == "/appointments/new/q/people"
-    rows = {f"person-{row}": ref for row, ref in enumerate(documents, start=1)}
-    assert answer(person, "people", rows) == "/appointments/new/check"
+    assert answer(person, "people", {"person": chosen}) == "/appointments/new/check"
     sent = person.client.post("/appointments/new/check", data=check_form(person))
     assert sent.status_code == 303, sent.text
     location = str(sent.headers["location"])

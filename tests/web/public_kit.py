@@ -18,6 +18,7 @@ from corredor.kernel.domain.permissions import Agency, Role
 from corredor.kernel.unit_of_work import unit_of_work
 from corredor.platform import Platform
 from tests.allocation.conftest import after_close
+from tests.case_kit import household_case
 from tests.web.signed_in import make_account
 
 ALLOCATION_SITE = "mx-tab-el-ceibo"  # a border point no other web test books
@@ -101,15 +102,16 @@ def allocation_run_made(platform: Platform, days_ahead: int) -> str:
             ),
         ).run(s)
     for n in range(7):
-        people = [uuid.uuid4().hex for _ in range(1 + n % 3)]
+        house = household_case(platform, size=1 + n % 3)
+        body = RequestIn(
+            window_id=window.id,
+            site_id=ALLOCATION_SITE,
+            case_id=house.case_id,
+            people=house.people,
+            urgent=n == 2,
+        )
         with platform.db.transaction() as s:
-            requests.register_request(
-                platform,
-                inm,
-                RequestIn(
-                    window_id=window.id, site_id=ALLOCATION_SITE, people=people, urgent=n == 2
-                ),
-            ).run(s)
+            requests.register_request(platform, inm, body).run(s)
     with after_close(platform, window.closes_at), platform.db.transaction() as s:
         ran = runs.run_window(platform, inm, window.id, RunIn()).run(s)
         runs.reveal_seed(platform, inm, window.id).run(s)

@@ -26,7 +26,7 @@ from tests.web.appointment_kit import (
     answer,
     ask,
     check_form,
-    document,
+    household_values,
     open_window,
     request_of,
 )
@@ -82,23 +82,28 @@ def test_an_applicant_asks_through_the_pages_and_a_resent_form_stores_one_reques
     assert "Choose where you would like your appointment" in empty.text
     assert answer(marie, "place", {"place": window.place}) == "/appointments/new/q/people"
 
-    # the same person twice: the error names the row, and what was typed is kept
-    mine = document()
-    twice = marie.submit(
-        "/appointments/new/q/people?lang=en",
-        "/appointments/new/q/people",
-        {"person-1": mine.lower(), "person-2": f" {mine[:4]} {mine[4:]} "},
-    )
-    assert twice.status_code == 400
-    assert error_links(twice.text) == ["person-2"]
-    assert "This document number is already in the list" in twice.text
-    assert f'value="{mine.lower()}"' in twice.text
+    # the persons offered are her household's, by name; nothing else can be chosen
+    no_household = marie.get("/appointments/new/q/people", lang="en")
+    assert "There is no household here you can ask for" in no_household.text
+    mine = household_values(platform, marie, size=2)
+    others = household_values(platform, visitor(platform))
+    offered = marie.get("/appointments/new/q/people", lang="en")
+    assert "Ana Kit" in offered.text and "Kit Child 0" in offered.text
+    assert others[0] not in offered.text
+    for chosen in ([], others):  # nothing, or a person of another household
+        refused = marie.submit(
+            "/appointments/new/q/people?lang=en", "/appointments/new/q/people", {"person": chosen}
+        )
+        assert refused.status_code == 400
+        assert error_links(refused.text) == ["person"]
+        assert "Choose at least one person who will come" in refused.text
     assert marie.get("/appointments/new/q/urgent").status_code == 404  # not an applicant's
-    assert answer(marie, "people", {"person-1": mine}) == "/appointments/new/check"
+    assert answer(marie, "people", {"person": mine[:1]}) == "/appointments/new/check"
 
     check = marie.get("/appointments/new/check", lang="en")
     assert "Check your answers before you ask" in check.text
-    assert mine in check.text and "El Ceibo" in check.text
+    assert "Ana Kit" in check.text and "Kit Child 0" not in check.text
+    assert "El Ceibo" in check.text
     assert "tell a caseworker" in check.text  # how an urgent need is recorded
 
     # the button pressed twice: the second press carries the same cookies as the first
@@ -127,25 +132,25 @@ def test_a_second_active_request_and_a_closed_window_are_refused_with_clear_mess
 ) -> None:
     window = open_window(platform, seats=[2])
     marie = visitor(platform)
-    mine = document()
-    ask(marie, window, mine)
+    mine = household_values(platform, marie, size=3)
+    ask(marie, window, mine[:1])
 
     # the same person again: refused by the service, shown on the people question's row
     answer(marie, "place", {"place": window.place})
-    answer(marie, "people", {"person-1": mine, "person-2": document()})
+    answer(marie, "people", {"person": mine[:2]})
     refused = marie.client.post(
         "/appointments/new/check?lang=ht", data=check_form(marie, lang="ht")
     )
     assert refused.status_code == 409
     assert error_links(refused.text) == ["people"]
     assert "Yon moun nan demann sa a gen yon demann ki aktif deja" in refused.text
-    assert mine in refused.text  # the answers are kept
+    assert "Kit Child 0" in refused.text  # the answers are kept
     assert stored(platform, window) == 1
 
     # a window that closed while the person answered
     other = open_window(platform, seats=[1])
     answer(marie, "place", {"place": other.place})
-    answer(marie, "people", {"person-1": document()})
+    answer(marie, "people", {"person": mine[2:]})
     form = check_form(marie)
     other.run()
     closed = marie.client.post("/appointments/new/check?lang=en", data=form)
@@ -161,7 +166,10 @@ def test_after_the_run_the_status_page_shows_the_services_position_and_a_cancel_
 ) -> None:
     window = open_window(platform, seats=[1])
     marie, jean = visitor(platform), visitor(platform)
-    requests = {ask(marie, window, document()): marie, ask(jean, window, document()): jean}
+    requests = {
+        ask(marie, window, household_values(platform, marie)): marie,
+        ask(jean, window, household_values(platform, jean)): jean,
+    }
     run_id = window.run()
     window.reveal()
     positions = {}
@@ -220,7 +228,7 @@ def test_a_seated_applicant_moves_to_a_day_with_free_seats_keeping_the_draw(
 ) -> None:
     window = open_window(platform, seats=[1, 1])
     marie = visitor(platform)
-    request_id = ask(marie, window, document())
+    request_id = ask(marie, window, household_values(platform, marie))
     window.run()
     before = request_cases.position(platform, me(marie), request_id)
     assert before.appointment is not None
@@ -242,7 +250,8 @@ def test_a_caseworker_records_an_urgent_need_and_a_staged_window_asks_for_the_ho
     window = open_window(platform, seats=[3], policy_id="mx-us-joint-corridor")
     worker = visitor(platform, Role.CASEWORKER)
     assert answer(worker, "place", {"place": window.place}) == "/appointments/new/q/people"
-    assert answer(worker, "people", {"person-1": document()}) == "/appointments/new/q/household"
+    chosen = household_values(platform, worker, Role.CASEWORKER)
+    assert answer(worker, "people", {"person": chosen}) == "/appointments/new/q/household"
     wrong = worker.submit(
         "/appointments/new/q/household?lang=en",
         "/appointments/new/q/household",
@@ -269,7 +278,7 @@ def test_nobody_else_sees_a_request_and_a_signed_out_visitor_is_sent_to_sign_in(
 ) -> None:
     window = open_window(platform, seats=[1])
     marie = visitor(platform)
-    request_id = ask(marie, window, document())
+    request_id = ask(marie, window, household_values(platform, marie))
     stranger = visitor(platform)
     for url in (f"/appointments/{request_id}", f"/appointments/{request_id}/cancellation"):
         refused = stranger.get(url, lang="fr")
@@ -311,7 +320,7 @@ def test_the_pages_speak_haitian_creole(platform: Platform) -> None:
     answer(marie, "place", {"place": window.place})
     people = marie.get("/appointments/new/q/people")
     assert "Kiyès ki pral vini nan randevou a?" in people.text
-    answer(marie, "people", {"person-1": document()})
+    answer(marie, "people", {"person": household_values(platform, marie)})
     assert "Verifye repons ou yo anvan ou mande" in marie.get("/appointments/new/check").text
     sent = marie.client.post("/appointments/new/check", data=check_form(marie, lang="ht"))
     status = marie.get(sent.headers["location"])

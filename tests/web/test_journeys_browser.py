@@ -32,6 +32,7 @@ from corredor.kernel.unit_of_work import unit_of_work
 from corredor.platform import Platform
 from corredor.sharing import use_cases as sharing
 from corredor.sharing.schemas import ConsentIn, DisclosureIn
+from tests.case_kit import assign
 from tests.platform.conftest import PASSWORD, Databases
 from tests.web.signed_in import make_account
 from tests.web.test_browser import (
@@ -274,6 +275,8 @@ def _case_ready_for_parole(site: Site) -> tuple[str, str]:
             case.id,
             DisclosureIn.model_validate({"consent_id": consent.id, "fields": fields}),
         ).run(s)
+    # The person asked for help at the assisted site: UNHCR's caseworkers there may act on it.
+    assign(platform, case.id, agency="UNHCR", officer=officer)
     return case.id, document
 
 

@@ -16,6 +16,7 @@ from corredor.app import create_app
 from corredor.kernel.domain.permissions import ROLE_PERMISSIONS, Role
 from corredor.platform import Platform
 from corredor.web.session import PageRequires
+from tests.case_kit import assign
 from tests.platform.conftest import PASSWORD
 from tests.web.signed_in import Visitor, csrf_of, error_links, make_account
 
@@ -359,6 +360,7 @@ def test_a_caseworker_works_in_spanish_while_the_person_reads_english(
 ) -> None:
     case, _, _ = to_tvrh_with_consent(platform, ["name", "tvrh"])
     worker = visitor(platform, Role.CASEWORKER)
+    assign(platform, case, caseworker_id=worker.user_id)
     found = worker.get("/assist", lang="es", **{"for": "en"})
     assert "Idioma que lee la persona" in found.text
     assert '<option value="en" lang="en" selected>' in found.text
@@ -388,6 +390,27 @@ def test_withdrawing_consent_ends_what_cbp_sees(platform: Platform) -> None:
     review = cbp.get(f"/cbp/cases/{case}", lang="en")
     assert "No disclosure to CBP is in force" in review.text
     assert "Marie-Claude" not in review.text
+
+
+def test_a_caseworker_withdraws_consent_on_the_page_only_with_the_persons_instruction(
+    platform: Platform,
+) -> None:
+    case, _, _ = to_tvrh_with_consent(platform, ["name", "tvrh"])
+    worker = visitor(platform, Role.CASEWORKER)
+    assign(platform, case, caseworker_id=worker.user_id)
+    page = worker.get(f"/cases/{case}/consents", lang="en")
+    assert "The person asked me to withdraw this consent" in page.text
+    consent = page.text.split('action="/consents/')[1].split("/")[0]
+    url, action = f"/cases/{case}/consents?lang=en", f"/consents/{consent}/revocation"
+    refused = worker.submit(url, action, {"case": case, "reason": "she asked"})
+    assert refused.status_code == 400
+    assert error_links(refused.text) == ["withdraw"]
+    assert "withdrawn on" not in worker.get(f"/cases/{case}/consents", lang="en").text
+    done = worker.submit(
+        url, action, {"case": case, "on_instruction_of_person": "yes", "reason": "she asked"}
+    )
+    assert done.headers["location"] == f"/cases/{case}/consents?done=revoked"
+    assert "withdrawn on" in worker.get(f"/cases/{case}/consents", lang="en").text
 
 
 def test_the_consent_form_needs_a_choice(platform: Platform) -> None:

@@ -8,7 +8,6 @@ Screenshots (1280 wide) go to $CORREDOR_SCREENSHOTS (see test_browser.py).
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, timedelta
 
 from playwright.sync_api import Browser, Page
@@ -17,6 +16,7 @@ from corredor.allocation.schemas import RequestIn
 from corredor.allocation.use_cases import requests, runs, windows
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Agency, Role
+from tests.case_kit import household_case
 from tests.web.test_browser import SCREENSHOTS, browser
 from tests.web.test_journeys_browser import DESK, Person, Site, save_small_screenshot, site
 
@@ -78,17 +78,16 @@ def register_requests(inm: Person, window_id: str, count: int) -> None:
     officer = Principal(inm.user_id, inm.username, Role.INM_OFFICER, Agency.INM)
     platform = inm.site.platform
     for n in range(count):
+        house = household_case(platform, size=1 + n % 3)
+        body = RequestIn(
+            window_id=window_id,
+            site_id=SITE,
+            case_id=house.case_id,
+            people=house.people,
+            urgent=n == 4,
+        )
         with platform.db.transaction() as s:
-            requests.register_request(
-                platform,
-                officer,
-                RequestIn(
-                    window_id=window_id,
-                    site_id=SITE,
-                    people=[uuid.uuid4().hex for _ in range(1 + n % 3)],
-                    urgent=n == 4,
-                ),
-            ).run(s)
+            requests.register_request(platform, officer, body).run(s)
 
 
 def close_early(inm: Person, second: Person, window_id: str) -> None:

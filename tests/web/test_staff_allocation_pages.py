@@ -25,6 +25,7 @@ from corredor.kernel.tables import AuditEntry
 from corredor.platform import Platform
 from corredor.web.i18n import Formatter
 from tests.allocation.conftest import after_close
+from tests.case_kit import household_case
 from tests.web.signed_in import Visitor, csrf_of, error_links
 
 SITE = "mx-chp-frontera-corozal"  # an INM border point
@@ -216,13 +217,16 @@ def test_a_window_is_opened_filled_run_and_revealed_and_its_re_run_matches(  # n
 
     officer = principal(inm, Role.INM_OFFICER, Agency.INM)
     for n in range(7):
-        people = [uuid.uuid4().hex for _ in range(1 + n % 2)]
+        house = household_case(platform, size=1 + n % 2)
+        body = RequestIn(
+            window_id=window_id,
+            site_id=SITE,
+            case_id=house.case_id,
+            people=house.people,
+            urgent=n == 3,
+        )
         with platform.db.transaction() as s:
-            requests.register_request(
-                platform,
-                officer,
-                RequestIn(window_id=window_id, site_id=SITE, people=people, urgent=n == 3),
-            ).run(s)
+            requests.register_request(platform, officer, body).run(s)
     listing = inm.get("/staff/allocation/windows").text
     section = listing.split(f'id="window-{window_id}"')[1].split("</section>")[0]
     assert "Open for requests" in section

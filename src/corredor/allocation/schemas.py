@@ -163,27 +163,31 @@ class EarlyCloseOut(BaseModel):
 
 
 class RequestIn(_In):
+    """A request names persons of one case by their platform ids: an applicant only their own
+    household, a caseworker only a case assigned to them with the person's consent recorded."""
+
     window_id: str = Field(min_length=1, max_length=36)
     site_id: str = SiteId
+    case_id: str = Field(min_length=1, max_length=36, description="the household's case")
     people: list[str] = Field(
         min_length=1,
         max_length=20,
-        description="one reference per person (a platform person id or a document number); "
+        description="the persons of that case who ask (their ids, as the case lists them); "
         "stored only as a keyed hash",
     )
     facts: Profile | None = Field(
         default=None, description="household facts deciding the cohort; not stored"
     )
     urgent: bool = Field(default=False, description="a medical or protection need (caseworkers)")
-    case_id: str | None = Field(default=None, max_length=36)
-    applicant_user_id: str | None = Field(default=None, max_length=36)
+    applicant_user_id: str | None = Field(
+        default=None, max_length=36, description="if given, the case's own applicant account"
+    )
 
     @model_validator(mode="after")
     def _people(self) -> RequestIn:
-        cleaned = ["".join(ref.split()).upper() for ref in self.people]
-        if any(not ref or len(ref) > 80 for ref in cleaned):
-            raise ValueError("people: each reference has 1 to 80 characters")
-        if len(set(cleaned)) != len(cleaned):
+        if any(not ref.strip() or len(ref) > 36 for ref in self.people):
+            raise ValueError("people: each is a person id of 1 to 36 characters")
+        if len(set(self.people)) != len(self.people):
             raise ValueError("people: a person is listed twice")
         return self
 
@@ -314,6 +318,19 @@ class BookingOptions(BaseModel):
     request: RequestOut
     actions: list[str]
     free_days: list[date]
+
+
+class HouseholdPerson(BaseModel):
+    id: str
+    name: str  # decrypted for the person (or their caseworker) only; never stored in clear
+    relation: str
+
+
+class HouseholdChoice(BaseModel):
+    """A case whose persons the caller may name in a request, with their names."""
+
+    case_id: str
+    people: list[HouseholdPerson]
 
 
 class RequestForm(BaseModel):

@@ -35,6 +35,7 @@ from corredor.allocation.tables import (
     AllocationWindow,
     CapacityDay,
 )
+from corredor.cases.records import may_act_on
 from corredor.cases.reference import Reference
 from corredor.kernel import audit
 from corredor.kernel.auth import Principal
@@ -118,7 +119,8 @@ def run_of_window(session: Session, window_id: str) -> AllocationRun | None:
 def visible_request(
     session: Session, who: Principal, request_id: str, permission: Permission
 ) -> AllocationRequest:
-    """The request, if the caller may act on it; an applicant sees only their own."""
+    """The request, if the caller may act on it: an applicant sees only their own, a caseworker
+    those they registered or whose case is assigned to them."""
     who.require(permission)
     request = session.get(AllocationRequest, request_id)
     if request is None:
@@ -128,7 +130,16 @@ def visible_request(
         request.registered_by,
     ):
         raise NotFound(f"no request {request_id}")
+    if who.role is Role.CASEWORKER and not _a_caseworkers(session, who, request):
+        raise NotFound(f"no request {request_id}")
     return request
+
+
+def _a_caseworkers(session: Session, who: Principal, request: AllocationRequest) -> bool:
+    """They registered it, or its case is assigned to them."""
+    if request.registered_by == who.user_id:
+        return True
+    return request.case_id is not None and may_act_on(session, who, request.case_id)
 
 
 def entry_of(session: Session, request_id: str) -> AllocationRunEntry | None:

@@ -13,6 +13,9 @@ from corredor.cases.domain.workflow import CaseState
 from corredor.cases.reference import Reference
 from corredor.cases.schemas import (
     AdmissionIn,
+    AssignmentEndIn,
+    AssignmentIn,
+    AssignmentOut,
     CaseOut,
     CaseSearchIn,
     CaseStatusOut,
@@ -29,7 +32,15 @@ from corredor.cases.schemas import (
     VettingDetailOut,
     VettingOut,
 )
-from corredor.cases.use_cases import parole, reading, reference, referrals, registration, tvrh
+from corredor.cases.use_cases import (
+    assignments,
+    parole,
+    reading,
+    reference,
+    referrals,
+    registration,
+    tvrh,
+)
 from corredor.kernel.auth import Principal
 from corredor.kernel.commands import run_command
 from corredor.kernel.domain.permissions import Permission
@@ -219,6 +230,51 @@ def withdraw(
     user: Annotated[Principal, who(P.CASE_WITHDRAW)],
 ) -> CaseStatusOut:
     return run_command(platform, user, key, parole.withdraw(platform, user, case_id, body))
+
+
+# ---- who among the caseworkers may act on a case ----
+
+AssignmentId = Annotated[str, Path(min_length=1, max_length=36)]
+
+
+@router.get("/{case_id}/assignments", response_model=list[AssignmentOut])
+def list_assignments(
+    case_id: CaseId, platform: PlatformDep, user: Annotated[Principal, who(P.CASE_READ_STATUS)]
+) -> list[AssignmentOut]:
+    """The case's assignments to caseworkers, in force and ended (the history is kept)."""
+    return assignments.assignments(platform, user, case_id)
+
+
+@router.post("/{case_id}/assignments", response_model=AssignmentOut, status_code=201)
+def assign_case(
+    case_id: CaseId,
+    body: AssignmentIn,
+    key: IdempotencyKey,
+    platform: PlatformDep,
+    user: Annotated[Principal, who(P.CASE_ASSIGN)],
+) -> AssignmentOut:
+    """Give the case to a caseworker, or to an agency's caseworkers at an assisted site: by the
+    person for their own case, or by an INM officer. Only then may a caseworker act on it."""
+    return run_command(platform, user, key, assignments.assign_case(platform, user, case_id, body))
+
+
+@router.post("/{case_id}/assignments/{assignment_id}/end", response_model=AssignmentOut)
+def end_assignment(
+    case_id: CaseId,
+    assignment_id: AssignmentId,
+    body: AssignmentEndIn,
+    key: IdempotencyKey,
+    *,
+    platform: PlatformDep,
+    user: Annotated[Principal, who(P.CASE_ASSIGN)],
+) -> AssignmentOut:
+    """End an assignment (kept as history, with who ended it and why)."""
+    return run_command(
+        platform,
+        user,
+        key,
+        assignments.end_assignment(platform, user, case_id, assignment_id, body),
+    )
 
 
 # ---- referrals: generic cases for every other pathway ----

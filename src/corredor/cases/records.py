@@ -33,6 +33,7 @@ from corredor.cases.schemas import (
     PersonIn,
     PersonOut,
 )
+from corredor.cases.scope import assigned_to, within_scope
 from corredor.cases.tables import Case, CaseEvent, Decision, Grant, Person
 from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
@@ -53,12 +54,29 @@ def load_case(session: Session, case_id: str) -> Case:
 
 
 def visible_case(session: Session, who: Principal, case_id: str, permission: Permission) -> Case:
-    """The case, if the caller may see it. Others' cases are 'not found' to an applicant."""
+    """The case, if the caller may act on it: every case-scoped read and write goes through here.
+
+    An applicant reaches only their own cases, a caseworker only those assigned to them (by name
+    or through their agency at a site, `cases.scope`); to either, any other case is 'not found',
+    exactly as an id that does not exist, so the answer tells nothing about it.
+    """
     who.require(permission)
     case = load_case(session, case_id)
     if who.role is Role.APPLICANT and case.applicant_user_id != who.user_id:
         raise NotFound(f"no case {case_id}")
+    if who.role is Role.CASEWORKER and not assigned_to(session, who, case.id):
+        raise NotFound(f"no case {case_id}")
     return case
+
+
+def may_act_on(session: Session, who: Principal, case_id: str) -> bool:
+    """Whether the case is within the caller's scope (as `visible_case`, without a permission)."""
+    case = session.get(Case, case_id)
+    if case is None:
+        return False
+    if who.role is Role.APPLICANT:
+        return case.applicant_user_id == who.user_id
+    return who.role is not Role.CASEWORKER or assigned_to(session, who, case_id)
 
 
 def persons_of(session: Session, case_id: str) -> list[Person]:
@@ -112,6 +130,17 @@ def cases_of_applicant(session: Session, user_id: str) -> list[Case]:
     return list(
         session.execute(select(Case).where(Case.applicant_user_id == user_id)).scalars().all()
     )
+
+
+def cases_in_scope(session: Session, who: Principal, limit: int = 20) -> list[Case]:
+    """The cases an applicant or a caseworker may act on (their own; those assigned to them),
+    newest first. Officers reach every case: they are given none here, so no list of everyone's
+    households is ever built for them."""
+    scope = within_scope(who)
+    if scope is None:
+        return []
+    query = select(Case).where(scope).order_by(Case.created_at.desc(), Case.id).limit(limit)
+    return list(session.execute(query).scalars().all())
 
 
 def latest_grant(session: Session, case_id: str, kind: str) -> Grant | None:

@@ -22,6 +22,7 @@ class Place(BaseModel):
     longitude: float
     kind: str | None = None
     municipality: str | None = None
+    partners: tuple[str, ...] = ()  # at an assisted site: the agencies whose caseworkers help
 
 
 class Reference(BaseModel):

@@ -212,3 +212,34 @@ class TransitionOut(BaseModel):
     permission: str
     guards: list[str]
     events: list[str]
+
+
+# ---- who among the caseworkers may act on a case ----
+
+
+class AssignmentIn(_In):
+    """Give a case to one caseworker (`caseworker_id`) or to every caseworker of an agency at an
+    assisted site where it helps people (`agency` with `site_id`); exactly one of the two."""
+
+    caseworker_id: str | None = Field(default=None, min_length=1, max_length=36)
+    agency: Literal["UNHCR", "IOM", "NGO"] | None = None
+    site_id: str | None = Field(default=None, min_length=1, max_length=80)
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class AssignmentEndIn(_In):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class AssignmentOut(BaseModel):
+    id: str
+    case_id: str
+    caseworker_id: str | None
+    agency: str | None
+    site_id: str | None
+    reason: str
+    assigned_by: str
+    assigned_at: datetime
+    ended_at: datetime | None
+    ended_by: str | None
+    end_reason: str | None

@@ -108,3 +108,23 @@ class CaseEvent(Base):
     on_behalf_of: Mapped[str | None] = mapped_column(String(80))
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CaseAssignment(Base):
+    """Who among the caseworkers may act on a case: one caseworker, or every caseworker of an
+    agency at the site where it helps people. A row is in force until `ended_at`; ended rows stay
+    as history (who was given the case, by whom, why, and when that ended)."""
+
+    __tablename__ = "case_assignments"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    caseworker_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"), index=True)
+    agency: Mapped[str | None] = mapped_column(String(32))
+    site_id: Mapped[str | None] = mapped_column(String(80))
+    reason: Mapped[str] = mapped_column(Text)
+    assigned_by: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    assigned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    ended_by: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
+    end_reason: Mapped[str | None] = mapped_column(Text)

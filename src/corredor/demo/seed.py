@@ -15,9 +15,15 @@ from corredor.accounts.users import add_user, principal_named
 from corredor.allocation.schemas import CapacityIn, WindowIn
 from corredor.allocation.tables import AllocationWindow
 from corredor.allocation.use_cases import windows
-from corredor.cases.schemas import HouseholdIn, MemberIn, ParoleApplicationIn, PersonIn
+from corredor.cases.schemas import (
+    AssignmentIn,
+    HouseholdIn,
+    MemberIn,
+    ParoleApplicationIn,
+    PersonIn,
+)
 from corredor.cases.tables import Case
-from corredor.cases.use_cases import parole, registration, tvrh
+from corredor.cases.use_cases import assignments, parole, registration, tvrh
 from corredor.kernel.errors import Conflict
 from corredor.kernel.unit_of_work import unit_of_work
 from corredor.platform import Platform
@@ -80,7 +86,8 @@ def seed_demo_shelters(platform: Platform) -> None:
 
 def seed_sample_case(platform: Platform) -> str:
     """Marie-Claude Joseph and her children (4 and 9), registered at Ciudad Hidalgo and given
-    their TVRH; she consents to share with CBP, INM discloses, and she applies for parole."""
+    their TVRH; she consents to share with CBP, INM discloses, she applies for parole, and the
+    case is given to UNHCR's caseworkers at the assisted site."""
     today = platform.today()
     with unit_of_work(platform) as s:
         inm = principal_named(s, "inm.hidalgo")
@@ -94,6 +101,11 @@ def seed_sample_case(platform: Platform) -> str:
         sharing.create_disclosure(platform, inm, case_id, disclosure).run(s)
         application = ParoleApplicationIn(channel="app")
         parole.apply_parole(platform, marie, case_id, application).run(s)
+        # she asked for help at the assisted site: the demo's UNHCR caseworkers there may act
+        help_there = AssignmentIn(
+            agency="UNHCR", site_id=DEMO_SITE, reason="asked for help at the assisted site"
+        )
+        assignments.assign_case(platform, inm, case_id, help_there).run(s)
     return case_id
 
 

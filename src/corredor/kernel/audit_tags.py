@@ -39,6 +39,8 @@ class AuditTag(StrEnum):
     CASE_WITHDRAW = "platform:case:withdraw"
     CASE_APPROVE_REFERRAL = "platform:case:approve_referral"
     CASE_REFUSE_REFERRAL = "platform:case:refuse_referral"
+    CASE_ASSIGN = "platform:case:assign"
+    CASE_UNASSIGN = "platform:case:unassign"
     VETTING_READ = "platform:vetting:read"
     REFERRAL_CREATE = "platform:referral:create"
     # consent and disclosure

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Body, Depends, Path
 
 from corredor.api.idempotency import IdempotencyKey
 from corredor.api.security import platform_of, requires
@@ -16,6 +16,7 @@ from corredor.sharing import use_cases
 from corredor.sharing.schemas import (
     ConsentIn,
     ConsentOut,
+    ConsentRevokeIn,
     DisclosedDataOut,
     DisclosureIn,
     DisclosureOut,
@@ -56,9 +57,12 @@ def revoke_consent(
     key: IdempotencyKey,
     platform: PlatformDep,
     user: Annotated[Principal, who(P.CONSENT_REVOKE)],
+    body: Annotated[ConsentRevokeIn | None, Body()] = None,
 ) -> ConsentOut:
-    """Revoking consent ends every disclosure resting on it: no further reads."""
-    return run_command(platform, user, key, use_cases.revoke_consent(platform, user, consent_id))
+    """Revoking consent ends every disclosure resting on it: no further reads. A caseworker
+    sends `on_instruction_of_person: true` and a `reason` (422 naming the field otherwise)."""
+    command = use_cases.revoke_consent(platform, user, consent_id, body)
+    return run_command(platform, user, key, command)
 
 
 @router.post("/cases/{case_id}/disclosures", response_model=DisclosureOut, status_code=201)

@@ -1,5 +1,6 @@
 """A case's disclosures, read inside the caller's unit of work: the case's status lists them, and
-the workflow asks whether one to CBP is in force before a parole application or vetting."""
+the workflow asks whether one to CBP is in force before a parole application or vetting; and
+whether the person's consent is in force (allocation, before a caseworker asks in their name)."""
 
 from __future__ import annotations
 
@@ -55,3 +56,12 @@ def in_force(session: Session, case_id: str, recipient: str) -> list[str]:
         .scalars()
         .all()
     )
+
+
+def has_consent_in_force(session: Session, case_id: str) -> bool:
+    """True when the case holds a consent not revoked: what a caseworker needs before acting for
+    the household elsewhere (asking for appointments in their name)."""
+    found = session.execute(
+        select(Consent.id).where(Consent.case_id == case_id, Consent.revoked_at.is_(None)).limit(1)
+    ).first()
+    return found is not None

@@ -25,6 +25,14 @@ class ConsentIn(_In):
     fields: list[DisclosableField] = Field(min_length=1, max_length=len(DisclosableField))
 
 
+class ConsentRevokeIn(_In):
+    """A caseworker withdraws a person's consent only on the person's own instruction, and says
+    why (recorded on the case's timeline and in the audit log); the person needs neither."""
+
+    on_instruction_of_person: bool = False
+    reason: str | None = Field(default=None, min_length=1, max_length=500)
+
+
 class DisclosureIn(_In):
     consent_id: str = Field(min_length=1, max_length=36)
     fields: list[DisclosableField] = Field(min_length=1, max_length=len(DisclosableField))

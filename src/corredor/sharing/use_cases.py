@@ -47,6 +47,7 @@ from corredor.sharing.schemas import (
     CaseConsentsOut,
     ConsentIn,
     ConsentOut,
+    ConsentRevokeIn,
     DisclosedDataOut,
     DisclosureIn,
     DisclosureOut,
@@ -122,20 +123,44 @@ def _record_consent(s: Session, who: Principal, case_id: str, body: ConsentIn) -
     return _consent_out(consent)
 
 
-def revoke_consent(p: Platform, who: Principal, consent_id: str) -> Command[ConsentOut]:
-    """Revoking consent ends every disclosure resting on it: no further reads."""
+def revoke_consent(
+    p: Platform, who: Principal, consent_id: str, body: ConsentRevokeIn | None = None
+) -> Command[ConsentOut]:
+    """Revoking consent ends every disclosure resting on it: no further reads. A caseworker
+    revokes only on the person's own instruction, with a reason."""
+    given = body or ConsentRevokeIn()
     return Command(
         operation=f"consent:{consent_id}:revoke",
-        payload={},
+        payload=given.model_dump(mode="json"),
         output=ConsentOut,
-        run=lambda s: _revoke_consent(s, who, consent_id),
+        run=lambda s: _revoke_consent(s, who, consent_id, given),
     )
 
 
-def _revoke_consent(s: Session, who: Principal, consent_id: str) -> ConsentOut:
+def _instruction(who: Principal, body: ConsentRevokeIn) -> dict[str, object]:
+    """What the timeline and the audit record about who asked for the revocation, and why.
+
+    A consent is the person's: a caseworker (who may hold many cases) must not end it on their
+    own account, which would block the person's parole application without their say."""
+    if who.role is not Role.CASEWORKER:
+        return {"reason": body.reason} if body.reason else {}
+    if not body.on_instruction_of_person:
+        raise InvalidInput(
+            "on_instruction_of_person",
+            "a caseworker withdraws a consent only on the person's own instruction",
+        )
+    if not body.reason:
+        raise InvalidInput("reason", "say why the person asked for their consent to be withdrawn")
+    return {"on_instruction_of_person": True, "reason": body.reason}
+
+
+def _revoke_consent(
+    s: Session, who: Principal, consent_id: str, body: ConsentRevokeIn
+) -> ConsentOut:
     who.require(Permission.CONSENT_REVOKE)
     consent = _consent(s, consent_id)
     case = visible_case(s, who, consent.case_id, Permission.CONSENT_REVOKE)
+    instruction = _instruction(who, body)
     if consent.revoked_at is None:
         consent.revoked_at, consent.revoked_by = now(), who.user_id
         for disclosure in s.execute(
@@ -144,13 +169,15 @@ def _revoke_consent(s: Session, who: Principal, consent_id: str) -> ConsentOut:
             )
         ).scalars():
             disclosure.revoked_at = consent.revoked_at
-        note_on_timeline(s, who, case, "consent_revoked", {"recipient": consent.recipient})
+        note_on_timeline(
+            s, who, case, "consent_revoked", {"recipient": consent.recipient, **instruction}
+        )
         audit.append(
             s,
             case_actor(s, who, case),
             AuditTag.CONSENT_REVOKE,
             case_id=case.id,
-            detail={"consent_id": consent.id},
+            detail={"consent_id": consent.id, **instruction},
         )
         s.flush()
     return _consent_out(consent)

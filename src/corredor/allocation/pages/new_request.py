@@ -22,7 +22,6 @@ from corredor.allocation.pages.forms import form_key
 from corredor.allocation.pages.request_answers import (
     COOKIE,
     MESSAGES,
-    PEOPLE_ROWS,
     QUESTIONS,
     Draft,
     chosen_place,
@@ -30,11 +29,12 @@ from corredor.allocation.pages.request_answers import (
     load_draft,
     next_question,
     parse,
+    person_value,
     place_value,
     questions_for,
     save_draft,
 )
-from corredor.allocation.schemas import RequestForm, RequestIn, WindowOut
+from corredor.allocation.schemas import HouseholdChoice, RequestForm, RequestIn, WindowOut
 from corredor.allocation.use_cases import requests
 from corredor.api.security import platform_of
 from corredor.kernel.auth import Principal
@@ -56,6 +56,8 @@ SERVICE_FIELDS: Final[dict[str, str]] = {
     "site_id": "place",
     "policy_id": "place",
     "people": "people",
+    "case_id": "people",
+    "applicant_user_id": "people",
     "facts": "household",
     "urgent": "urgent",
 }
@@ -88,10 +90,13 @@ def render_question(
     values: Mapping[str, Any],
     errors: dict[str, str],
     *,
+    households: list[HouseholdChoice] | None = None,
     status_code: int = 200,
 ) -> Response:
     g = page.gettext
     asked = g.gettext(QUESTIONS[question])
+    if question == "people" and not households and not errors:
+        errors = {"person": MESSAGES["no_household"]}
     return page.render(
         "account/appointment_question.html",
         status_code=status_code,
@@ -99,7 +104,13 @@ def render_question(
         question=question,
         question_text=asked,
         options=place_options(page, windows) if question == "place" else [],
-        people_rows=range(1, PEOPLE_ROWS + 1),
+        households=[
+            {
+                "case": h.case_id[:8].upper(),
+                "people": [(person_value(h.case_id, x.id), x.name) for x in h.people],
+            }
+            for h in households or []
+        ],
         household_rows=range(1, ROWS + 1),
         relations=[
             (key, g.gettext(words)) for key, words in VOCABULARY.items() if key in RELATIONS
@@ -124,7 +135,7 @@ def answer_lines(page: Page, question: str, draft: Draft, windows: list[WindowOu
         }
         return [option.site, days]
     if question == "people":
-        return list(draft.answers["people"])
+        return list(draft.answers["people"]["names"])
     if question == "household":
         return describe_answer(
             "household", draft.answers["household"], g, page.fmt.place, page.fmt.date
@@ -164,10 +175,12 @@ def render_check(
 
 def request_body(draft: Draft, place: tuple[WindowOut, str]) -> RequestIn:
     household = draft.answers.get("household")
+    chosen = draft.answers["people"]
     return RequestIn(
         window_id=place[0].id,
         site_id=place[1],
-        people=list(draft.answers["people"]),
+        case_id=chosen["case"],
+        people=list(chosen["people"]),
         facts=Profile.model_validate({"household": household}) if household is not None else None,
         urgent=draft.answers.get("urgent") == "yes",
     )
@@ -187,6 +200,12 @@ def service_error(error: Exception, asked: list[str]) -> dict[str, str]:
     else:  # NotFound: the window is gone
         key, message = "place", "closed"
     return {key if key in asked else "place": MESSAGES[message]}
+
+
+def households_for(p: Platform, who: Principal, question: str) -> list[HouseholdChoice]:
+    """The households to choose people from, read (and their names decrypted, audited) only
+    for the question that shows them."""
+    return requests.households(p, who) if question == "people" else []
 
 
 def add_request_pages(router: APIRouter, settings: WebSettings) -> None:
@@ -221,13 +240,20 @@ def add_request_pages(router: APIRouter, settings: WebSettings) -> None:
     def ask(
         request: Request, question: Annotated[str, Path(max_length=20)], who: Asker
     ) -> Response:
-        page, _, form, draft = flow(request, who)
+        page, p, form, draft = flow(request, who)
         if question not in questions_for(form, draft):
             raise NotFound(f"no question {question}")
         offered = form.taking_requests
         if not offered:
             return page.redirect("/appointments")
-        return render_question(page, question, offered, form_values(question, draft), {})
+        return render_question(
+            page,
+            question,
+            offered,
+            form_values(question, draft),
+            {},
+            households=households_for(p, who, question),
+        )
 
     @router.post(START + "/q/{question}", response_class=HTMLResponse)
     async def answer(
@@ -240,9 +266,18 @@ def add_request_pages(router: APIRouter, settings: WebSettings) -> None:
         offered = form.taking_requests
         if not offered:
             return page.redirect("/appointments")
-        parsed = parse(question, sent, offered, page, p.today())
+        households = households_for(p, who, question)
+        parsed = parse(question, sent, offered, page, p.today(), households=households)
         if parsed.errors:
-            return render_question(page, question, offered, sent, parsed.errors, status_code=400)
+            return render_question(
+                page,
+                question,
+                offered,
+                sent,
+                parsed.errors,
+                households=households,
+                status_code=400,
+            )
         draft.answers[question] = parsed.value
         asked = questions_for(form, draft)
         draft.answers = {key: value for key, value in draft.answers.items() if key in asked}

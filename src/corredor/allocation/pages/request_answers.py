@@ -2,13 +2,14 @@
 page's form means, and where the answers wait until the submit.
 
 The questions are what `RequestIn` needs and no more: the window and site, the people who will
-come (a document number each, kept only as a keyed hash by the service), the household's
+come (chosen among the persons of the caller's household, by name; the service is sent their
+ids and keeps only a keyed hash), the household's
 relations and dates of birth only when the window serves a staged pathway (they decide the
 group, and are not stored), and an urgent need only from those who may record one (caseworkers
 and INM officers): `requests.request_form` says which, for the signed-in caller.
 
 The answers travel in a cookie that is encrypted (AES-GCM, the platform's key) and signed with an
-expiry, bound to the signed-in account: document numbers are never readable in it.
+expiry, bound to the signed-in account: the names chosen are never readable in it.
 """
 
 from __future__ import annotations
@@ -23,13 +24,13 @@ from fastapi import Request
 from fastapi.responses import Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from corredor.allocation.schemas import RequestForm, WindowOut
+from corredor.allocation.schemas import HouseholdChoice, RequestForm, WindowOut
 from corredor.api.security import platform_of
 from corredor.kernel.auth import Principal
 from corredor.kernel.crypto import DecryptionError
 from corredor.screening.domain.facts import FACTS
 from corredor.screening.pages.questions import ERRORS, parse_answer
-from corredor.web.forms import text
+from corredor.web.forms import choices, text
 from corredor.web.i18n import N_
 from corredor.web.page import Page, WebSettings
 from corredor.web.places import country_names
@@ -37,8 +38,6 @@ from corredor.web.places import country_names
 COOKIE: Final = "corredor_appointment"
 MAX_AGE: Final = 2 * 3600
 DRAFT_COLUMN: Final = "web.appointment_draft"  # bound into the cookie's encryption
-PEOPLE_ROWS: Final = 6
-MAX_REFERENCE: Final = 80
 
 QUESTIONS: Final[dict[str, str]] = {
     "place": N_("Where would you like your appointment?"),
@@ -48,9 +47,12 @@ QUESTIONS: Final[dict[str, str]] = {
 }
 MESSAGES: Final[dict[str, str]] = {
     "place": N_("Choose where you would like your appointment"),
-    "people": N_("Write the document number of at least one person: yours first"),
-    "too_long": N_("A document number has at most 80 characters"),
-    "twice": N_("This document number is already in the list"),
+    "people": N_("Choose at least one person who will come"),
+    "one_household": N_("Choose people of one household only"),
+    "no_household": N_(
+        "There is no household here you can ask for. A request is made for the people of your "
+        "own case: ask INM or your caseworker."
+    ),
     "urgent": ERRORS["choose_yes_no"],
     "closed": N_(
         "Requests for this window are closed. Choose another place, or come back when a new "
@@ -130,6 +132,9 @@ def next_question(asked: list[str], draft: Draft, windows: list[WindowOut]) -> s
             return question
         if question == "place" and chosen_place(draft, windows) is None:
             return question
+        # a draft from before persons were chosen by id held typed numbers: ask again
+        if question == "people" and not isinstance(draft.answers[question], dict):
+            return question
     return None
 
 
@@ -148,22 +153,29 @@ def parse_place(form: Mapping[str, Any], windows: list[WindowOut]) -> Parsed:
     return Parsed(given) if given in offered else Parsed(errors={"place": MESSAGES["place"]})
 
 
-def parse_people(form: Mapping[str, Any]) -> Parsed:
-    people: list[str] = []
-    errors: dict[str, str] = {}
-    for row in range(1, PEOPLE_ROWS + 1):
-        reference = "".join(text(form, f"person-{row}").split()).upper()
-        if not reference:
-            continue
-        if len(reference) > MAX_REFERENCE:
-            errors[f"person-{row}"] = MESSAGES["too_long"]
-        elif reference in people:
-            errors[f"person-{row}"] = MESSAGES["twice"]
-        else:
-            people.append(reference)
-    if not people and not errors:
-        errors["person-1"] = MESSAGES["people"]
-    return Parsed(errors=errors) if errors else Parsed(people)
+def person_value(case_id: str, person_id: str) -> str:
+    return f"{case_id}|{person_id}"
+
+
+def parse_people(form: Mapping[str, Any], households: list[HouseholdChoice]) -> Parsed:
+    """The persons ticked, all of one household offered: {"case", "people", "names"}."""
+    offered = {
+        person_value(h.case_id, x.id): (h.case_id, x.id, x.name)
+        for h in households
+        for x in h.people
+    }
+    chosen = [offered[value] for value in choices(form, "person") if value in offered]
+    if not chosen:
+        return Parsed(errors={"person": MESSAGES["people"]})
+    if len({case for case, _, _ in chosen}) > 1:
+        return Parsed(errors={"person": MESSAGES["one_household"]})
+    return Parsed(
+        {
+            "case": chosen[0][0],
+            "people": [person for _, person, _ in chosen],
+            "names": [name for _, _, name in chosen],
+        }
+    )
 
 
 def parse_urgent(form: Mapping[str, Any]) -> Parsed:
@@ -174,12 +186,18 @@ def parse_urgent(form: Mapping[str, Any]) -> Parsed:
 
 
 def parse(
-    question: str, form: Mapping[str, Any], windows: list[WindowOut], page: Page, today: date
+    question: str,
+    form: Mapping[str, Any],
+    windows: list[WindowOut],
+    page: Page,
+    today: date,
+    *,
+    households: list[HouseholdChoice],
 ) -> Parsed:
     if question == "place":
         return parse_place(form, windows)
     if question == "people":
-        return parse_people(form)
+        return parse_people(form, households)
     if question == "household":
         result = parse_answer("household", form, country_names(page.lang), today)
         return Parsed(result.value, {key: ERRORS[error] for key, error in result.errors.items()})
@@ -192,7 +210,9 @@ def form_values(question: str, draft: Draft) -> dict[str, Any]:
     if answer is None:
         return {}
     if question == "people":
-        return {f"person-{row}": ref for row, ref in enumerate(answer, start=1)}
+        if not isinstance(answer, dict):
+            return {}
+        return {"person": [person_value(answer["case"], x) for x in answer["people"]]}
     if question == "household":
         values: dict[str, Any] = {}
         for row, member in enumerate(answer, start=1):

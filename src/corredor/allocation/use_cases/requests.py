@@ -1,6 +1,10 @@
 """Requests: a person or a household asks for a place in an open window's draw, and reads their
 own requests ("your tier, your draw number", the booking they won).
 
+A request names persons of a case by their ids (never typed document numbers): an applicant
+only their own household, a caseworker only a case assigned to them with the person's consent in
+force. A person may hold one active request; each is stored as a keyed hash of their id.
+
 An applicant sees only their own requests: those registered for them (`applicant_user_id`) or by
 them (`registered_by`); anyone else's are NotFound, as for an id that does not exist.
 """
@@ -19,6 +23,8 @@ from corredor.allocation.domain.booking import ACTIVE as STILL_ACTIVE
 from corredor.allocation.domain.booking import RequestStatus, actions_open_to
 from corredor.allocation.domain.rule import TIER_LABELS, Tier, cohort_of
 from corredor.allocation.schemas import (
+    HouseholdChoice,
+    HouseholdPerson,
     MyRequests,
     PositionOut,
     RequestForm,
@@ -50,15 +56,23 @@ from corredor.allocation.tables import (
     AllocationWindow,
 )
 from corredor.allocation.use_cases.runs import results_of
+from corredor.cases.records import (
+    case_actor,
+    cases_in_scope,
+    decrypt_person,
+    persons_of,
+    visible_case,
+)
 from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
 from corredor.kernel.auth import Principal
 from corredor.kernel.commands import Command
 from corredor.kernel.domain.permissions import Permission, Role, may
-from corredor.kernel.errors import Conflict, Forbidden, InvalidInput
+from corredor.kernel.errors import Conflict, InvalidInput, NotFound
 from corredor.kernel.unit_of_work import unit_of_work
 from corredor.platform import Platform, actor, new_id, now
 from corredor.screening.domain.predicates import facts_used
+from corredor.sharing.disclosures import has_consent_in_force
 
 MAX_LISTED = 50
 
@@ -136,6 +150,37 @@ def request_form(p: Platform, who: Principal) -> RequestForm:
         household_windows=[w.id for w in windows if _needs_household(p, w)],
         records_urgency=who.role in RECORDS_URGENCY,
     )
+
+
+def households(p: Platform, who: Principal) -> list[HouseholdChoice]:
+    """The households the caller may ask for, each person with their name: an applicant's own
+    cases, a caseworker's assigned ones with the person's consent in force (officers: none, they
+    work from the case). Reading the names is audited as any read of personal data."""
+    who.require(Permission.ALLOCATION_REQUEST)
+    with unit_of_work(p) as s:
+        cases = cases_in_scope(s, who)
+        if who.role is Role.CASEWORKER:
+            cases = [case for case in cases if has_consent_in_force(s, case.id)]
+        chosen = []
+        for case in cases:
+            people = [decrypt_person(p, person) for person in persons_of(s, case.id)]
+            audit.append(
+                s,
+                case_actor(s, who, case),
+                AuditTag.CASE_READ_PERSONAL_DATA,
+                case_id=case.id,
+                detail={"persons": len(people), "fields": ["name"], "for": "allocation"},
+            )
+            chosen.append(
+                HouseholdChoice(
+                    case_id=case.id,
+                    people=[
+                        HouseholdPerson(id=str(x.id), name=x.name, relation=x.relation)
+                        for x in people
+                    ],
+                )
+            )
+        return chosen
 
 
 def _needs_household(p: Platform, window: WindowOut) -> bool:
@@ -312,6 +357,35 @@ def _check_window_open(window: AllocationWindow, moment: datetime) -> None:
         raise Conflict(f"window {window.id} closed at {window.closes_at}", state="closed")
 
 
+# One answer for every person the caller may not name: a case that does not exist, one that is
+# not theirs, a person of another case, an invented id. It tells nothing about anyone else (not
+# whether they exist, nor whether they hold a request).
+NOT_YOURS = "name persons of a case you may ask for: your own household, or a case assigned to you"
+
+
+def _persons_the_caller_names(s: Session, who: Principal, body: RequestIn) -> str | None:
+    """Check that every person named belongs to the case and that the caller may ask for it;
+    the case's applicant account (whom the request belongs to), if it has one.
+
+    An applicant asks only for their own household, a caseworker only for a case assigned to
+    them whose person's consent is in force, an INM officer (who registers every case) for any
+    case; anyone else lacks `allocation:request` and was refused before this.
+    """
+    try:
+        case = visible_case(s, who, body.case_id, Permission.ALLOCATION_REQUEST)
+    except NotFound:
+        raise InvalidInput("people", NOT_YOURS) from None
+    if not set(body.people) <= {person.id for person in persons_of(s, case.id)}:
+        raise InvalidInput("people", NOT_YOURS)
+    if who.role is Role.CASEWORKER and not has_consent_in_force(s, case.id):
+        raise InvalidInput(
+            "case_id", "the person's consent is not recorded on this case (or was withdrawn)"
+        )
+    if body.applicant_user_id not in (None, case.applicant_user_id):
+        raise InvalidInput("applicant_user_id", "the request belongs to the case's own applicant")
+    return case.applicant_user_id
+
+
 def _register(
     p: Platform, s: Session, who: Principal, body: RequestIn, key: str | None
 ) -> RequestOut:
@@ -321,13 +395,9 @@ def _register(
     _check_window_open(window, p.now())
     if body.site_id not in window.sites:
         raise InvalidInput("site_id", f"window {window.id} serves {', '.join(window.sites)}")
-    applicant = body.applicant_user_id
-    if who.role is Role.APPLICANT:
-        if applicant not in (None, who.user_id):
-            raise Forbidden("an applicant registers only for themselves")
-        applicant = who.user_id
     if body.urgent and who.role not in RECORDS_URGENCY:
         raise InvalidInput("urgent", "an urgent need is recorded by a caseworker or INM officer")
+    applicant = _persons_the_caller_names(s, who, body)
     keys = [p.lookup.digest(f"person:{ref}") for ref in body.people]
     known = _known(s, who, keys, key)
     answer = _answer_known(s, known)

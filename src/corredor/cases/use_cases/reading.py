@@ -8,11 +8,12 @@ from sqlalchemy import select
 from corredor.cases.domain.workflow import CaseState
 from corredor.cases.records import full_out, status_out, visible_case
 from corredor.cases.schemas import CaseOut, CaseStatusOut, EventOut
+from corredor.cases.scope import within_scope
 from corredor.cases.tables import Case, CaseEvent, Person
 from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
 from corredor.kernel.auth import Principal
-from corredor.kernel.domain.permissions import Permission, Role
+from corredor.kernel.domain.permissions import Permission
 from corredor.kernel.unit_of_work import unit_of_work
 from corredor.platform import Platform, actor
 
@@ -56,13 +57,15 @@ def list_cases(
     document_number: str | None = None,
     limit: int = 50,
 ) -> list[CaseStatusOut]:
-    """Cases without personal data, newest first; an applicant sees only their own."""
+    """Cases without personal data, newest first; an applicant sees only their own, a
+    caseworker only those assigned to them (a search by document number included)."""
     who.require(Permission.CASE_LIST)
     query = select(Case).order_by(Case.created_at.desc()).limit(limit)
     if state is not None:
         query = query.where(Case.state == str(state))
-    if who.role is Role.APPLICANT:
-        query = query.where(Case.applicant_user_id == who.user_id)
+    scope = within_scope(who)
+    if scope is not None:
+        query = query.where(scope)
     with unit_of_work(p) as s:
         if document_number is not None:
             # A search by document number looks up personal data: only for those who may read it.

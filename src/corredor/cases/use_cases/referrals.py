@@ -16,6 +16,7 @@ from corredor.cases.records import advance, encrypt_person, status_out, visible_
 from corredor.cases.schemas import CaseStatusOut, ReferralDecisionIn, ReferralIn
 from corredor.cases.tables import Case, CaseEvent
 from corredor.cases.tables import Decision as DecisionRow
+from corredor.cases.use_cases.assignments import assign_registering_caseworker
 from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
 from corredor.kernel.auth import Principal
@@ -84,6 +85,8 @@ def _refer(p: Platform, s: Session, who: Principal, body: ReferralIn) -> CaseSta
     s.add(case)
     s.flush()
     s.add(encrypt_person(p, case.id, 0, "self", body.person))
+    if who.role is Role.CASEWORKER:
+        assign_registering_caseworker(s, who, case)
     s.add(
         CaseEvent(
             case_id=case.id,

@@ -18,6 +18,7 @@ class Permission(StrEnum):
     CASE_READ = "case:read"  # the case with its personal data (scoped for applicants)
     CASE_READ_STATUS = "case:read_status"  # state and timeline only, no personal data
     CASE_WITHDRAW = "case:withdraw"
+    CASE_ASSIGN = "case:assign"  # give a case to a caseworker (or their agency at a site), end it
     HOUSEHOLD_UPDATE = "household:update"
     TVRH_ISSUE = "tvrh:issue"
     TVRH_RENEW = "tvrh:renew"
@@ -92,7 +93,8 @@ ALLOCATION_OFFICER: Final = (
 )
 
 ROLE_PERMISSIONS: Final[dict[Role, frozenset[Permission]]] = {
-    # An applicant acts on their own case only; the service layer enforces the scope.
+    # An applicant acts on their own case only; the service layer enforces the scope. A
+    # caseworker likewise acts only on the cases assigned to them (cases.records.visible_case).
     Role.APPLICANT: frozenset(
         {
             P.REFERENCE_READ,
@@ -100,6 +102,7 @@ ROLE_PERMISSIONS: Final[dict[Role, frozenset[Permission]]] = {
             P.CASE_READ,
             P.CASE_READ_STATUS,
             P.CASE_WITHDRAW,
+            P.CASE_ASSIGN,
             P.CONSENT_RECORD,
             P.CONSENT_REVOKE,
             P.PAROLE_APPLY,
@@ -119,6 +122,7 @@ ROLE_PERMISSIONS: Final[dict[Role, frozenset[Permission]]] = {
             P.CASE_READ,
             P.CASE_READ_STATUS,
             P.CASE_WITHDRAW,
+            P.CASE_ASSIGN,
             P.HOUSEHOLD_UPDATE,
             P.TVRH_ISSUE,
             P.TVRH_RENEW,

@@ -14,11 +14,11 @@ from fastapi.responses import HTMLResponse, Response
 from corredor.api.security import platform_of
 from corredor.kernel.auth import Principal
 from corredor.kernel.commands import run_command
-from corredor.kernel.domain.permissions import Permission, may
+from corredor.kernel.domain.permissions import Permission, Role, may
 from corredor.kernel.errors import InvalidInput
 from corredor.sharing import use_cases
 from corredor.sharing.domain.disclosure import CBP_PAROLE_FIELDS, DisclosableField
-from corredor.sharing.schemas import ConsentIn, ConsentOut
+from corredor.sharing.schemas import ConsentIn, ConsentOut, ConsentRevokeIn
 from corredor.web import labels
 from corredor.web.forms import choices, command_key
 from corredor.web.i18n import N_
@@ -27,6 +27,9 @@ from corredor.web.session import signed_in_page, who_may
 
 P = Permission
 CaseId = Annotated[str, Path(min_length=1, max_length=36)]
+WITHDRAW_ON_INSTRUCTION: Final = N_(
+    "Tick that the person asked for it, and write what they said, to withdraw their consent"
+)
 DONE: Final[dict[str, str]] = {
     "consent": N_("Your consent was recorded."),
     "revoked": N_("Your consent was withdrawn. Nothing more will be shared because of it."),
@@ -79,6 +82,7 @@ def add_consent_pages(router: APIRouter, settings: WebSettings) -> None:
             chosen=chosen,
             errors=errors,
             can_revoke=may(page.who.role, P.CONSENT_REVOKE),
+            on_instruction=page.who.role is Role.CASEWORKER,
             panel=panel,
             applicant_lang=page.applicant_lang,
             done=g.gettext(DONE[done]) if done in DONE else None,
@@ -123,6 +127,16 @@ def add_consent_pages(router: APIRouter, settings: WebSettings) -> None:
         page = signed_in_page(request, settings, who)
         form = await checked_form(request)
         platform = platform_of(request)
-        command = use_cases.revoke_consent(platform, who, consent_id)
-        revoked = run_command(platform, who, command_key(form), command)
+        # A caseworker confirms the person asked for it and says why (the use case requires both).
+        body = ConsentRevokeIn(
+            on_instruction_of_person=form.get("on_instruction_of_person") == "yes",
+            reason=str(form.get("reason", "")).strip()[:500] or None,
+        )
+        command = use_cases.revoke_consent(platform, who, consent_id, body)
+        try:
+            revoked = run_command(platform, who, command_key(form), command)
+        except InvalidInput:
+            # a caseworker who did not confirm the person's instruction or give the reason
+            errors = {"withdraw": page.gettext.gettext(WITHDRAW_ON_INSTRUCTION)}
+            return render(page, str(form.get("case", "")), [], errors, status_code=400)
         return page.redirect(f"/cases/{revoked.case_id}/consents?done=revoked")
