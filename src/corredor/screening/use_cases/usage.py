@@ -3,9 +3,11 @@ result goes up by one; nothing about the person, their answers or the time of da
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Final
 
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -47,3 +49,22 @@ def count_completed(p: Platform, language: str, result: Outcome) -> None:
                 set_={"count": ScreenerUse.count + 1},
             )
         )
+
+
+def held(p: Platform) -> int:
+    """Screenings counted so far, all days together."""
+    with unit_of_work(p) as s:
+        return int(s.scalar(select(func.coalesce(func.sum(ScreenerUse.count), 0))) or 0)
+
+
+def add_counts(p: Platform, counts: Mapping[tuple[date, str, Outcome], int]) -> None:
+    """Counts of screenings completed elsewhere (the demo's illustrative history, a kiosk that
+    was offline), added to the days' counters in one unit of work."""
+    with unit_of_work(p) as s:
+        for (day, language, result), n in counts.items():
+            key = (day, language if language in LANGUAGES else "other", str(result))
+            row = s.get(ScreenerUse, key)
+            if row is None:
+                s.add(ScreenerUse(day=key[0], language=key[1], result=key[2], count=n))
+            else:
+                row.count += n
