@@ -1,6 +1,7 @@
 """The portal over its own databases (SQLite and PostgreSQL), so that its figures are exactly
 those of the history loaded here: the illustrative shelters with 60 days of reports, one
-allocation window drawn within the months shown, and screenings counted in three languages."""
+allocation window drawn within the months shown, screenings counted in three languages, and
+people tallied per step for two nationalities."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 
 from corredor.allocation.schemas import CapacityIn, RequestIn, RunIn, WindowIn
 from corredor.allocation.use_cases import requests, runs, windows
+from corredor.cases.tables import StepTally
 from corredor.kernel.unit_of_work import unit_of_work
 from corredor.platform import Platform
 from corredor.screening.domain.rules import Outcome
@@ -77,6 +79,27 @@ def draw_a_window(platform: Platform, day: date, seats: int, households: int) ->
     return str(ran.run_id)
 
 
+# people per step and nationality, as the cases' steps would have tallied them
+TALLIES: Final = {
+    ("HN", "registered"): 120,
+    ("HN", "tvrh_issued"): 100,
+    ("HN", "parole_requested"): 60,
+    ("HN", "parole_granted"): 45,
+    ("HN", "parole_denied"): 4,
+    ("VE", "registered"): 80,
+    ("VE", "tvrh_issued"): 70,
+    ("VE", "parole_requested"): 7,
+}
+
+
+def tally_steps(platform: Platform) -> None:
+    with platform.db.transaction() as s:
+        s.add_all(
+            StepTally(day=TODAY - timedelta(days=3), state=state, nationality=code, people=n)
+            for (code, state), n in TALLIES.items()
+        )
+
+
 def count_screenings(platform: Platform) -> None:
     for (language, result), times in SCREENINGS.items():
         for _ in range(times):
@@ -91,4 +114,5 @@ def portal_platform(request: pytest.FixtureRequest, databases: Databases) -> Pla
     shelters.import_history(platform, illustrative_history(ILLUSTRATIVE_SHELTERS, FIRST, TODAY))
     draw_a_window(platform, WINDOW_DAY, SEATS, REQUESTS)
     count_screenings(platform)
+    tally_steps(platform)
     return platform

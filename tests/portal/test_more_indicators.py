@@ -1,6 +1,6 @@
 """The indicators added to the portal: people in shelters by sex and age, TVRH cards by border
-point, appointment requests and seats by allocation window, and the screener's use by language
-and result. Each is an aggregate, protected like the others, and equal to the slow count."""
+point, people at each step by nationality, appointment requests and seats by allocation window,
+and the screener's use by language and result. Each is an aggregate, protected like the others, and equal to the slow count."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from corredor.allocation.tables import AllocationRun
 from corredor.app import create_app
+from corredor.cases.tables import StepTally
 from corredor.platform import Platform
 from corredor.portal import use_cases
 from corredor.portal.domain.disclosure import THRESHOLD, protect
@@ -20,7 +21,15 @@ from corredor.portal.schemas import PublishedTable
 from corredor.screening.tables import ScreenerUse
 from corredor.shelters.domain.illustrative import ILLUSTRATIVE_SHELTERS, illustrative_history
 from corredor.web.i18n import Formatter
-from tests.portal.conftest import FIRST, REQUESTS, SCREENINGS, SEATS, TODAY, WINDOW_DAY
+from tests.portal.conftest import (
+    FIRST,
+    REQUESTS,
+    SCREENINGS,
+    SEATS,
+    TALLIES,
+    TODAY,
+    WINDOW_DAY,
+)
 from tests.web.public_kit import officer, tvrh_issued
 from tests.web.test_screener import CORRIDOR_FAMILY, csrf, walk
 
@@ -68,6 +77,7 @@ def test_tvrh_cards_are_counted_by_the_border_point_of_registration(
     portal_platform.today = date.today  # the cases' events are stamped by the wall clock
     try:
         found = table(portal_platform, "tvrh-by-border-point")
+        nationalities = table(portal_platform, "corridor-steps-by-nationality")
     finally:
         portal_platform.today = lambda: TODAY
     points = [point.id for point in portal_platform.reference.inm_border_points]
@@ -77,6 +87,32 @@ def test_tvrh_cards_are_counted_by_the_border_point_of_registration(
     assert by_point["mx-tab-el-ceibo"] == (None, "MX-TAB")  # 2: fewer than 10
     assert by_point["mx-chp-ciudad-hidalgo"] == (None, "MX-CHP")  # 0 is hidden as well
     assert found.total == 13
+    # each household is a Haitian parent and child, counted as each step was taken
+    haitians = next(row for row in nationalities.rows if row.key == "HT")
+    assert nationalities.series[:2] == ["registered", "tvrh_issued"]
+    assert haitians.values[:2] == [26, 26]
+    with portal_platform.db.transaction() as s:
+        tallied = s.execute(
+            select(StepTally.state, func.sum(StepTally.people))
+            .where(StepTally.nationality == "HT")
+            .group_by(StepTally.state)
+        )
+        assert dict(tallied.all()) == {"registered": 26, "tvrh_issued": 26}
+
+
+def test_people_by_nationality_are_the_tallies_summed_and_protected(
+    portal_platform: Platform,
+) -> None:
+    found = table(portal_platform, "corridor-steps-by-nationality")
+    # the most people first (the walks of this module are stamped after TODAY: not counted)
+    assert [row.key for row in found.rows] == ["HN", "VE"]
+    steps = found.series
+    expected = protect([[TALLIES.get((code, step), 0) for step in steps] for code in ("HN", "VE")])
+    assert [row.values for row in found.rows] == [
+        [expected.cell(r, c) for c in range(len(steps))] for r in range(2)
+    ]
+    assert found.rows[0].values[:2] == [120, 100]
+    assert found.rows[1].values[2] is None  # 7 Venezuelans applied for parole: fewer than 10
 
 
 def test_each_drawn_window_shows_its_requests_the_draw_and_its_seats(

@@ -108,3 +108,16 @@ class CaseEvent(Base):
     on_behalf_of: Mapped[str | None] = mapped_column(String(80))
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class StepTally(Base):
+    """People reaching each state of the corridor per day, by nationality (ISO 3166-1): an
+    aggregate counted when the step is taken, so the portal publishes breakdowns without reading
+    the persons table, and the counts outlive any case's erasure (docs/portal.md)."""
+
+    __tablename__ = "case_step_tallies"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    state: Mapped[str] = mapped_column(String(32), primary_key=True)
+    nationality: Mapped[str] = mapped_column(String(2), primary_key=True)
+    people: Mapped[int] = mapped_column(Integer)

@@ -45,6 +45,9 @@ ROW_FIELDS: Final[dict[str, list[Field]]] = {
         Field("date", "date", "#date+start", "The window's first day of appointments"),
         Field("draw", "string", "#meta+draw", "The published draw: /allocation/results/<draw>"),
     ],
+    "nationality": [
+        Field("nationality", "string", "#group+nationality+code", "Nationality (ISO 3166-1)")
+    ],
     "language": [
         Field("language", "string", "#meta+lang", "Language of the pages (ISO 639-1; other)")
     ],

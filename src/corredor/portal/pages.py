@@ -47,6 +47,7 @@ ROW_HEADERS: Final[dict[str, str]] = {
     "period": N_("Period"),
     "region": N_("State"),
     "place": N_("Border point"),
+    "nationality": N_("Nationality"),
     "window": N_("Allocation window"),
     "language": N_("Language"),
 }
@@ -101,6 +102,8 @@ def _row_name(page: Page, row: PublishedRow, rows_are: str, period: Period) -> s
         return page.gettext.gettext("Window of %(date)s") % {"date": page.fmt.date(day)}
     if rows_are == "language":
         return LANGUAGE_NAMES.get(key) or page.gettext.gettext(OTHER_LANGUAGES)
+    if rows_are == "nationality":
+        return page.fmt.country(key)
     day = date.fromisoformat(key)
     if period is Period.MONTH:
         return f"{MONTHS[page.lang][day.month - 1]} {day.year}"
@@ -116,7 +119,7 @@ def _short(page: Page, row: PublishedRow, rows_are: str, period: Period) -> str:
     if rows_are == "place":
         point = platform_of(page.request).reference.border_point(key)
         return (point.name if point else key).split(" (")[0][:14]
-    if rows_are == "language":
+    if rows_are in ("language", "nationality"):
         return key
     day = row.first_day or date.fromisoformat(key)
     if rows_are == "window":
@@ -178,7 +181,7 @@ def _reading(page: Page, table: PublishedTable, names: list[str], series: list[s
         "region": _("the last 7 days"),
         "window": names[-1],
     }.get(table.rows_are, _("the periods shown"))
-    if table.rows_are in ("region", "place", "language"):
+    if table.rows_are in ("region", "place", "nationality", "language"):
         total, values = table.total, [row.total for row in table.rows]
         groups = names
     else:

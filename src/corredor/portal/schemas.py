@@ -12,7 +12,8 @@ from corredor.portal.domain.indicators import Period
 class PublishedRow(BaseModel):
     key: str = Field(
         description="The period's first day (ISO 8601), the ISO 3166-2 region, the border "
-        "point's id, the allocation window's id or the language (ISO 639-1)"
+        "point's id, the nationality (ISO 3166-1), the allocation window's id or the language "
+        "(ISO 639-1)"
     )
     values: list[int | None] = Field(description="One per series; null: fewer than 10")
     total: int | None
@@ -25,7 +26,7 @@ class PublishedTable(BaseModel):
     id: str
     title: str
     unit: str
-    rows_are: str = Field(description="period, region, place, window or language")
+    rows_are: str = Field(description="period, region, place, nationality, window or language")
     series: list[str]
     series_tag: str
     value_tag: str

@@ -30,6 +30,7 @@ from corredor.portal.domain.disclosure import THRESHOLD, protect
 from corredor.portal.domain.indicators import (
     ADMISSIONS,
     APPOINTMENT_REQUESTS,
+    BY_NATIONALITY,
     DURATIONS,
     IN_SHELTERS_BY_SEX_AND_AGE,
     OCCUPANCY,
@@ -172,6 +173,18 @@ def _tvrh_by_point(p: Platform, issued: dict[str, int]) -> PublishedTable:
     )
 
 
+def _by_nationality(counted: dict[tuple[str, str], int]) -> PublishedTable:
+    """A row per nationality, the most people first; small cells hidden like any other."""
+    steps = [series.key for series in BY_NATIONALITY.series]
+    people: dict[str, int] = {}
+    for (nationality, state), n in counted.items():
+        if state in steps:
+            people[nationality] = people.get(nationality, 0) + n
+    keys = sorted(people, key=lambda code: (-people[code], code))
+    values = [[counted.get((code, step), 0) for step in steps] for code in keys]
+    return _published(BY_NATIONALITY, keys, values)
+
+
 def _windows(drawn: list[allocation_statistics.DrawnWindow]) -> list[PublishedTable]:
     """Each drawn window's requests by the draw's outcome, and the seats it offered."""
     keys = [window.window_id for window in drawn]
@@ -222,6 +235,7 @@ def compute(p: Platform, period: Period = Period.MONTH) -> Statistics:
         checks = document_statistics.checks_by_day(s, first, today)
         durations = case_statistics.step_durations(s, first, today, DURATIONS)
         issued = case_statistics.tvrh_by_border_point(s, first, today)
+        nationalities = case_statistics.people_by_nationality(s, first, today)
         drawn = allocation_statistics.drawn_windows(s, first, today)
         screened = screening_statistics.screenings(s, first, today)
     return Statistics(
@@ -237,6 +251,7 @@ def compute(p: Platform, period: Period = Period.MONTH) -> Statistics:
             _by_period(STEPS_TAKEN, steps, starts, period),
             _by_period(ADMISSIONS, modes, starts, period),
             _tvrh_by_point(p, issued),
+            _by_nationality(nationalities),
             *_windows(drawn),
             _by_period(VERIFICATIONS, checks, starts, period),
             _screener(screened),

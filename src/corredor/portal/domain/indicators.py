@@ -31,7 +31,8 @@ class Indicator(BaseModel):
     id: str
     title: str  # msgid
     unit: str  # msgid: what a cell counts
-    rows: str  # "period", "region", "place" (a border point), "window" or "language"
+    # "period", "region", "place" (a border point), "nationality", "window" or "language"
+    rows: str
     series: tuple[Series, ...]
     series_tag: str  # HXL hashtag of the series column
     value_tag: str  # HXL hashtag of the value column
@@ -186,6 +187,24 @@ SCREENER_USE: Final = Indicator(
     "language of the pages and the best result found. Counted when a screening is completed; "
     "nothing about the person is kept.",
 )
+NATIONALITY_STEPS: Final = (
+    Series(key="registered", label="Registered"),
+    Series(key="tvrh_issued", label="TVRH issued"),
+    Series(key="parole_requested", label="Parole applied for"),
+    Series(key="parole_granted", label="Parole granted"),
+    Series(key="parole_denied", label="Parole denied"),
+)
+BY_NATIONALITY: Final = Indicator(
+    id="corridor-steps-by-nationality",
+    title="People at each step of the corridor, by nationality",
+    unit="people over the periods shown",
+    rows="nationality",
+    series=NATIONALITY_STEPS,
+    series_tag="#indicator+step",
+    value_tag="#affected+num",
+    description="People whose case reached the step over the periods shown, by nationality "
+    "(ISO 3166-1), counted when the step was taken.",
+)
 INDICATORS: Final = (
     WAITING,
     OCCUPANCY,
@@ -193,6 +212,7 @@ INDICATORS: Final = (
     STEPS_TAKEN,
     ADMISSIONS,
     TVRH_BY_POINT,
+    BY_NATIONALITY,
     APPOINTMENT_REQUESTS,
     SEATS,
     VERIFICATIONS,

@@ -1,5 +1,6 @@
 """portal: the computed figures per period (portal_figures); screening: completed screenings
-counted per day, language and result (screener_use)
+counted per day, language and result (screener_use); cases: people reaching each step per day
+by nationality (case_step_tallies)
 
 Revision ID: 0009
 Revises: 0006
@@ -33,7 +34,17 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("day", "language", "result"),
     )
 
+    op.create_table(
+        "case_step_tallies",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("state", sa.String(length=32), nullable=False),
+        sa.Column("nationality", sa.String(length=2), nullable=False),
+        sa.Column("people", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("day", "state", "nationality"),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("case_step_tallies")
     op.drop_table("screener_use")
     op.drop_table("portal_figures")
