@@ -1,14 +1,20 @@
 """Benchmark: refreshing every indicator of the monitoring portal over a large history.
 
     .venv/bin/python benchmarks/stats.py [--cases 1000000] [--shelters 200] [--days 730] [--repeat 3] [--write]
+    .venv/bin/python benchmarks/stats.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/stats_bench --write
 
-Builds, untimed, a SQLite database with a synthetic history: `--cases` households moving
-through the corridor over `--days` days (registered, TVRH, parole applied, granted or denied,
-admitted: about 3.3 events a case, written straight into case_events), one document check per
-ten cases in the audit log, and `--shelters` shelters with a daily occupancy report each over
-the same days (through the shelters' bulk import, so every report keeps the rules). Then times
-`portal.use_cases.statistics` (every indicator, monthly and weekly: the SQL aggregates, the
-bucketing and the disclosure control) and the `/data` page as a browser gets it.
+Builds, untimed, a database (a temporary SQLite file, or the empty PostgreSQL database named by
+`--database-url`: `createdb -h 127.0.0.1 stats_bench` first, `dropdb` after) with a synthetic
+history: `--cases` households registered at the INM border points and moving through the
+corridor over `--days` days (registered, TVRH, parole applied, granted or denied, admitted:
+about 3.3 events a case, written straight into cases and case_events), one document check per
+ten cases in the audit log, people per step counted per day and nationality, screenings
+counted per day, language and result, and `--shelters`
+shelters with a daily occupancy report each over the same days (through the shelters' bulk
+import, so every report keeps the rules). Then times `portal.use_cases.compute` (every
+indicator, monthly and weekly: the SQL aggregates, the bucketing and the disclosure control)
+and the `/data` page as a browser gets it: computing every figure on the request (as before
+the figures were kept), and answered from the kept figures (as now).
 Target (issue 18): a refresh under 5 seconds.
 """
 
@@ -21,6 +27,8 @@ import sqlite3
 import statistics
 import tempfile
 import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -31,9 +39,11 @@ from corredor.app import create_app
 from corredor.config import Settings
 from corredor.kernel.audit_tags import AuditTag
 from corredor.kernel.engine import upgrade
+from corredor.kernel.unit_of_work import unit_of_work
 from corredor.platform import Platform
 from corredor.portal import use_cases
 from corredor.portal.domain.indicators import Period
+from corredor.portal.tables import PublishedFigures
 from corredor.shelters import use_cases as shelters
 from corredor.shelters.domain.illustrative import illustrative_history
 from corredor.shelters.domain.registry import (
@@ -56,6 +66,15 @@ STEPS = (  # state, share of cases reaching it, days after the previous step (lo
     ("work_authorized", 0.80, (5, 60)),
 )
 SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy writes a DateTime into SQLite
+BORDER_POINTS = (  # where the synthetic households register, most at the first
+    "mx-chp-ciudad-hidalgo",
+    "mx-chp-ciudad-hidalgo",
+    "mx-chp-talisman",
+    "mx-tab-el-ceibo",
+    "mx-chp-frontera-corozal",
+)
+LANGUAGES = ("es", "es", "es", "en", "fr", "ht", "ht", "pt")
+SCREENING_RESULTS = ("eligible", "unknown", "not_eligible")
 
 
 def synthetic_shelters(count: int) -> tuple[Shelter, ...]:
@@ -132,7 +151,96 @@ def case_events(cases: int, days: int, seed: int) -> list[tuple[str, str, str, s
     return rows
 
 
-def load(url: str, path: Path, args: argparse.Namespace) -> Platform:
+def cases(count: int, seed: int) -> list[tuple[str, ...]]:
+    """(id, kind, pathway_id, state, site_id, created_by, facts, created_at, updated_at, version)
+    rows: the registration site is what the TVRH table counts by."""
+    rng = np.random.default_rng(seed + 1)
+    site = rng.integers(0, len(BORDER_POINTS), count)
+    moment = datetime.combine(TODAY, datetime.min.time()).strftime(SQLITE_TIME)
+    return [
+        (
+            f"case-{n:07d}",
+            "corridor",
+            "corridor",
+            "registered",
+            BORDER_POINTS[site[n]],
+            "bench",
+            "{}",
+            moment,
+            moment,
+            "1",
+        )
+        for n in range(count)
+    ]
+
+
+def screenings(days: int, seed: int) -> list[tuple[str, str, str, str]]:
+    """(day, language, result, count): what the screener's counter holds after `days` days."""
+    rng = np.random.default_rng(seed + 2)
+    first = TODAY - timedelta(days=days - 1)
+    return [
+        ((first + timedelta(days=d)).isoformat(), language, result, str(int(n)))
+        for d in range(days)
+        for language in sorted(set(LANGUAGES))
+        for result, n in zip(
+            SCREENING_RESULTS, rng.poisson(LANGUAGES.count(language) * 20, 3), strict=True
+        )
+    ]
+
+
+NATIONALITIES = ("HN", "HN", "GT", "GT", "SV", "VE", "VE", "HT", "HT", "CU", "NI", "CO", "EC")
+
+
+def tallies(days: int, seed: int) -> list[tuple[str, str, str, str]]:
+    """(day, state, nationality, people): what the step tallies hold after `days` days."""
+    rng = np.random.default_rng(seed + 3)
+    first = TODAY - timedelta(days=days - 1)
+    shares = {"registered": 4.0, "tvrh_issued": 3.4, "parole_requested": 2.4}
+    shares |= {"parole_granted": 1.8, "parole_denied": 0.3, "work_authorized": 1.4}
+    return [
+        ((first + timedelta(days=d)).isoformat(), state, nationality, str(int(n)))
+        for d in range(days)
+        for state, share in shares.items()
+        for nationality in sorted(set(NATIONALITIES))
+        for n in [rng.poisson(share * NATIONALITIES.count(nationality))]
+        if n
+    ]
+
+
+CASE_COLUMNS = (
+    "id, kind, pathway_id, state, site_id, created_by, facts, created_at, updated_at, version"
+)
+EVENT_COLUMNS = "case_id, name, state, actor_id, actor_role, data, at"
+AUDIT_COLUMNS = "seq, at, actor_role, action, detail, prev_hash, hash"
+
+
+@contextmanager
+def raw(url: str, path: Path | None) -> Iterator[tuple[str, object]]:
+    """The database's own driver connection, foreign keys not enforced (the synthetic events
+    name no real user): ("sqlite", connection) or ("postgresql", connection)."""
+    if path is not None:
+        with sqlite3.connect(path) as connection:
+            yield "sqlite", connection
+        return
+    import psycopg  # noqa: PLC0415 - only the PostgreSQL run needs it
+
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as connection:
+        connection.execute("SET session_replication_role = replica")
+        connection.execute("SET TIME ZONE 'UTC'")
+        yield "postgresql", connection
+
+
+def insert(kind: str, connection: object, table: str, columns: str, rows: Sequence[tuple]) -> None:  # type: ignore[type-arg]
+    if kind == "sqlite":
+        marks = ", ".join("?" for _ in columns.split(","))
+        connection.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # type: ignore[attr-defined]
+        return
+    with connection.cursor().copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+        for row in rows:
+            copy.write_row(row)
+
+
+def load(url: str, path: Path | None, args: argparse.Namespace) -> Platform:
     upgrade(url)
     built = Platform.build(Settings(database_url=url))
     built.today = lambda: TODAY
@@ -148,20 +256,44 @@ def load(url: str, path: Path, args: argparse.Namespace) -> Platform:
         )
         for n in range(args.cases // 10)
     ]
-    with sqlite3.connect(path) as connection:  # foreign keys off: the events name no real case
-        connection.executemany(
-            "INSERT INTO case_events (case_id, name, state, actor_id, actor_role, data, at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            events,
+    with raw(url, path) as (kind, connection):
+        insert(kind, connection, "cases", CASE_COLUMNS, cases(args.cases, args.seed))
+        insert(kind, connection, "case_events", EVENT_COLUMNS, events)
+        head = connection.execute("SELECT seq FROM audit_head").fetchone()[0]  # type: ignore[attr-defined]
+        insert(
+            kind,
+            connection,
+            "audit_entries",
+            AUDIT_COLUMNS,
+            [
+                (head + 1 + n, at, "airline_agent", action, "{}", "", "")
+                for n, (action, at) in enumerate(checks)
+            ],
         )
-        head = connection.execute("SELECT seq FROM audit_head").fetchone()[0]
-        connection.executemany(
-            "INSERT INTO audit_entries (seq, at, actor_id, actor_role, action, detail, prev_hash, hash) "
-            "VALUES (?, ?, NULL, 'airline_agent', ?, '{}', '', '')",
-            [(head + 1 + n, at, action) for n, (action, at) in enumerate(checks)],
+        insert(
+            kind,
+            connection,
+            "screener_use",
+            "day, language, result, count",
+            screenings(args.days, args.seed),
         )
+        insert(
+            kind,
+            connection,
+            "case_step_tallies",
+            "day, state, nationality, people",
+            tallies(args.days, args.seed),
+        )
+        if kind == "postgresql":
+            connection.execute("ANALYZE")  # type: ignore[attr-defined]
     print(f"loaded {len(events):,} case events, {len(checks):,} checks", flush=True)
     return built
+
+
+def forget_kept_figures(built: Platform) -> None:
+    """As before the figures were kept: every request computes them."""
+    with unit_of_work(built) as s:
+        s.query(PublishedFigures).delete()
 
 
 def timed(action, repeat: int) -> list[float]:  # type: ignore[no-untyped-def]
@@ -180,41 +312,60 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=730)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--database-url",
+        help="an empty PostgreSQL database to load and time (default: a temporary SQLite file)",
+    )
     parser.add_argument("--write", action="store_true", help=f"write {RESULTS}")
     args = parser.parse_args()
     load_before = os.getloadavg()
+    uptime_before = uptime()
     with tempfile.TemporaryDirectory() as directory:
-        path = Path(directory) / "stats.db"
-        url = f"sqlite:///{path}"
+        path = None if args.database_url else Path(directory) / "stats.db"
+        url = args.database_url or f"sqlite:///{path}"
         started = time.perf_counter()
         built = load(url, path, args)
         print(f"built the history in {time.perf_counter() - started:.0f} s", flush=True)
-        monthly = timed(lambda: use_cases.statistics(built, Period.MONTH), args.repeat)
-        weekly = timed(lambda: use_cases.statistics(built, Period.WEEK), args.repeat)
+        monthly = timed(lambda: use_cases.compute(built, Period.MONTH), args.repeat)
+        weekly = timed(lambda: use_cases.compute(built, Period.WEEK), args.repeat)
         client = TestClient(create_app(platform=built))
-        page = timed(lambda: client.get("/data?lang=es").raise_for_status(), args.repeat)
+
+        def computed_page() -> None:
+            forget_kept_figures(built)
+            client.get("/data?lang=es").raise_for_status()
+
+        page_before = timed(computed_page, args.repeat)
+        refresh = timed(lambda: use_cases.refresh(built), 1)
+        page_after = timed(lambda: client.get("/data?lang=es").raise_for_status(), args.repeat)
         files = timed(lambda: use_cases.publication(built, Period.MONTH), args.repeat)
         reports = shelters.reports_held(built)
         built.db.dispose()
     load_after = os.getloadavg()
+    uptime_after = uptime()
+    backend = "PostgreSQL" if args.database_url else "SQLite"
     lines = [
-        "# Monitoring portal: refreshing every indicator",
+        f"## {backend}",
         "",
         f"Command: `.venv/bin/python benchmarks/stats.py --cases {args.cases} --shelters "
-        f"{args.shelters} --days {args.days} --repeat {args.repeat} --seed {args.seed} --write`",
+        f"{args.shelters} --days {args.days} --repeat {args.repeat} --seed {args.seed}"
+        + (" --database-url postgresql+psycopg://…/stats_bench" if args.database_url else "")
+        + " --write`",
         "",
-        f"SQLite; {args.cases:,} synthetic cases over {args.days} days (about 3.3 events each in "
-        f"case_events), {args.cases // 10:,} document checks in the audit log, {args.shelters} "
-        f"shelters with {reports:,} daily reports. Seconds, median of {args.repeat} "
-        "(min–max):",
+        f"{backend}; {args.cases:,} synthetic cases over {args.days} days (about 3.3 events each "
+        f"in case_events), {args.cases // 10:,} document checks in the audit log, {args.shelters} "
+        f"shelters with {reports:,} daily reports, the daily tallies by nationality and the "
+        "screener's daily counters. Seconds, "
+        f"median of {args.repeat} (min–max):",
         "",
         "| what | median | min | max | target |",
         "|---|---:|---:|---:|---|",
     ]
     for name, runs, target in (
-        ("every indicator, by month (`use_cases.statistics`)", monthly, 5.0),
+        ("every indicator, by month (`use_cases.compute`)", monthly, 5.0),
         ("every indicator, by ISO week", weekly, 5.0),
-        ("`/data` page, by month (figures, charts, HTML)", page, None),
+        ("`/data` page, computing every figure on the request (before)", page_before, None),
+        ("`corredor stats refresh` (both periods, computed and kept)", refresh, None),
+        ("`/data` page from the kept figures (after)", page_after, None),
         ("open-data files: CSV+HXL, JSON, Parquet, datapackage.json", files, None),
     ):
         verdict = (
@@ -232,11 +383,32 @@ def main() -> None:
         f"before, {load_after[0]:.2f}/{load_after[1]:.2f}/{load_after[2]:.2f} after (the machine's "
         f"2 cores are shared with other work); {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         "",
+        f"`uptime` before: `{uptime_before}`; after: `{uptime_after}`",
+        "",
     ]
     text = "\n".join(lines)
     print(text)
     if args.write:
-        RESULTS.write_text(text, encoding="utf-8")
+        write_section(backend, text)
+
+
+def uptime() -> str:
+    import subprocess  # noqa: PLC0415
+
+    return subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
+
+
+def write_section(backend: str, text: str) -> None:
+    """Replace this backend's section of the results, keeping the other's."""
+    title = "# Monitoring portal: refreshing every indicator and serving /data\n\n"
+    sections: dict[str, str] = {}
+    if RESULTS.exists():
+        for part in RESULTS.read_text(encoding="utf-8").split("\n## ")[1:]:
+            name = part.split("\n", 1)[0].strip()
+            sections[name] = "## " + part.rstrip("\n") + "\n"
+    sections[backend] = text
+    ordered = [sections[name] for name in ("SQLite", "PostgreSQL") if name in sections]
+    RESULTS.write_text(title + "\n".join(ordered), encoding="utf-8")
 
 
 if __name__ == "__main__":

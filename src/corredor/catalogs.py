@@ -1,7 +1,8 @@
 """Keep the message catalogs in step with the pages.
 
 ``python -m corredor.catalogs`` extracts every message from the templates and the web code
-(plus the fact questions of the domain, whose English text is the msgid) and merges them into
+(plus the fact questions of the domain and the portal's indicators, whose English text is the
+msgid) and merges them into
 the `.po` files: new messages arrive empty, so the completeness test fails until they are
 translated.
 
@@ -23,6 +24,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
+from corredor.portal.domain.indicators import INDICATORS
 from corredor.screening.domain.facts import FACTS
 from corredor.web.i18n import (
     LANGUAGE_CODES,
@@ -78,6 +80,10 @@ def extract() -> Catalog:
     template = _collect(PUBLIC_METHODS, FEATURE_PUBLIC_METHODS)
     for spec in FACTS.values():
         template.add(spec.question, locations=[("corredor/screening/domain/facts.py", 0)])
+    # the portal's titles, units and series names are msgids kept with the indicators
+    for indicator in INDICATORS:
+        for text in (indicator.title, indicator.unit, *(s.label for s in indicator.series)):
+            template.add(text, locations=[("corredor/portal/domain/indicators.py", 0)])
     return template
 
 

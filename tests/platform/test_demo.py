@@ -1,5 +1,6 @@
-"""`corredor serve --demo`: demo accounts, one sample case, an open request window and the
-shelters with four months of occupancy, and a restart adds nothing."""
+"""`corredor serve --demo`: demo accounts, one sample case, an open request window, a drawn one,
+the shelters with four months of occupancy and the screener's use, and a restart adds
+nothing."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ import pytest
 from sqlalchemy import func, select
 
 from corredor.accounts.tables import User
-from corredor.allocation.tables import AllocationWindow, CapacityDay
+from corredor.allocation.tables import AllocationRun, AllocationWindow, CapacityDay
 from corredor.cases.tables import Case
 from corredor.demo import walk
 from corredor.demo.seed import HISTORY_DAYS, prepare_demo
 from corredor.kernel.engine import upgrade
+from corredor.screening.tables import ScreenerUse
 from corredor.shelters.domain.illustrative import ILLUSTRATIVE_SHELTERS
 from corredor.shelters.tables import OccupancyRow
 from corredor.web.demo import DEMO_USERS
@@ -35,10 +37,17 @@ def test_the_demo_is_seeded_once_however_often_the_server_starts(
             names = set(session.scalars(select(User.username)))
             windows = list(session.scalars(select(AllocationWindow)))
             seats = session.scalar(select(func.sum(CapacityDay.seats)))
+            drawn = session.scalars(select(AllocationRun.assigned_requests)).all()
+            screenings = session.scalar(select(func.sum(ScreenerUse.count)))
             reports = session.scalar(select(func.count()).select_from(OccupancyRow))
         assert cases == 1
-        assert [window.state for window in windows] == ["open"]
-        assert seats == 14 * 40
+        # the open window, and one drawn three weeks ago for the portal's charts
+        assert sorted(window.state for window in windows) == ["allocated", "open"]
+        assert seats == 14 * 40 + 30
+        assert len(drawn) == 1
+        assert 0 < drawn[0] <= 30
+        assert screenings is not None
+        assert screenings > 1000
         assert {name for name, _, _ in DEMO_USERS} <= names
         assert reports == HISTORY_DAYS * len(ILLUSTRATIVE_SHELTERS)
     with platform.db.transaction() as session:

@@ -11,6 +11,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from corredor.app import create_app
@@ -18,6 +19,7 @@ from corredor.cli.main import app as cli
 from corredor.platform import Platform
 from corredor.portal import use_cases
 from corredor.portal.domain.indicators import INDICATORS, Period
+from corredor.portal.tables import PublishedFigures
 
 TABLES = [indicator.id for indicator in INDICATORS] + ["step-durations"]
 
@@ -88,3 +90,16 @@ def test_the_api_serves_each_file_publicly(portal_platform: Platform) -> None:
     assert package.json()["name"] == "corredor-monitoring-week"
     assert client.get("/api/v1/stats/files/no-such-table.csv").status_code == 404
     assert client.get("/api/v1/stats/files/..%2Fsecret.csv").status_code in (404, 422)
+
+
+def test_the_refresh_command_computes_and_keeps_both_periods(
+    portal_platform: Platform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CORREDOR_DATABASE_URL", portal_platform.settings.database_url)
+    done = CliRunner().invoke(cli, ["stats", "refresh"])
+    assert done.exit_code == 0, done.output
+    assert "month: computed at" in done.output
+    assert "week: computed at" in done.output
+    with portal_platform.db.transaction() as s:
+        kept = s.execute(select(PublishedFigures.period)).scalars().all()
+    assert sorted(kept) == ["month", "week"]

@@ -38,8 +38,8 @@ def test_the_portal_reads_in_every_language(portal_platform: Platform, lang: str
     assert untranslated(lang) == set()
     assert "<script" not in page.text
     charts = re.findall(r'<svg viewBox="[^"]+" width="100%" role="img"', page.text)
-    assert len(charts) == 5
-    assert page.text.count("<table") == 6  # each chart's data, and the steps' durations
+    assert len(charts) == 11
+    assert page.text.count("<table") == 12  # each chart's data, and the steps' durations
     assert FEWER[lang] in page.text  # the centre of the route has no shelter: hidden
     assert NORTH[lang] in page.text
     assert page.text.count("<rect x=") > 20  # bars drawn from real figures

@@ -10,7 +10,16 @@ from playwright.sync_api import Browser
 from corredor.kernel.domain.permissions import Role
 from corredor.shelters import use_cases as shelters
 from corredor.shelters.domain.illustrative import ILLUSTRATIVE_SHELTERS, illustrative_history
-from tests.portal.conftest import FIRST, TODAY
+from tests.portal.conftest import (
+    FIRST,
+    REQUESTS,
+    SEATS,
+    TODAY,
+    WINDOW_DAY,
+    count_screenings,
+    draw_a_window,
+    tally_steps,
+)
 from tests.web.test_browser import SCREENSHOTS, browser, serious_violations
 from tests.web.test_journeys_browser import PHONE, Person, Site, save_small_screenshot, site
 
@@ -23,6 +32,10 @@ def with_history(site: Site) -> None:
         shelters.import_history(
             site.platform, illustrative_history(ILLUSTRATIVE_SHELTERS, FIRST, TODAY)
         )
+        # every chart of the portal has figures: a drawn window, tallies, screenings
+        draw_a_window(site.platform, WINDOW_DAY, SEATS, REQUESTS)
+        tally_steps(site.platform)
+        count_screenings(site.platform)
 
 
 def test_the_portal_reads_on_a_phone_in_kreyol(browser: Browser, site: Site) -> None:
@@ -32,11 +45,15 @@ def test_the_portal_reads_on_a_phone_in_kreyol(browser: Browser, site: Site) -> 
     try:
         page.goto(f"{site.url}/data?lang=ht")
         assert page.get_attribute("html", "lang") == "ht"
-        assert page.locator("main svg[role=img]").count() == 5
+        assert page.locator("main svg[role=img]").count() == 11
         first = page.locator("main section").first
         assert first.locator("h2").inner_text() == "Moun k ap tann nan abri, pa zòn"
         assert "Fwontyè nò" in first.locator("table").inner_text()
         assert "mwens pase 10" in first.locator("table").inner_text()
+        screener = page.locator("main section#screener-use-by-language, main section").filter(
+            has_text="Kesyonè moun fini, pa lang ak rezilta"
+        )
+        assert "Kreyòl ayisyen" in screener.locator("table").inner_text()
         assert page.evaluate("document.scripts.length") == 0
         assert serious_violations(page) == []
         save_small_screenshot(page, SCREENSHOTS / "portal-data-ht.png", full_page=True)

@@ -72,6 +72,7 @@ def imports_of(path: Path, *, for_type_checking: bool = True) -> set[str]:
 PUBLISHED = frozenset(
     {
         "accounts.users",  # an account's name, role or agency; the account a job acts as
+        "allocation.statistics",
         "cases.records",  # a case inside the caller's transaction (issuing, sharing)
         "cases.reference",  # the places read from data/ (no table)
         "cases.statistics",
@@ -79,6 +80,7 @@ PUBLISHED = frozenset(
         "documents.statistics",
         "sharing.disclosures",  # a case's disclosures, for its status
         "shelters.statistics",
+        "screening.statistics",
         "screening.pages.questions",  # the fact questions other features' pages ask too
     }
 )

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from corredor.cases import tallies
 from corredor.cases.domain.corridor import GrantKind
 from corredor.cases.domain.workflow import (
     Action,
@@ -220,6 +221,7 @@ def advance(
         case_id=case.id,
         detail={"from": str(taken.source), "to": case.state, **(data or {})},
     )
+    tallies.count_step(session, case.id, case.state, now().date())
     session.flush()
 
 

@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import case, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
-from corredor.cases.tables import CaseEvent
+from corredor.cases.tables import Case, CaseEvent, StepTally
 from corredor.kernel.daily import DailyCounts, bounds, daily_counts, day_of, days_between
 
 
@@ -78,3 +78,27 @@ def step_durations(
         if days is not None:
             found[steps[int(step)]][int(days)] = int(count)
     return found
+
+
+def tvrh_by_border_point(session: Session, first: date, last: date) -> dict[str, int]:
+    """Households issued a TVRH in the period, by the border point where the case was
+    registered (`cases.site_id`), in one aggregate over the period's events."""
+    start, end = bounds(first, last)
+    rows = session.execute(
+        select(Case.site_id, func.count(func.distinct(CaseEvent.case_id)))
+        .join(Case, Case.id == CaseEvent.case_id)
+        .where(CaseEvent.state == "tvrh_issued", CaseEvent.at >= start, CaseEvent.at < end)
+        .group_by(Case.site_id)
+    )
+    return {str(site): int(n) for site, n in rows if site is not None}
+
+
+def people_by_nationality(session: Session, first: date, last: date) -> dict[tuple[str, str], int]:
+    """{(nationality, state): people} who reached each state from `first` to `last`, summed
+    from the tallies counted as the steps were taken (the persons table is not read)."""
+    rows = session.execute(
+        select(StepTally.nationality, StepTally.state, func.sum(StepTally.people))
+        .where(StepTally.day >= first, StepTally.day <= last)
+        .group_by(StepTally.nationality, StepTally.state)
+    )
+    return {(nationality, state): int(n or 0) for nationality, state, n in rows}

@@ -128,3 +128,16 @@ class CaseAssignment(Base):
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     ended_by: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
     end_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class StepTally(Base):
+    """People reaching each state of the corridor per day, by nationality (ISO 3166-1): an
+    aggregate counted when the step is taken, so the portal publishes breakdowns without reading
+    the persons table, and the counts outlive any case's erasure (docs/portal.md)."""
+
+    __tablename__ = "case_step_tallies"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    state: Mapped[str] = mapped_column(String(32), primary_key=True)
+    nationality: Mapped[str] = mapped_column(String(2), primary_key=True)
+    people: Mapped[int] = mapped_column(Integer)

@@ -4,17 +4,18 @@ restart adds only what is missing."""
 
 from __future__ import annotations
 
+import random
 import uuid
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
 from corredor.accounts.schemas import UserIn
 from corredor.accounts.tables import User
 from corredor.accounts.users import add_user, principal_named
-from corredor.allocation.schemas import CapacityIn, WindowIn
-from corredor.allocation.tables import AllocationWindow
-from corredor.allocation.use_cases import windows
+from corredor.allocation.schemas import CapacityIn, RequestIn, RunIn, WindowIn
+from corredor.allocation.tables import AllocationRun, AllocationWindow
+from corredor.allocation.use_cases import requests, runs, windows
 from corredor.cases.schemas import (
     AssignmentIn,
     HouseholdIn,
@@ -27,6 +28,8 @@ from corredor.cases.use_cases import assignments, parole, registration, tvrh
 from corredor.kernel.errors import Conflict
 from corredor.kernel.unit_of_work import unit_of_work
 from corredor.platform import Platform
+from corredor.screening.domain.rules import Outcome
+from corredor.screening.use_cases import usage
 from corredor.sharing import use_cases as sharing
 from corredor.sharing.domain.disclosure import DisclosableField
 from corredor.sharing.schemas import ConsentIn, DisclosureIn
@@ -71,6 +74,106 @@ def prepare_demo(platform: Platform) -> None:
     if not a_window_is_open(platform):
         open_demo_window(platform)
     seed_demo_shelters(platform)
+    seed_demo_portal(platform)
+
+
+def seed_demo_portal(platform: Platform) -> None:
+    """What the portal's other charts need: a window drawn three weeks ago, and four months of
+    made-up screener use (both illustrative, like the shelters' history)."""
+    if not a_window_was_drawn(platform):
+        draw_demo_window(platform, platform.today() - timedelta(days=21))
+    if usage.held(platform) == 0:
+        usage.add_counts(platform, illustrative_screenings(platform.today(), HISTORY_DAYS))
+
+
+def illustrative_screenings(last: date, days: int) -> dict[tuple[date, str, Outcome], int]:
+    """A made-up daily count per language and result, most in Spanish and Haitian Creole."""
+    chosen = random.Random(2026)
+    weights = {"es": 12, "ht": 8, "en": 3, "fr": 2, "pt": 2}
+    return {
+        (last - timedelta(days=d), language, result): chosen.randint(0, 2 * weight)
+        for d in range(days)
+        for language, weight in weights.items()
+        for result in Outcome
+    }
+
+
+# Illustrative households for the demo's past draw: made-up names, as the demo's other people.
+DEMO_GIVEN = ("Ana", "José", "Marie", "Wilner", "Yesenia", "Carlos", "Rose", "Kevin", "Lucía")
+DEMO_SURNAMES = ("Orellana", "Joseph", "Mejía", "Pierre", "Zelaya", "Cruz", "Louis", "Barahona")
+
+
+def _illustrative_household(chosen: random.Random, n: int) -> HouseholdIn:
+    """The n-th made-up household of the demo draw: a principal and up to two children, each
+    with a name and birth date of their own (so the matching finds no one twice)."""
+    surname = f"{chosen.choice(DEMO_SURNAMES)} {chosen.choice(DEMO_SURNAMES)}"
+    born = date(1970, 1, 1) + timedelta(days=chosen.randrange(365 * 30))
+    children = [
+        MemberIn(
+            name=f"{chosen.choice(DEMO_GIVEN)} {surname}",
+            birth_date=date(2010, 1, 1) + timedelta(days=chosen.randrange(365 * 14)),
+            nationality="HN",
+            relation="child",
+        )
+        for _ in range(n % 3)
+    ]
+    return HouseholdIn(
+        border_point_id="mx-chp-ciudad-hidalgo",
+        ground="tvrh.ground.asylum-seeker",
+        principal=PersonIn(
+            name=f"{chosen.choice(DEMO_GIVEN)} {surname}", birth_date=born, nationality="HN"
+        ),
+        members=children,
+        documents=["passport"],
+    )
+
+
+def draw_demo_window(platform: Platform, day: date) -> None:
+    """30 seats at the Mexico City site on `day`, 45 illustrative households registered at the
+    border and entered in the lottery by the INM officer, drawn a week before, once the window
+    had closed: the platform's clocks are moved there and put back."""
+    today, clock = platform.today, platform.now
+    then = datetime.combine(day - timedelta(days=7), datetime.min.time(), UTC)
+    platform.today, platform.now = then.date, (lambda: then)
+    chosen = random.Random(day.toordinal())
+    try:
+        with unit_of_work(platform) as s:
+            cbp = principal_named(s, "cbp.cdmx")
+            inm = principal_named(s, "inm.hidalgo")  # an INM officer may enter any case
+            capacity = CapacityIn.model_validate({"site_id": DEMO_SITE, "from": day, "seats": 30})
+            windows.set_capacity(platform, cbp, capacity).run(s)
+            window = windows.open_window(
+                platform,
+                cbp,
+                WindowIn(
+                    site_ids=[DEMO_SITE],
+                    first_day=day,
+                    last_day=day,
+                    opens_at=then,
+                    closes_at=then + timedelta(hours=1),
+                ),
+            ).run(s)
+            for n in range(45):
+                case = registration.register_household(
+                    platform, inm, _illustrative_household(chosen, n)
+                ).run(s)
+                request = RequestIn(
+                    window_id=window.id,
+                    site_id=DEMO_SITE,
+                    case_id=case.id,
+                    people=[person.id for person in case.persons],
+                )
+                requests.register_request(platform, inm, request).run(s)
+            after = then + timedelta(hours=2)  # drawn after the published close
+            platform.now = lambda: after
+            runs.run_window(platform, cbp, window.id, RunIn()).run(s)
+    finally:
+        platform.today, platform.now = today, clock
+
+
+def a_window_was_drawn(platform: Platform) -> bool:
+    with unit_of_work(platform) as session:
+        return session.scalar(select(AllocationRun.id).limit(1)) is not None
 
 
 def seed_demo_shelters(platform: Platform) -> None:

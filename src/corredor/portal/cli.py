@@ -1,4 +1,5 @@
-"""`corredor stats export DIR`: the portal's open data, written for publication elsewhere."""
+"""`corredor stats export DIR`: the portal's open data, written for publication elsewhere;
+`corredor stats refresh`: the figures computed again and kept for the portal's pages."""
 
 from __future__ import annotations
 
@@ -29,6 +30,18 @@ def export(
         raise typer.BadParameter("month or week", param_hint="--period") from None
     written = use_cases.export(Platform.build(Settings()), directory, chosen)
     console.print(f"wrote {len(written)} files to {directory}")
+
+
+@stats_app.command("refresh")
+def refresh() -> None:
+    """Compute every indicator again and keep the figures /data and /api/v1/stats answer with
+    (run it from a timer more often than every 15 minutes)."""
+    from corredor.config import Settings
+    from corredor.platform import Platform
+    from corredor.portal import use_cases
+
+    for figures in use_cases.refresh(Platform.build(Settings())):
+        console.print(f"{figures.period.value}: computed at {figures.updated_at:%Y-%m-%d %H:%M:%S}")
 
 
 def register(app: typer.Typer) -> None:

@@ -2,8 +2,9 @@
 HDX and the Humanitarian Exchange Language tools), JSON, Parquet, and a Frictionless Data
 Package descriptor (`datapackage.json`) that defines every field.
 
-Each table is written long: one row per period (or state) and series, the row totals as the
-series `total`; a hidden cell has no value and the note "fewer than 10".
+Each table is written long: one row per period (or state, border point, allocation window or
+language) and series, the row totals as the series `total`; a hidden cell has no value and the
+note "fewer than 10".
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Final
 
-from corredor.portal.schemas import PublishedTable, Statistics, StepDuration
+from corredor.portal.schemas import PublishedRow, PublishedTable, Statistics, StepDuration
 
 HIDDEN: Final = "fewer than 10"
-COUNTRY: Final = "MX"  # ISO 3166-1: every region published so far is a state of Mexico
+# ISO 3166-1: every state and border point published is in Mexico; the screener's use and the
+# allocation windows are counted where the platform runs, Mexico too
+COUNTRY: Final = "MX"
 LICENSE: Final = {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}
 
 
@@ -30,14 +33,30 @@ class Field:
     description: str
 
 
+ROW_FIELDS: Final[dict[str, list[Field]]] = {
+    "period": [Field("date", "date", "#date+start", "First day of the period (ISO 8601)")],
+    "region": [Field("region", "string", "#adm1+code", "State (ISO 3166-2)")],
+    "place": [
+        Field("border_point", "string", "#loc+code", "INM border point (id in data/sites.yaml)"),
+        Field("region", "string", "#adm1+code", "The border point's state (ISO 3166-2)"),
+    ],
+    "window": [
+        Field("window", "string", "#meta+id", "Allocation window (its id)"),
+        Field("date", "date", "#date+start", "The window's first day of appointments"),
+        Field("draw", "string", "#meta+draw", "The published draw: /allocation/results/<draw>"),
+    ],
+    "nationality": [
+        Field("nationality", "string", "#group+nationality+code", "Nationality (ISO 3166-1)")
+    ],
+    "language": [
+        Field("language", "string", "#meta+lang", "Language of the pages (ISO 639-1; other)")
+    ],
+}
+
+
 def fields_of(table: PublishedTable) -> list[Field]:
-    where = (
-        Field("date", "date", "#date+start", "First day of the period (ISO 8601)")
-        if table.rows_are == "period"
-        else Field("region", "string", "#adm1+code", "State (ISO 3166-2)")
-    )
     return [
-        where,
+        *ROW_FIELDS[table.rows_are],
         Field("country", "string", "#country+code", "Country (ISO 3166-1 alpha-2)"),
         Field("series", "string", table.series_tag, f"One of: {', '.join(table.series)}, total"),
         Field("value", "integer", table.value_tag, f"{table.description} Unit: {table.unit}."),
@@ -45,12 +64,20 @@ def fields_of(table: PublishedTable) -> list[Field]:
     ]
 
 
+def _where(rows_are: str, row: PublishedRow) -> dict[str, object]:
+    if rows_are == "place":
+        return {"border_point": row.key, "region": row.region}
+    if rows_are == "window":
+        day = row.first_day.isoformat() if row.first_day else None
+        return {"window": row.key, "date": day, "draw": row.draw}
+    return {ROW_FIELDS[rows_are][0].name: row.key}
+
+
 def records(table: PublishedTable) -> Iterator[dict[str, object]]:
-    key_name = "date" if table.rows_are == "period" else "region"
     for row in table.rows:
         for series, value in [*zip(table.series, row.values, strict=True), ("total", row.total)]:
             yield {
-                key_name: row.key,
+                **_where(table.rows_are, row),
                 "country": COUNTRY,
                 "series": series,
                 "value": value,
@@ -157,8 +184,10 @@ def files(figures: Statistics) -> dict[str, bytes]:
     descriptor = {
         "name": f"corredor-monitoring-{figures.period.value}",
         "title": "Corredor: monitoring of the safe, legal migration corridor",
-        "description": "People waiting in shelters along the route and the steps of the "
-        f"corridor, by {figures.period.value}, from {figures.first_day} to {figures.last_day}. "
+        "description": "People waiting in shelters along the route, the steps of the "
+        "corridor, TVRH cards by border point, appointment requests and seats by allocation "
+        f"window, and the screener's use, by {figures.period.value}, from {figures.first_day} "
+        f"to {figures.last_day}. "
         f"No published cell counts fewer than {figures.threshold} people: smaller cells, and "
         "any a total would give away, are empty with the note 'fewer than 10'.",
         "version": figures.last_day.isoformat(),

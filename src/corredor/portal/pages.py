@@ -16,7 +16,7 @@ from corredor.api.security import PUBLIC, platform_of
 from corredor.portal import use_cases
 from corredor.portal.domain.disclosure import THRESHOLD
 from corredor.portal.domain.indicators import INDICATORS, Indicator, Period
-from corredor.portal.schemas import PublishedTable, StepDuration
+from corredor.portal.schemas import PublishedRow, PublishedTable, StepDuration
 from corredor.web.i18n import MONTHS, N_
 from corredor.web.page import Page, WebSettings
 
@@ -34,6 +34,23 @@ STEP_NAMES: Final[dict[str, str]] = {
     "work_authorized": N_("Admitted"),
 }
 PERIOD_NAMES: Final[dict[Period, str]] = {Period.MONTH: N_("By month"), Period.WEEK: N_("By week")}
+# each language in its own name, as a language menu shows it
+LANGUAGE_NAMES: Final[dict[str, str]] = {
+    "es": "Español",
+    "en": "English",
+    "fr": "Français",
+    "ht": "Kreyòl ayisyen",
+    "pt": "Português",
+}
+OTHER_LANGUAGES: Final = N_("Other languages")
+ROW_HEADERS: Final[dict[str, str]] = {
+    "period": N_("Period"),
+    "region": N_("State"),
+    "place": N_("Border point"),
+    "nationality": N_("Nationality"),
+    "window": N_("Allocation window"),
+    "language": N_("Language"),
+}
 
 
 @dataclass(frozen=True)
@@ -67,25 +84,46 @@ class TableView:
     row_header: str
     series: list[tuple[str, str]]  # (name, colour)
     rows: list[tuple[str, list[str], str]]  # (row name, cells, total)
+    links: list[str | None]  # where a row's name leads (a window's published draw), if anywhere
     totals: list[str]
     total: str
     chart: Chart
 
 
-def _row_name(page: Page, key: str, rows_are: str, period: Period) -> str:
+def _row_name(page: Page, row: PublishedRow, rows_are: str, period: Period) -> str:
+    key = row.key
     if rows_are == "region":
         return page.fmt.region(key)
+    if rows_are == "place":
+        point = platform_of(page.request).reference.border_point(key)
+        return f"{point.name} ({page.fmt.region(point.region)})" if point else key
+    if rows_are == "window":
+        day = row.first_day or date.fromisoformat(key[:10])
+        return page.gettext.gettext("Window of %(date)s") % {"date": page.fmt.date(day)}
+    if rows_are == "language":
+        return LANGUAGE_NAMES.get(key) or page.gettext.gettext(OTHER_LANGUAGES)
+    if rows_are == "nationality":
+        return page.fmt.country(key)
     day = date.fromisoformat(key)
     if period is Period.MONTH:
         return f"{MONTHS[page.lang][day.month - 1]} {day.year}"
     return page.gettext.gettext("Week of %(date)s") % {"date": page.fmt.date(day)}
 
 
-def _short(page: Page, key: str, rows_are: str, period: Period) -> str:
-    """The label under a group of bars: a state's code, "nov 26", or "16 nov"."""
+def _short(page: Page, row: PublishedRow, rows_are: str, period: Period) -> str:
+    """The label under a group of bars: a state's code, a border point's first word, a
+    language's code, "nov 26", or "16 nov"."""
+    key = row.key
     if rows_are == "region":
         return key.removeprefix("MX-")
-    day = date.fromisoformat(key)
+    if rows_are == "place":
+        point = platform_of(page.request).reference.border_point(key)
+        return (point.name if point else key).split(" (")[0][:14]
+    if rows_are in ("language", "nationality"):
+        return key
+    day = row.first_day or date.fromisoformat(key)
+    if rows_are == "window":
+        period = Period.WEEK  # a window is days long: its day and month
     month = MONTHS[page.lang][day.month - 1][:3]
     return f"{month} {day.year % 100:02d}" if period is Period.MONTH else f"{day.day} {month}"
 
@@ -138,9 +176,13 @@ def _reading(page: Page, table: PublishedTable, names: list[str], series: list[s
     if not table.rows:
         return _("No figures yet.")
     last = table.rows[-1]
-    period = names[-1] if table.rows_are == "period" else _("the last 7 days")
-    if table.rows_are == "region":
-        total, values = table.total, [row.values[0] for row in table.rows]
+    period = {
+        "period": names[-1],
+        "region": _("the last 7 days"),
+        "window": names[-1],
+    }.get(table.rows_are, _("the periods shown"))
+    if table.rows_are in ("region", "place", "nationality", "language"):
+        total, values = table.total, [row.total for row in table.rows]
         groups = names
     else:
         total, values, groups = last.total, last.values, series
@@ -165,22 +207,23 @@ def table_view(page: Page, table: PublishedTable, period: Period) -> TableView:
     _ = page.gettext.gettext
     indicator = INDICATOR_OF[table.id]
     series = [_(s.label) for s in indicator.series]
-    names = [_row_name(page, row.key, table.rows_are, period) for row in table.rows]
+    names = [_row_name(page, row, table.rows_are, period) for row in table.rows]
     return TableView(
         id=table.id,
         title=_(indicator.title),
         unit=_(indicator.unit),
         reading=_reading(page, table, names, series),
-        row_header=_("State") if table.rows_are == "region" else _("Period"),
+        row_header=_(ROW_HEADERS[table.rows_are]),
         series=[(name, COLOURS[i % len(COLOURS)]) for i, name in enumerate(series)],
         rows=[
             (names[r], [_shown(page, v) for v in row.values], _shown(page, row.total))
             for r, row in enumerate(table.rows)
         ],
+        links=[f"/allocation/results/{row.draw}" if row.draw else None for row in table.rows],
         totals=[_shown(page, v) for v in table.totals],
         total=_shown(page, table.total),
         chart=_chart(
-            table, [_short(page, row.key, table.rows_are, period) for row in table.rows], series
+            table, [_short(page, row, table.rows_are, period) for row in table.rows], series
         ),
     )
 
@@ -215,6 +258,7 @@ def add_portal_pages(router: APIRouter, settings: WebSettings) -> None:
             first=page.fmt.date(figures.first_day),
             last=page.fmt.date(figures.last_day),
             threshold=THRESHOLD,
+            minutes=int(use_cases.MAX_AGE.total_seconds() // 60),
             tables=[table_view(page, table, period) for table in figures.tables],
             durations=duration_rows(page, figures.durations),
         )

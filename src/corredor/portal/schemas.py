@@ -10,16 +10,23 @@ from corredor.portal.domain.indicators import Period
 
 
 class PublishedRow(BaseModel):
-    key: str = Field(description="The period's first day (ISO 8601) or the ISO 3166-2 region")
+    key: str = Field(
+        description="The period's first day (ISO 8601), the ISO 3166-2 region, the border "
+        "point's id, the nationality (ISO 3166-1), the allocation window's id or the language "
+        "(ISO 639-1)"
+    )
     values: list[int | None] = Field(description="One per series; null: fewer than 10")
     total: int | None
+    region: str | None = Field(default=None, description="A border point's state (ISO 3166-2)")
+    first_day: date | None = Field(default=None, description="A window's first day")
+    draw: str | None = Field(default=None, description="The id of a window's published draw")
 
 
 class PublishedTable(BaseModel):
     id: str
     title: str
     unit: str
-    rows_are: str = Field(description="period or region")
+    rows_are: str = Field(description="period, region, place, nationality, window or language")
     series: list[str]
     series_tag: str
     value_tag: str

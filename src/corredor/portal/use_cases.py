@@ -1,8 +1,11 @@
 """The portal's figures: each indicator as a table of SQL aggregates, bucketed into weeks or
 months, then protected (`domain.disclosure`) before anything leaves this module.
 
-Every figure is computed on request from the aggregates (benchmarks/stats.py times a refresh
-over a million cases); nothing personal is read, and no cell below the threshold is returned.
+Computing every indicator takes seconds over a million cases (benchmarks/stats.py), so the
+figures are kept once computed (`portal_figures`) and served from there: `refresh` recomputes
+them (`corredor stats refresh`, run by a timer), and a request finding them older than
+`MAX_AGE` recomputes them itself. `updated_at` is always when they were computed. Nothing
+personal is read, and no cell below the threshold is returned or kept.
 """
 
 from __future__ import annotations
@@ -12,6 +15,10 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Final
 
+from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
+
+from corredor.allocation import statistics as allocation_statistics
 from corredor.cases import statistics as case_statistics
 from corredor.documents import statistics as document_statistics
 from corredor.kernel.daily import DailyCounts
@@ -22,9 +29,15 @@ from corredor.portal import exports
 from corredor.portal.domain.disclosure import THRESHOLD, protect
 from corredor.portal.domain.indicators import (
     ADMISSIONS,
+    APPOINTMENT_REQUESTS,
+    BY_NATIONALITY,
     DURATIONS,
+    IN_SHELTERS_BY_SEX_AND_AGE,
     OCCUPANCY,
+    SCREENER_USE,
+    SEATS,
     STEPS_TAKEN,
+    TVRH_BY_POINT,
     VERIFICATIONS,
     WAITING,
     Indicator,
@@ -34,15 +47,22 @@ from corredor.portal.domain.indicators import (
     periods_ending,
 )
 from corredor.portal.schemas import PublishedRow, PublishedTable, Statistics, StepDuration
+from corredor.portal.tables import PublishedFigures
+from corredor.screening import statistics as screening_statistics
 from corredor.shelters import statistics as shelter_statistics
 from corredor.shelters.domain.registry import zone_of
 
 PERIODS_SHOWN: Final[dict[Period, int]] = {Period.MONTH: 12, Period.WEEK: 13}
 RECENT_DAYS: Final = 7
+MAX_AGE: Final = timedelta(minutes=15)  # the oldest figures a request is answered with
+LANGUAGES: Final = ("es", "en", "fr", "ht", "pt", "other")  # the screener's, in this order
 
 
 def _published(
-    indicator: Indicator, keys: Sequence[str], values: list[list[int]]
+    indicator: Indicator,
+    keys: Sequence[str],
+    values: list[list[int]],
+    extra: Sequence[dict[str, object]] = (),
 ) -> PublishedTable:
     protected = protect(values)
     return PublishedTable(
@@ -59,6 +79,7 @@ def _published(
                 key=key,
                 values=[protected.cell(r, c) for c in range(protected.columns)],
                 total=protected.row_total(r),
+                **(extra[r] if extra else {}),
             )
             for r, key in enumerate(keys)
         ],
@@ -118,6 +139,71 @@ def _occupancy(
     return _published(OCCUPANCY, keys, [[_average(present[key], days)] for key in keys])
 
 
+def _by_sex_and_age(
+    daily: list[shelter_statistics.DailyTotal], starts: list[date], period: Period
+) -> PublishedTable:
+    """People in shelters on an average reported day of each period, by sex and age band."""
+    index = {start: i for i, start in enumerate(starts)}
+    cells = [series.key for series in IN_SHELTERS_BY_SEX_AND_AGE.series]
+    person_days = [[0] * len(cells) for _ in starts]
+    days: list[set[date]] = [set() for _ in starts]
+    for total in daily:
+        row = index.get(period_start(total.day, period))
+        if row is None:
+            continue
+        for c, cell in enumerate(cells):
+            person_days[row][c] += total.breakdown.get(cell, 0)
+        days[row].add(total.day)
+    values = [[_average(n, len(days[row])) for n in person_days[row]] for row in range(len(starts))]
+    return _published(IN_SHELTERS_BY_SEX_AND_AGE, [start.isoformat() for start in starts], values)
+
+
+def _tvrh_by_point(p: Platform, issued: dict[str, int]) -> PublishedTable:
+    """Every designated border point, in the order of the reference data, with zeros kept (and
+    hidden) so that a point with few cards is not told apart from one with none."""
+    points = p.reference.inm_border_points
+    known = {point.id for point in points}
+    keys = [point.id for point in points] + sorted(set(issued) - known)
+    region = {point.id: point.region for point in points}
+    return _published(
+        TVRH_BY_POINT,
+        keys,
+        [[issued.get(key, 0)] for key in keys],
+        [{"region": region.get(key)} for key in keys],
+    )
+
+
+def _by_nationality(counted: dict[tuple[str, str], int]) -> PublishedTable:
+    """A row per nationality, the most people first; small cells hidden like any other."""
+    steps = [series.key for series in BY_NATIONALITY.series]
+    people: dict[str, int] = {}
+    for (nationality, state), n in counted.items():
+        if state in steps:
+            people[nationality] = people.get(nationality, 0) + n
+    keys = sorted(people, key=lambda code: (-people[code], code))
+    values = [[counted.get((code, step), 0) for step in steps] for code in keys]
+    return _published(BY_NATIONALITY, keys, values)
+
+
+def _windows(drawn: list[allocation_statistics.DrawnWindow]) -> list[PublishedTable]:
+    """Each drawn window's requests by the draw's outcome, and the seats it offered."""
+    keys = [window.window_id for window in drawn]
+    extra: list[dict[str, object]] = [
+        {"first_day": window.first_day, "draw": window.run_id} for window in drawn
+    ]
+    outcomes = [[w.allocated, max(w.requests - w.allocated, 0)] for w in drawn]
+    return [
+        _published(APPOINTMENT_REQUESTS, keys, outcomes, extra),
+        _published(SEATS, keys, [[window.seats] for window in drawn], extra),
+    ]
+
+
+def _screener(counted: dict[tuple[str, str], int]) -> PublishedTable:
+    results = [series.key for series in SCREENER_USE.series]
+    values = [[counted.get((lang, result), 0) for result in results] for lang in LANGUAGES]
+    return _published(SCREENER_USE, list(LANGUAGES), values)
+
+
 def _durations(histograms: dict[tuple[str, str], dict[int, int]]) -> list[StepDuration]:
     found = []
     for earlier, later in DURATIONS:
@@ -137,8 +223,8 @@ def _durations(histograms: dict[tuple[str, str], dict[int, int]]) -> list[StepDu
     return found
 
 
-def statistics(p: Platform, period: Period = Period.MONTH) -> Statistics:
-    """Every indicator over the last periods up to the platform's today."""
+def compute(p: Platform, period: Period = Period.MONTH) -> Statistics:
+    """Every indicator over the last periods up to the platform's today, computed now."""
     today = p.today()
     starts = periods_ending(today, period, PERIODS_SHOWN[period])
     first = starts[0]
@@ -148,6 +234,10 @@ def statistics(p: Platform, period: Period = Period.MONTH) -> Statistics:
         steps, modes = case_statistics.corridor_by_day(s, first, today)
         checks = document_statistics.checks_by_day(s, first, today)
         durations = case_statistics.step_durations(s, first, today, DURATIONS)
+        issued = case_statistics.tvrh_by_border_point(s, first, today)
+        nationalities = case_statistics.people_by_nationality(s, first, today)
+        drawn = allocation_statistics.drawn_windows(s, first, today)
+        screened = screening_statistics.screenings(s, first, today)
     return Statistics(
         period=period,
         first_day=first,
@@ -157,12 +247,61 @@ def statistics(p: Platform, period: Period = Period.MONTH) -> Statistics:
         tables=[
             _waiting(shelters, starts, period),
             _occupancy(shelters, regions, today - timedelta(days=RECENT_DAYS - 1)),
+            _by_sex_and_age(shelters, starts, period),
             _by_period(STEPS_TAKEN, steps, starts, period),
             _by_period(ADMISSIONS, modes, starts, period),
+            _tvrh_by_point(p, issued),
+            _by_nationality(nationalities),
+            *_windows(drawn),
             _by_period(VERIFICATIONS, checks, starts, period),
+            _screener(screened),
         ],
         durations=_durations(durations),
     )
+
+
+def _kept(p: Platform, period: Period) -> Statistics | None:
+    with unit_of_work(p) as s:
+        row = s.get(PublishedFigures, period.value)
+        if row is None:
+            return None
+        try:
+            return Statistics.model_validate_json(row.figures)
+        except ValidationError:  # kept by an older version: recompute
+            return None
+
+
+def _keep(p: Platform, figures: Statistics) -> None:
+    try:
+        with unit_of_work(p) as s:
+            row = s.get(PublishedFigures, figures.period.value)
+            if row is None:
+                row = PublishedFigures(period=figures.period.value)
+                s.add(row)
+            row.computed_at = figures.updated_at
+            row.figures = figures.model_dump_json()
+    except IntegrityError:  # another worker kept its figures first: theirs are as fresh
+        return
+
+
+def refresh(p: Platform) -> list[Statistics]:
+    """Compute every period's figures and keep them (the timer's job: `corredor stats
+    refresh`)."""
+    found = [compute(p, period) for period in Period]
+    for figures in found:
+        _keep(p, figures)
+    return found
+
+
+def statistics(p: Platform, period: Period = Period.MONTH) -> Statistics:
+    """The figures as last computed, or computed now (and kept) when there are none, they are
+    older than `MAX_AGE`, or the day has changed since; `updated_at` says when."""
+    kept = _kept(p, period)
+    if kept is not None and p.now() - kept.updated_at <= MAX_AGE and kept.last_day == p.today():
+        return kept
+    figures = compute(p, period)
+    _keep(p, figures)
+    return figures
 
 
 MEDIA_TYPES: Final = {

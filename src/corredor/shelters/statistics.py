@@ -4,13 +4,13 @@ No report is read one by one."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from corredor.shelters.domain.occupancy import WAITING
+from corredor.shelters.domain.occupancy import BREAKDOWN, WAITING
 from corredor.shelters.tables import OccupancyRow, ShelterRow
 
 
@@ -20,6 +20,8 @@ class DailyTotal:
     region: str  # ISO 3166-2
     present: int
     waiting: int
+    # people present by sex and age band (occupancy.BREAKDOWN): female_0_17... male_60_plus
+    breakdown: dict[str, int] = field(default_factory=dict)
 
 
 def daily_totals(session: Session, first: date, last: date) -> list[DailyTotal]:
@@ -43,6 +45,7 @@ def daily_totals(session: Session, first: date, last: date) -> list[DailyTotal]:
             ShelterRow.region,
             func.sum(OccupancyRow.present),
             func.sum(waiting),
+            *(func.sum(getattr(OccupancyRow, cell)) for cell in BREAKDOWN),
         )
         .join(
             latest,
@@ -54,8 +57,14 @@ def daily_totals(session: Session, first: date, last: date) -> list[DailyTotal]:
         .group_by(OccupancyRow.day, ShelterRow.region)
     )
     return [
-        DailyTotal(day=day, region=region, present=int(present or 0), waiting=int(wait or 0))
-        for day, region, present, wait in rows
+        DailyTotal(
+            day=day,
+            region=region,
+            present=int(present or 0),
+            waiting=int(wait or 0),
+            breakdown={cell: int(n or 0) for cell, n in zip(BREAKDOWN, cells, strict=True)},
+        )
+        for day, region, present, wait, *cells in rows
     ]
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from corredor.accounts.users import applicant_named, is_applicant
+from corredor.cases import tallies
 from corredor.cases.decisions import policy_in_effect
 from corredor.cases.domain.corridor import CORRIDOR_POLICY, TVRH_POLICY, ground_fact
 from corredor.cases.domain.workflow import Action, CaseKind, CaseState, GuardContext, is_terminal
@@ -91,6 +92,7 @@ def _register(p: Platform, s: Session, who: Principal, body: HouseholdIn) -> Cas
             at=now(),
         )
     )
+    tallies.count_step(s, case.id, case.state, now().date())
     audit.append(
         s,
         actor(s, who),

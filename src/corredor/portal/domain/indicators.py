@@ -31,7 +31,8 @@ class Indicator(BaseModel):
     id: str
     title: str  # msgid
     unit: str  # msgid: what a cell counts
-    rows: str  # "period" or "region"
+    # "period", "region", "place" (a border point), "nationality", "window" or "language"
+    rows: str
     series: tuple[Series, ...]
     series_tag: str  # HXL hashtag of the series column
     value_tag: str  # HXL hashtag of the value column
@@ -114,7 +115,109 @@ VERIFICATIONS: Final = Indicator(
     value_tag="#output+checks+num",
     description="Yes/no checks of travel and work documents in the period.",
 )
-INDICATORS: Final = (WAITING, OCCUPANCY, STEPS_TAKEN, ADMISSIONS, VERIFICATIONS)
+SEX_AND_AGE: Final = (
+    Series(key="female_0_17", label="Girls (0-17)"),
+    Series(key="male_0_17", label="Boys (0-17)"),
+    Series(key="female_18_59", label="Women (18-59)"),
+    Series(key="male_18_59", label="Men (18-59)"),
+    Series(key="female_60_plus", label="Women (60 and over)"),
+    Series(key="male_60_plus", label="Men (60 and over)"),
+)
+IN_SHELTERS_BY_SEX_AND_AGE: Final = Indicator(
+    id="shelter-people-by-sex-and-age",
+    title="People in shelters, by sex and age",
+    unit="people on an average day",
+    rows="period",
+    series=SEX_AND_AGE,
+    series_tag="#indicator+sex_age",
+    value_tag="#affected+inshelter+num",
+    description="People who slept in a shelter on an average day of the period, by sex and age "
+    "band, as shelter staff count them in their daily reports.",
+)
+TVRH_BY_POINT: Final = Indicator(
+    id="tvrh-by-border-point",
+    title="TVRH cards issued, by border point",
+    unit="households over the periods shown",
+    rows="place",
+    series=(Series(key="tvrh_issued", label="TVRH issued"),),
+    series_tag="#indicator+step",
+    value_tag="#affected+households+num",
+    description="Households issued a humanitarian visitor card (TVRH) over the periods shown, "
+    "by the INM border point where they registered.",
+)
+ALLOCATION_OUTCOMES: Final = (
+    Series(key="allocated", label="Given an appointment"),
+    Series(key="not_allocated", label="Not given one"),
+)
+APPOINTMENT_REQUESTS: Final = Indicator(
+    id="appointment-requests-by-window",
+    title="Appointment requests and the draw, by window",
+    unit="households",
+    rows="window",
+    series=ALLOCATION_OUTCOMES,
+    series_tag="#indicator+outcome",
+    value_tag="#affected+households+num",
+    description="Households that asked for an appointment in an allocation window whose days "
+    "begin in the periods shown, by the outcome of the window's published draw.",
+)
+SEATS: Final = Indicator(
+    id="appointment-seats-by-window",
+    title="Appointment seats offered, by window",
+    unit="seats",
+    rows="window",
+    series=(Series(key="seats", label="Seats"),),
+    series_tag="#indicator+capacity",
+    value_tag="#capacity+seats+num",
+    description="Appointment seats the sites offered over the days of each allocation window.",
+)
+SCREENING_RESULTS: Final = (
+    Series(key="eligible", label="A pathway may be open"),
+    Series(key="unknown", label="More information needed"),
+    Series(key="not_eligible", label="No pathway open"),
+)
+SCREENER_USE: Final = Indicator(
+    id="screener-use-by-language",
+    title="Screenings completed, by language and result",
+    unit="screenings over the periods shown",
+    rows="language",
+    series=SCREENING_RESULTS,
+    series_tag="#indicator+result",
+    value_tag="#output+screenings+num",
+    description="Screenings completed on the public screener over the periods shown, by the "
+    "language of the pages and the best result found. Counted when a screening is completed; "
+    "nothing about the person is kept.",
+)
+NATIONALITY_STEPS: Final = (
+    Series(key="registered", label="Registered"),
+    Series(key="tvrh_issued", label="TVRH issued"),
+    Series(key="parole_requested", label="Parole applied for"),
+    Series(key="parole_granted", label="Parole granted"),
+    Series(key="parole_denied", label="Parole denied"),
+)
+BY_NATIONALITY: Final = Indicator(
+    id="corridor-steps-by-nationality",
+    title="People at each step of the corridor, by nationality",
+    unit="people over the periods shown",
+    rows="nationality",
+    series=NATIONALITY_STEPS,
+    series_tag="#indicator+step",
+    value_tag="#affected+num",
+    description="People whose case reached the step over the periods shown, by nationality "
+    "(ISO 3166-1), counted when the step was taken.",
+)
+INDICATORS: Final = (
+    WAITING,
+    OCCUPANCY,
+    IN_SHELTERS_BY_SEX_AND_AGE,
+    STEPS_TAKEN,
+    ADMISSIONS,
+    TVRH_BY_POINT,
+    BY_NATIONALITY,
+    APPOINTMENT_REQUESTS,
+    SEATS,
+    VERIFICATIONS,
+    SCREENER_USE,
+)
 # The corridor's steps whose durations are published (median and 90th percentile in days).
 DURATIONS: Final = (
     ("registered", "tvrh_issued"),

@@ -44,6 +44,7 @@ from corredor.screening.pages.results import (
     explain,
     group,
 )
+from corredor.screening.use_cases import usage
 from corredor.web.page import Page, WebSettings, checked_form
 from corredor.web.places import country_names, region_names
 
@@ -196,6 +197,12 @@ def _add_result_pages(router: APIRouter, ctx: _Pages) -> None:
     async def confirm(request: Request) -> Response:
         page = Page(request, ctx.settings)
         await ctx.checked_form(page)
+        # the screening is complete: the portal counts it by language and result, no more
+        platform = getattr(request.app.state, "platform", None)  # none: the pages stand alone
+        if platform is not None:
+            profile = ctx.load_answers(request).profile()
+            decisions = ctx.catalogue.screen(profile, ctx.today())
+            usage.count_completed(platform, page.lang, usage.best_result(decisions))
         return page.redirect("/screener/results")
 
     @router.get("/screener/results", response_class=HTMLResponse)
