@@ -83,7 +83,7 @@ def _refer(p: Platform, s: Session, who: Principal, body: ReferralIn) -> CaseSta
     )
     s.add(case)
     s.flush()
-    s.add(encrypt_person(p, case.id, 0, "self", body.person))
+    s.add(encrypt_person(p, case.id, 0, "self", body.person, s=s))
     s.add(
         CaseEvent(
             case_id=case.id,
