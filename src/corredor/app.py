@@ -32,6 +32,7 @@ from corredor.documents.verify_pages import add_verify_pages
 from corredor.platform import Platform
 from corredor.portal import api as portal
 from corredor.portal.pages import add_portal_pages
+from corredor.retention import api as retention
 from corredor.screening.domain.catalogue import Catalogue
 from corredor.screening.pages.published import add_published_policy_pages
 from corredor.screening.pages.screener import add_screener_pages
@@ -60,6 +61,7 @@ API_ROUTERS = (
     documents.router,
     shelters.router,
     portal.router,
+    retention.router,
 )
 
 

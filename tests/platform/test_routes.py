@@ -35,6 +35,7 @@ PUBLIC_ROUTES = {
 }
 PATH_IDS = (
     "case_id",
+    "person_id",
     "consent_id",
     "disclosure_id",
     "window_id",

@@ -38,6 +38,7 @@ class Permission(StrEnum):
     USER_CREATE = "user:create"
     USER_LIST = "user:list"
     USER_DISABLE = "user:disable"  # and enable again
+    PERSON_ERASE = "person:erase"  # destroys a person's data key: irreversible
     DOCUMENT_READ = "document:read"  # own documents for applicants; with the case otherwise
     DOCUMENT_REVOKE = "document:revoke"  # by the issuing agency only
     DOCUMENT_VERIFY_TRAVEL = "document:verify_travel"  # airline, port of entry, checkpoint
@@ -178,7 +179,9 @@ ROLE_PERMISSIONS: Final[dict[Role, frozenset[Permission]]] = {
         }
     ),
     Role.AUDITOR: frozenset({P.REFERENCE_READ, P.AUDIT_READ, P.AUDIT_VERIFY}),
-    Role.ADMIN: frozenset({P.REFERENCE_READ, P.USER_CREATE, P.USER_LIST, P.USER_DISABLE}),
+    Role.ADMIN: frozenset(
+        {P.REFERENCE_READ, P.USER_CREATE, P.USER_LIST, P.USER_DISABLE, P.PERSON_ERASE}
+    ),
     Role.AIRLINE_AGENT: frozenset({P.DOCUMENT_VERIFY_TRAVEL}),
     Role.EMPLOYER: frozenset({P.DOCUMENT_VERIFY_WORK}),
 }
