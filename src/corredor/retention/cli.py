@@ -12,7 +12,7 @@ from rich.console import Console
 if TYPE_CHECKING:
     from corredor.platform import Platform
 
-console = Console()
+console = Console(soft_wrap=True)  # ids and counts stay on one line, for scripts
 person_app = typer.Typer(help="A person's data: erasure.", no_args_is_help=True)
 retention_app = typer.Typer(
     help="The retention policy (policies/retention.yaml).", no_args_is_help=True
