@@ -16,18 +16,23 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from typer.testing import CliRunner
 
 from corredor.app import create_app
+from corredor.cases.tables import Person, VettingRecord
 from corredor.cli.main import app as cli
+from corredor.documents.tables import DocumentRow
 from corredor.kernel.crypto import data_key_owner
 from corredor.kernel.data_keys import LEDGER_FILE, PersonErased, data_keys
 from corredor.kernel.domain.permissions import Role
+from corredor.kernel.rekey import DATA_KEY, census
 from corredor.kernel.tables import IdempotencyRecord, PersonKey
+from corredor.schema import metadata
 from tests.platform.conftest import BACKENDS, Api, Databases, build_platform, checkpoint_dir
 from tests.platform.journey import ok, walk
 from tests.platform.test_nothing_personal_at_rest import raw_contents
+from tests.web.signed_in import Visitor
 
 REASON = {"reason": "ARCO cancellation request INM-2026-0042"}
 
@@ -63,6 +68,33 @@ def principal_of(ids: dict[str, Any]) -> dict[str, Any]:
 
 def audit_verifies(api: Api) -> bool:
     return bool(ok(api.get("/audit/verification", "auditor", Role.AUDITOR))["ok"])
+
+
+def officers_page_says_erased(api: Api, case_id: str) -> bool:
+    """The case page an officer opens (in Spanish, the default) names the day of erasure."""
+    with TestClient(
+        create_app(platform=api.platform), base_url="https://testserver", follow_redirects=False
+    ) as browser:
+        visitor = Visitor(browser).sign_in(api.platform, Role.INM_OFFICER)
+        page = visitor.client.get(f"/cases/{case_id}")
+    assert page.status_code == 200
+    return "Datos personales borrados el" in page.text and "Marie-Claude" not in page.text
+
+
+def replies_refused_for(api: Api) -> set[str]:
+    """Whose erasure stops a stored reply from opening (at least one reply is under a data
+    key: the registration's named the household)."""
+    refused_for = set()
+    with api.platform.db.transaction() as s:
+        sealed = [r.body["sealed"] for r in s.execute(select(IdempotencyRecord)).scalars()]
+        assert any(data_key_owner(t) is not None for t in sealed)
+        keys = data_keys(s, api.platform.cipher)
+        for token in sealed:
+            try:
+                keys.open(token, "idempotency_keys.body")
+            except PersonErased as gone:
+                refused_for.add(gone.person_id)
+    return refused_for
 
 
 def test_an_erased_person_reads_as_erased_everywhere(deployment: Deployment) -> None:
@@ -114,24 +146,13 @@ def test_an_erased_person_reads_as_erased_everywhere(deployment: Deployment) -> 
     assert vetting.status_code == 409 and "erased" in vetting.text
     disclosed = api.get(f"/disclosures/{ids['disclosure']}/data", "cbp", Role.CBP_OFFICER)
     assert disclosed.status_code == 409
+    assert officers_page_says_erased(api, case_id)
     # the applicant's account no longer reaches the case
     mine = ok(api.get("/cases", "applicant", Role.APPLICANT))
     assert case_id not in [c["id"] for c in mine]
 
     # the stored replies sealed under their key no longer open
-    with api.platform.db.transaction() as s:
-        assert s.get(PersonKey, principal["id"]) is None
-        sealed = [r.body["sealed"] for r in s.execute(select(IdempotencyRecord)).scalars()]
-        keys = data_keys(s, api.platform.cipher)
-        refused_for = []
-        for token in sealed:
-            try:
-                keys.open(token, "idempotency_keys.body")
-            except PersonErased as gone:
-                refused_for.append(gone.person_id)
-        # the registration's reply at least named the principal (and only they are erased)
-        assert refused_for and set(refused_for) == {principal["id"]}
-        assert any(data_key_owner(t) is not None for t in sealed)
+    assert replies_refused_for(api) == {principal["id"]}
 
     # the audit records the erasure without a personal value; the chain verifies
     entries = ok(api.get("/audit", "auditor", Role.AUDITOR, limit=1000))
@@ -178,3 +199,66 @@ def test_a_restored_backup_does_not_bring_an_erased_person_back(
     assert audit_verifies(api)
     code, output = deployment.run("person", "erase", case_id, "--reason", "again", "--yes")
     assert code == 1 and "already erased" in output
+
+
+def make_legacy(api: Api, case_id: str) -> None:
+    """The case as it was before data keys: every sealed value under the master key."""
+    cipher = api.platform.cipher
+    with api.platform.db.transaction() as s:
+        keys = data_keys(s, cipher)
+        people = list(s.execute(select(Person).where(Person.case_id == case_id)).scalars())
+        for person in people:
+            for field in ("name", "birth_date", "document_number"):
+                token = getattr(person, f"{field}_enc")
+                if token:
+                    plain = keys.open(token, f"persons.{field}")
+                    setattr(person, f"{field}_enc", cipher.encrypt(plain, f"persons.{field}"))
+        for row in s.execute(select(DocumentRow).where(DocumentRow.case_id == case_id)).scalars():
+            row.token_enc = cipher.encrypt(
+                keys.open(row.token_enc, "documents.token"), "documents.token"
+            )
+        for record in s.execute(
+            select(VettingRecord).where(VettingRecord.case_id == case_id)
+        ).scalars():
+            plain = keys.open(record.outcome_enc, "vetting_results.outcome")
+            record.outcome_enc = cipher.encrypt(plain, "vetting_results.outcome")
+        s.execute(delete(PersonKey).where(PersonKey.person_id.in_([p.id for p in people])))
+
+
+def test_data_sealed_before_data_keys_is_erased_too_and_moves_to_them(
+    deployment: Deployment,
+) -> None:
+    api = deployment.api
+    erased_first = walk(api, "vetted_clear")
+    moved = walk(api, "vetted_clear", applicant="moved")
+    for ids in (erased_first, moved):
+        make_legacy(api, ids["case"])
+    assert set(census(api.platform.db, metadata).by_table["persons"]) >= {"dev-1"}
+
+    # erased while still under the master key: the household's vetting result and the
+    # person's documents move under their keys first, so the erasure reaches them
+    principal = principal_of(erased_first)
+    ok(api.post(f"/admin/persons/{principal['id']}/erasure", "admin", Role.ADMIN, REASON))
+    vetting = api.get(f"/cases/{erased_first['case']}/vetting", "cbp", Role.CBP_OFFICER)
+    assert vetting.status_code == 409
+    with api.platform.db.transaction() as s:
+        tokens = s.execute(
+            select(DocumentRow.token_enc).where(DocumentRow.person_id == principal["id"])
+        ).scalars()
+        assert all(data_key_owner(token) == principal["id"] for token in tokens)
+
+    # `keys reencrypt` moves the rest onto per-person keys; everything still reads
+    api.platform.db.dispose()
+    code, output = deployment.run("keys", "reencrypt")
+    assert code == 0, output
+    assert "everything sealed is under dev-1" in output
+    found = census(api.platform.db, metadata).by_table
+    for table in ("persons", "documents", "vetting_results"):
+        assert set(found[table]) == {DATA_KEY}, table
+    assert set(found["person_keys"]) == {"dev-1"}
+    case = ok(api.get(f"/cases/{moved['case']}", "inm", Role.INM_OFFICER))
+    assert "Marie-Claude Joseph" in [p.get("name") for p in case["persons"]]
+    assert api.get(f"/cases/{moved['case']}/vetting", "cbp", Role.CBP_OFFICER).status_code == 200
+    documents = ok(api.get(f"/cases/{moved['case']}/documents", "inm", Role.INM_OFFICER))
+    assert documents and all(d["credential"] for d in documents)
+    assert audit_verifies(api)

@@ -36,15 +36,18 @@ from corredor.cases.schemas import (
     PersonIn,
     PersonOut,
 )
-from corredor.cases.tables import Case, CaseEvent, Decision, Grant, Person
+from corredor.cases.tables import Case, CaseEvent, Decision, Grant, Person, VettingRecord
 from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
 from corredor.kernel.auth import Principal
+from corredor.kernel.crypto import data_key_owner
 from corredor.kernel.data_keys import DataKeys, PersonErased, data_keys, erased_among
 from corredor.kernel.domain.permissions import Permission, Role
 from corredor.kernel.errors import Conflict, NotFound
 from corredor.platform import Platform, new_id, now
 from corredor.sharing.disclosures import disclosures_of
+
+VETTING_COLUMN = "vetting_results.outcome"
 
 # ---- loading, with scope ----
 
@@ -146,6 +149,18 @@ def open_sealed(p: Platform, s: Session, token: str, column: str) -> str:
     """A value sealed by `seal_for_case` or `encrypt_person`; `PersonErased` (a 409) once one of
     its people is erased."""
     return data_keys(s, p.cipher).open(token, column)
+
+
+def seal_household_legacy(p: Platform, s: Session, case_id: str) -> None:
+    """The household's vetting results still under the master key (written before data keys)
+    move under its members' keys, so that an erasure about to happen reaches them too."""
+    keys = data_keys(s, p.cipher)
+    people = [x.id for x in persons_of(s, case_id) if keys.erased_at(x.id) is None]
+    query = select(VettingRecord).where(VettingRecord.case_id == case_id)
+    for record in s.execute(query).scalars():
+        if data_key_owner(record.outcome_enc) is None:
+            plain = keys.open(record.outcome_enc, VETTING_COLUMN)
+            record.outcome_enc = keys.seal(people, plain, VETTING_COLUMN)
 
 
 def erase_person_fields(person: Person) -> None:

@@ -42,6 +42,7 @@ from corredor.documents.tables import DocumentRow
 from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
 from corredor.kernel.auth import Principal
+from corredor.kernel.crypto import data_key_owner
 from corredor.kernel.data_keys import data_keys, erased_among
 from corredor.kernel.domain.permissions import Permission, Role
 from corredor.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -222,13 +223,18 @@ def readable(s: Session, rows: list[DocumentRow]) -> list[DocumentRow]:
     return [row for row in rows if row.person_id not in erased]
 
 
-def erase_holder(s: Session, by: audit.Actor, person_id: str) -> list[str]:
+def erase_holder(p: Platform, s: Session, by: audit.Actor, person_id: str) -> list[str]:
     """A person is being erased: their documents are revoked (a verifier's check answers
-    'revoked', the status list says so offline) and lose the number-and-birth-date hash."""
+    'revoked', the status list says so offline) and lose the number-and-birth-date hash; a
+    token still under the master key (issued before data keys) moves under theirs first, so
+    the erasure reaches it."""
     rows = list(s.execute(select(DocumentRow).where(DocumentRow.person_id == person_id)).scalars())
     revoked = _revoke(rows, ERASED_REASON)
+    keys = data_keys(s, p.cipher)
     for row in rows:
         row.holder_hash = ""
+        if data_key_owner(row.token_enc) is None:
+            row.token_enc = keys.seal([person_id], _token(p, row), TOKEN_COLUMN)
     if revoked:
         audit.append(
             s,

@@ -10,7 +10,9 @@ already under the active key is left alone.
 Values sealed under a person's data key (`kernel.data_keys`) are not touched: re-sealing that
 person's key (`person_keys.key_enc`, a sealed column like any other) under the active master key
 is enough. The census counts them under `DATA_KEY`. Values of the tables in `PERSON_OWNED`
-still under a master key (written before data keys existed) move to their person's data key.
+still under a master key (written before data keys existed) move to their person's data key
+(a vetting result: to every key of its household). Stored replies written before stay under the
+master key: nobody can say whose they are, and they are purged within days.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
@@ -33,8 +36,10 @@ BATCH: Final = 500
 SUFFIX: Final = "_enc"
 WHOLE: Final = "sealed"  # a JSON key that seals the whole column's value
 DATA_KEY: Final = "data-key"  # the census's name for values under a person's data key
-# table -> the column naming the person whose data key seals its `_enc` columns
-PERSON_OWNED: Final = {"persons": "id", "documents": "person_id"}
+# table -> the column naming the person whose data key seals its `_enc` columns; or, for a
+# value about a whole household, the case whose persons' keys all seal it
+PERSON_OWNED: Final = {"persons": "id", "documents": "person_id", "vetting_results": "case_id"}
+CASE_OWNED: Final = frozenset({"vetting_results"})
 
 
 @dataclass(frozen=True)
@@ -51,7 +56,7 @@ def _key_id(token: str) -> str:
 
 def _sealed_in(table: sa.Table, column: sa.Column[Any], value: Any) -> Iterator[tuple[str, str]]:
     """(associated data, sealed text) for every sealed value in one cell."""
-    if value is None:
+    if not value:  # nothing, or a value blanked by an erasure
         return
     if column.name.endswith(SUFFIX) and isinstance(value, str):
         yield f"{table.name}.{column.name.removesuffix(SUFFIX)}", value
@@ -115,6 +120,8 @@ def _resealed(
 ) -> Any | None:
     """The cell with every sealed value under the active key, or None if it already was."""
     active = cipher.active_key_id
+    if not value:
+        return None
     if column.name.endswith(SUFFIX) and isinstance(value, str):
         if _key_id(value) in (active, DATA_KEY):
             return None
@@ -168,6 +175,14 @@ def reencrypt(
     return changed
 
 
+def _household(session: Session, table: sa.Table, owner_id: str) -> list[str]:
+    if table.name not in CASE_OWNED:
+        return [owner_id]
+    persons = table.metadata.tables["persons"]
+    query = sa.select(persons.c.id).where(persons.c.case_id == owner_id)
+    return [str(person_id) for person_id in session.execute(query).scalars()]
+
+
 def _to_data_keys(
     database: Database,
     cipher: FieldCipher,
@@ -183,14 +198,15 @@ def _to_data_keys(
         with database.transaction() as session:  # one batch, committed on its own
             found = data_keys(session, cipher)
             for row in rows:
-                person_id, *cells = row[len(keys) :]
+                owner_id, *cells = row[len(keys) :]
+                owners = _household(session, table, owner_id)
                 new = {}
                 for column, old in zip(sealed, cells, strict=True):
-                    if not isinstance(old, str) or data_key_owner(old) is not None:
+                    if not old or not isinstance(old, str) or data_key_owner(old) is not None:
                         continue
                     aad = f"{table.name}.{column.name.removesuffix(SUFFIX)}"
                     try:
-                        new[column.name] = found.seal([person_id], found.open(old, aad), aad)
+                        new[column.name] = found.seal(owners, found.open(old, aad), aad)
                     except PersonErased:
                         continue  # nobody may read it any more; it stays as unreadable as it is
                 if new:

@@ -50,12 +50,13 @@ def _erase_people(
     at: datetime,
 ) -> ErasureOut:
     keys = data_keys(s, p.cipher)
+    records.seal_household_legacy(p, s, case.id)
     erased, already = [], []
     for person in people:
         if keys.erased_at(person.id) is not None:
             already.append(person.id)
             continue
-        issuance.erase_holder(s, by, person.id)
+        issuance.erase_holder(p, s, by, person.id)
         records.erase_person_fields(person)
         keys.destroy(person.id, at)
         # on disk before the transaction commits: a restore must never bring this person back
