@@ -86,6 +86,11 @@ class Settings(BaseSettings):
         "(`erasures.jsonl`), outside the database, so a restore re-applies it; unset, the audit "
         "checkpoint directory. Keep it with the checkpoints, never inside the backups.",
     )
+    retention_daily: bool = Field(
+        default=False,
+        description="CORREDOR_RETENTION_DAILY: the server applies policies/retention.yaml at "
+        "start-up and every 24 hours (else run `corredor retention apply --apply` from cron)",
+    )
     watchlist_path: Path = DATA_DIR / "watchlist.csv"
     demo: bool = Field(default=False, description="demo data: the home page lists demo accounts")
     web_secret: str | None = Field(

@@ -6,7 +6,7 @@ with counts, and the chain verifies."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -17,7 +17,7 @@ from corredor.app import create_app
 from corredor.cli.main import app as cli
 from corredor.kernel.domain.permissions import Role
 from corredor.kernel.tables import IdempotencyRecord
-from corredor.retention import use_cases
+from corredor.retention import jobs, use_cases
 from corredor.retention.domain.policy import DataKind
 from tests.platform.conftest import BACKENDS, Api, Databases, build_platform, household
 from tests.platform.journey import ok, walk
@@ -117,3 +117,12 @@ def test_the_command_is_a_dry_run_unless_told_to_apply(api: Api) -> None:
     api.platform.db.dispose()
     case = ok(api.get(f"/cases/{refused}", "inm", Role.INM_OFFICER))
     assert all(p.get("erased") for p in case["persons"])
+
+
+def test_the_daily_job_applies_the_policy_as_of_the_platforms_clock(api: Api) -> None:
+    refused = refused_case(api)
+    api.platform.now = lambda: datetime.now(UTC) + timedelta(days=400)
+    report = jobs.run_once(api.platform)
+    assert report.applied is True
+    assert by_kind(report)[DataKind.REFUSED_TVRH].cases == [refused]
+    assert api.platform.settings.retention_daily is False  # the server runs it only if told
