@@ -193,6 +193,10 @@ def test_a_restored_backup_does_not_bring_an_erased_person_back(
 
     case = ok(api.get(f"/cases/{case_id}", "inm", Role.INM_OFFICER))
     assert [p.get("erased") for p in case["persons"]] == [True, True, True]
+    entries = ok(api.get("/audit", "auditor", Role.AUDITOR, limit=1000))
+    (again,) = [e for e in entries if e["action"] == "platform:person:erase"]
+    assert again["detail"]["reason"] == "re-applied from the erasure ledger"
+    assert len(again["detail"]["persons"]) == 3
     with api.platform.db.transaction() as s:
         ids_ = [p["id"] for p in ids["case_body"]["persons"]]
         assert s.execute(select(PersonKey).where(PersonKey.person_id.in_(ids_))).all() == []

@@ -40,6 +40,7 @@ from sqlalchemy.engine import URL, Connection, make_url
 
 from corredor.config import Settings
 from corredor.kernel import audit
+from corredor.kernel.audit_tags import AuditTag
 from corredor.kernel.data_keys import ledger, reapply
 from corredor.kernel.database import Database
 from corredor.kernel.engine import upgrade
@@ -279,10 +280,20 @@ def restore(settings: Settings, source: Path) -> Restored:
 
 
 def _reapply_erasures(settings: Settings) -> int:
+    """The ledger's erasures the backup predates, applied again and audited (the backup's
+    chain ends before the original erasure's entry)."""
     database = Database.of(settings)
     try:
         with unit_of_work(database) as session:
-            return reapply(session, ledger(settings.ledger_dir))
+            again = reapply(session, ledger(settings.ledger_dir))
+            if again:
+                audit.append(
+                    session,
+                    audit.Actor(user_id=None, role="operator"),
+                    AuditTag.PERSON_ERASE,
+                    detail={"persons": again, "reason": "re-applied from the erasure ledger"},
+                )
+            return len(again)
     finally:
         database.dispose()
 

@@ -155,19 +155,17 @@ def ledger(directory: Path) -> list[tuple[str, datetime]]:
     return found
 
 
-def reapply(session: Session, entries: list[tuple[str, datetime]]) -> int:
-    """Erase again every person of the ledger whose key a restored backup brought back;
-    returns how many keys were destroyed."""
-    destroyed = 0
+def reapply(session: Session, entries: list[tuple[str, datetime]]) -> list[str]:
+    """Erase again every person of the ledger that a restored backup did not know as erased
+    (their key deleted, their erasure recorded); returns those persons' ids."""
+    again = []
     for person_id, at in entries:
-        gone = session.execute(
-            delete(PersonKey).where(PersonKey.person_id == person_id).returning(PersonKey.person_id)
-        ).all()
-        destroyed += len(gone)
+        session.execute(delete(PersonKey).where(PersonKey.person_id == person_id))
         if session.get(PersonErasure, person_id) is None:
             session.add(PersonErasure(person_id=person_id, erased_at=at))
+            again.append(person_id)
     session.flush()
-    return destroyed
+    return again
 
 
 def erased_among(session: Session, person_ids: Iterable[str]) -> dict[str, datetime]:
