@@ -218,3 +218,11 @@ def test_the_shelter_routes_declare_their_permissions(api: Api) -> None:
         r for r, held in ROLE_PERMISSIONS.items() if Permission.SHELTER_OCCUPANCY_RECORD in held
     }
     assert holders == {Role.SHELTER_STAFF}
+
+
+def test_only_administrators_erase_a_person(api: Api) -> None:
+    declared = {(m, p): perm for m, p, perm in permission_routes(api.client.app)}  # type: ignore[arg-type]
+    path = "/api/v1/admin/persons/{person_id}/erasure"
+    assert declared[("POST", path)] is Permission.PERSON_ERASE
+    holders = {r for r, held in ROLE_PERMISSIONS.items() if Permission.PERSON_ERASE in held}
+    assert holders == {Role.ADMIN}
