@@ -139,6 +139,11 @@ def encrypt_person(
     )
 
 
+def seal_for(p: Platform, s: Session, person_ids: list[str], value: str, column: str) -> str:
+    """A value about these people, sealed under each one's data key."""
+    return data_keys(s, p.cipher).seal(person_ids, value, column)
+
+
 def seal_for_case(p: Platform, s: Session, case_id: str, value: str, column: str) -> str:
     """A value about the whole household (a vetting result): sealed under every member's data
     key, so erasing any one of them makes it unreadable."""
