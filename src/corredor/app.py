@@ -3,7 +3,8 @@ routes and pages into one application. Nothing else imports all the features."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import date
 
 from fastapi import APIRouter, FastAPI
@@ -35,6 +36,8 @@ from corredor.documents.verify_pages import add_verify_pages
 from corredor.platform import Platform
 from corredor.portal import api as portal
 from corredor.portal.pages import add_portal_pages
+from corredor.retention import api as retention
+from corredor.retention.jobs import retention_while_serving
 from corredor.screening.domain.catalogue import Catalogue
 from corredor.screening.pages.published import add_published_policy_pages
 from corredor.screening.pages.screener import add_screener_pages
@@ -63,7 +66,15 @@ API_ROUTERS = (
     documents.router,
     shelters.router,
     portal.router,
+    retention.router,
 )
+
+
+@asynccontextmanager
+async def while_serving(app: FastAPI) -> AsyncIterator[None]:
+    """The server's own jobs: audit checkpoints, and the daily retention run if enabled."""
+    async with checkpoints_while_serving(app), retention_while_serving(app):
+        yield
 
 
 def create_app(settings: Settings | None = None, platform: Platform | None = None) -> FastAPI:
@@ -74,7 +85,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         description="The joint INM-CBP corridor: TVRH at the southern border, consented "
         "disclosure, parole in Mexico City, admission and work authorization; and referrals "
         "to every other lawful pathway. Every create or submit takes an Idempotency-Key.",
-        lifespan=checkpoints_while_serving,
+        lifespan=while_serving,
     )
     app.state.platform = platform or Platform.build(settings or Settings())
     errors.install(app)

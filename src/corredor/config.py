@@ -80,6 +80,17 @@ class Settings(BaseSettings):
         "outside the database (ship it to the auditor's own store).",
     )
     audit_checkpoint_minutes: int = Field(default=5, gt=0, le=24 * 60)
+    erasure_ledger_dir: Path | None = Field(
+        default=None,
+        description="CORREDOR_ERASURE_LEDGER_DIR: where every person's erasure is appended "
+        "(`erasures.jsonl`), outside the database, so a restore re-applies it; unset, the audit "
+        "checkpoint directory. Keep it with the checkpoints, never inside the backups.",
+    )
+    retention_daily: bool = Field(
+        default=False,
+        description="CORREDOR_RETENTION_DAILY: the server applies policies/retention.yaml at "
+        "start-up and every 24 hours (else run `corredor retention apply --apply` from cron)",
+    )
     watchlist_path: Path = DATA_DIR / "watchlist.csv"
     demo: bool = Field(default=False, description="demo data: the home page lists demo accounts")
     web_secret: str | None = Field(
@@ -125,6 +136,10 @@ class Settings(BaseSettings):
         if len(raw) != 32:
             raise ValueError(f"audit_signing_key must be 32 bytes (Ed25519 seed), got {len(raw)}")
         return encoded
+
+    @property
+    def ledger_dir(self) -> Path:
+        return self.erasure_ledger_dir or self.audit_checkpoint_dir
 
     def key_bytes(self) -> dict[str, bytes]:
         return {key_id: base64.b64decode(value) for key_id, value in self.encryption_keys.items()}

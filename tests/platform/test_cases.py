@@ -222,7 +222,11 @@ def test_personal_data_is_encrypted_at_rest(api: Api) -> None:
     stored = " ".join(str(value) for row in rows for value in row) + vetting
     for secret in ("Marie", "Joseph", "1992-04-11", "HT-P", "clear"):
         assert secret not in stored
-    assert all(row[0].startswith("dev-1:") for row in rows)
+    # each person's fields under their own data key, which is under the master key
+    assert all(row[0].startswith("dk.") for row in rows)
+    with engine.connect() as connection:
+        keys = connection.execute(sa.text("SELECT key_enc FROM person_keys")).scalars().all()
+    assert keys and all(key.startswith("dev-1:") for key in keys)
     document = ids["case_body"]["persons"][0]["document_number"]
     assert rows[0][3] == api.platform.lookup.digest(document)
 

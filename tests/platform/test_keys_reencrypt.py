@@ -15,7 +15,7 @@ from corredor.app import create_app
 from corredor.cli.main import app as cli
 from corredor.config import DEV_ENCRYPTION_KEY, Settings
 from corredor.kernel.domain.permissions import Role
-from corredor.kernel.rekey import census
+from corredor.kernel.rekey import DATA_KEY, census
 from corredor.platform import Platform
 from corredor.schema import metadata
 from tests.platform.conftest import BACKENDS, Api, Databases, build_platform, checkpoint_dir
@@ -60,7 +60,9 @@ def test_after_reencrypting_the_old_key_can_go(journeyed: tuple[str, str]) -> No
     )
     platform = Platform.build(only_new)
     found = census(platform.db, metadata)
-    assert set(found.by_key) == {"new-2"}
+    assert set(found.by_key) == {"new-2", DATA_KEY}
+    assert set(found.by_table["person_keys"]) == {"new-2"}  # every data key re-sealed
+    assert set(found.by_table["persons"]) == {DATA_KEY}
     assert {"persons", "vetting_results", "documents", "issuer_keys"} <= set(found.by_table)
     with TestClient(create_app(platform=platform)) as client:
         api = Api(client=client, platform=platform)
@@ -80,4 +82,5 @@ def test_the_census_names_what_is_still_under_an_old_key(journeyed: tuple[str, s
         cli, ["keys", "census"], env=env(url, {"dev-1": DEV_ENCRYPTION_KEY}, "dev-1")
     )
     assert answer.exit_code == 0
-    assert "persons: dev-1" in answer.output
+    assert "person_keys: dev-1" in answer.output
+    assert "persons: data-key" in answer.output

@@ -37,6 +37,7 @@ PUBLIC_ROUTES = {
 }
 PATH_IDS = (
     "case_id",
+    "person_id",
     "consent_id",
     "disclosure_id",
     "window_id",
@@ -281,3 +282,11 @@ def test_the_role_homes_declare_their_permissions(api: Api) -> None:
     api_routes_declared = {(m, p): perm for m, p, perm in permission_routes(api.client.app)}  # type: ignore[arg-type]
     assert api_routes_declared[("POST", "/api/v1/users/{user_id}/role")] is P.USER_ROLE
     assert {r for r, held in ROLE_PERMISSIONS.items() if P.USER_ROLE in held} == {Role.ADMIN}
+
+
+def test_only_administrators_erase_a_person(api: Api) -> None:
+    declared = {(m, p): perm for m, p, perm in permission_routes(api.client.app)}  # type: ignore[arg-type]
+    path = "/api/v1/admin/persons/{person_id}/erasure"
+    assert declared[("POST", path)] is Permission.PERSON_ERASE
+    holders = {r for r, held in ROLE_PERMISSIONS.items() if Permission.PERSON_ERASE in held}
+    assert holders == {Role.ADMIN}

@@ -8,21 +8,23 @@ disclosure carries).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session, object_session
 
 from corredor.cases import tallies
 from corredor.cases.domain.corridor import GrantKind
 from corredor.cases.domain.workflow import (
+    TRANSITIONS,
     Action,
     CaseKind,
     CaseState,
     GuardContext,
     WorkflowError,
     allowed_actions,
+    is_terminal,
     permission_for,
     step,
 )
@@ -30,19 +32,24 @@ from corredor.cases.schemas import (
     CaseOut,
     CaseStatusOut,
     DecisionOut,
+    ErasedPersonOut,
     GrantOut,
     PersonIn,
     PersonOut,
 )
 from corredor.cases.scope import assigned_to, within_scope
-from corredor.cases.tables import Case, CaseEvent, Decision, Grant, Person
+from corredor.cases.tables import Case, CaseEvent, Decision, Grant, Person, VettingRecord
 from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
 from corredor.kernel.auth import Principal
+from corredor.kernel.crypto import data_key_owner
+from corredor.kernel.data_keys import DataKeys, PersonErased, data_keys, erased_among
 from corredor.kernel.domain.permissions import Permission, Role
 from corredor.kernel.errors import Conflict, NotFound
 from corredor.platform import Platform, new_id, now
 from corredor.sharing.disclosures import disclosures_of
+
+VETTING_COLUMN = "vetting_results.outcome"
 
 # ---- loading, with scope ----
 
@@ -88,43 +95,137 @@ def persons_of(session: Session, case_id: str) -> list[Person]:
     )
 
 
+def _keys(p: Platform, person: Person) -> DataKeys:
+    session = object_session(person)
+    if session is None:
+        raise ValueError(f"person {person.id} is not in a unit of work")
+    return data_keys(session, p.cipher)
+
+
 def decrypt_person(p: Platform, person: Person) -> PersonOut:
+    """The person's fields, opened with their data key; `PersonErased` (a 409) once erased."""
+    keys = _keys(p, person)
+    if (erased_at := keys.erased_at(person.id)) is not None:
+        raise PersonErased(person.id, erased_at)
     document = (
-        p.cipher.decrypt(person.document_number_enc, "persons.document_number")
+        keys.open(person.document_number_enc, "persons.document_number")
         if person.document_number_enc
         else None
     )
     return PersonOut(
         id=person.id,
         relation=person.relation,
-        name=p.cipher.decrypt(person.name_enc, "persons.name"),
-        birth_date=date.fromisoformat(
-            p.cipher.decrypt(person.birth_date_enc, "persons.birth_date")
-        ),
+        name=keys.open(person.name_enc, "persons.name"),
+        birth_date=date.fromisoformat(keys.open(person.birth_date_enc, "persons.birth_date")),
         nationality=person.nationality,
         document_number=document,
     )
 
 
+def person_view(p: Platform, person: Person) -> PersonOut | ErasedPersonOut:
+    """The person as a case shows them: their fields, or the day they were erased."""
+    erased_at = _keys(p, person).erased_at(person.id)
+    if erased_at is not None:
+        return ErasedPersonOut(
+            id=person.id, relation=person.relation, erased_on=audit.as_utc(erased_at).date()
+        )
+    return decrypt_person(p, person)
+
+
 def encrypt_person(
-    p: Platform, case_id: str, position: int, relation: str, person: PersonIn
+    p: Platform, case_id: str, position: int, relation: str, person: PersonIn, *, s: Session
 ) -> Person:
+    """A new person row, every personal field sealed under the person's own data key."""
+    person_id = new_id()
+    keys = data_keys(s, p.cipher)
     document_number = person.document_number
+
+    def seal(value: str, column: str) -> str:
+        return keys.seal([person_id], value, column)
+
     return Person(
-        id=new_id(),
+        id=person_id,
         case_id=case_id,
         position=position,
         relation=relation,
         nationality=person.nationality,
-        name_enc=p.cipher.encrypt(person.name, "persons.name"),
-        birth_date_enc=p.cipher.encrypt(person.birth_date.isoformat(), "persons.birth_date"),
+        name_enc=seal(person.name, "persons.name"),
+        birth_date_enc=seal(person.birth_date.isoformat(), "persons.birth_date"),
         document_number_enc=(
-            p.cipher.encrypt(document_number, "persons.document_number")
-            if document_number
-            else None
+            seal(document_number, "persons.document_number") if document_number else None
         ),
         document_hash=p.lookup.digest(document_number) if document_number else None,
     )
+
+
+def seal_for(p: Platform, s: Session, person_ids: list[str], value: str, column: str) -> str:
+    """A value about these people, sealed under each one's data key."""
+    return data_keys(s, p.cipher).seal(person_ids, value, column)
+
+
+def seal_for_case(p: Platform, s: Session, case_id: str, value: str, column: str) -> str:
+    """A value about the whole household (a vetting result): sealed under every member's data
+    key, so erasing any one of them makes it unreadable."""
+    return data_keys(s, p.cipher).seal([x.id for x in persons_of(s, case_id)], value, column)
+
+
+def open_sealed(p: Platform, s: Session, token: str, column: str) -> str:
+    """A value sealed by `seal_for_case` or `encrypt_person`; `PersonErased` (a 409) once one of
+    its people is erased."""
+    return data_keys(s, p.cipher).open(token, column)
+
+
+def seal_household_legacy(p: Platform, s: Session, case_id: str) -> None:
+    """The household's vetting results still under the master key (written before data keys)
+    move under its members' keys, so that an erasure about to happen reaches them too."""
+    keys = data_keys(s, p.cipher)
+    people = [x.id for x in persons_of(s, case_id) if keys.erased_at(x.id) is None]
+    query = select(VettingRecord).where(VettingRecord.case_id == case_id)
+    for record in s.execute(query).scalars():
+        if data_key_owner(record.outcome_enc) is None:
+            plain = keys.open(record.outcome_enc, VETTING_COLUMN)
+            record.outcome_enc = keys.seal(people, plain, VETTING_COLUMN)
+
+
+def erase_person_fields(person: Person) -> None:
+    """Nothing personal left on the row once its key is destroyed: the sealed fields and the
+    document's lookup hash go too (the nationality stays, for the public aggregates)."""
+    person.name_enc = ""
+    person.birth_date_enc = ""
+    person.document_number_enc = None
+    person.document_hash = None
+
+
+def person_named(session: Session, person_id: str) -> Person | None:
+    return session.get(Person, person_id)
+
+
+def cases_left_in(session: Session, states: dict[str, list[str]], before: datetime) -> list[Case]:
+    """Cases of each kind in one of its listed states, untouched since `before` (retention)."""
+    if not states:
+        return []
+    return list(
+        session.execute(
+            select(Case)
+            .where(
+                or_(*(and_(Case.kind == k, Case.state.in_(v)) for k, v in states.items())),
+                Case.updated_at < before,
+            )
+            .order_by(Case.updated_at, Case.id)
+        )
+        .scalars()
+        .all()
+    )
+
+
+def closed_states() -> dict[str, list[str]]:
+    """Per kind of case, the states it never leaves once reached (its file is closed)."""
+    found: dict[str, list[str]] = {}
+    for kind in CaseKind:
+        moves = [t for t in TRANSITIONS if t.kind is kind]
+        reached = {t.target for t in moves} | {s for t in moves for s in t.sources}
+        found[str(kind)] = sorted(str(s) for s in reached if is_terminal(kind, s))
+    return found
 
 
 def cases_of_applicant(session: Session, user_id: str) -> list[Case]:
@@ -278,7 +379,9 @@ def status_out(session: Session, case: Case) -> CaseStatusOut:
         query = select(model).where(model.case_id == case.id).order_by(order)
         return list(session.execute(query).scalars().all())
 
-    size = len(persons_of(session, case.id))
+    people = persons_of(session, case.id)
+    size = len(people)
+    erased = erased_among(session, [person.id for person in people])
     return CaseStatusOut(
         id=case.id,
         kind=case.kind,
@@ -294,12 +397,13 @@ def status_out(session: Session, case: Case) -> CaseStatusOut:
         disclosures=disclosures_of(session, case.id),
         created_at=audit.as_utc(case.created_at),
         updated_at=audit.as_utc(case.updated_at),
+        erased_on=audit.as_utc(min(erased.values())).date() if erased else None,
     )
 
 
 def full_out(p: Platform, session: Session, who: Principal, case: Case) -> CaseOut:
     """The case with its personal data; reading it is audited."""
-    persons = [decrypt_person(p, person) for person in persons_of(session, case.id)]
+    persons = [person_view(p, person) for person in persons_of(session, case.id)]
     audit.append(
         session,
         case_actor(session, who, case),

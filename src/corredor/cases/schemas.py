@@ -116,6 +116,15 @@ class PersonOut(BaseModel):
     document_number: str | None
 
 
+class ErasedPersonOut(BaseModel):
+    """A person who was erased: their data key is destroyed, nothing of them can be read."""
+
+    id: str
+    relation: str
+    erased: Literal[True] = True
+    erased_on: date
+
+
 class GrantOut(BaseModel):
     id: str
     kind: str
@@ -153,11 +162,13 @@ class CaseStatusOut(BaseModel):
     disclosures: list[DisclosureOut]
     created_at: datetime
     updated_at: datetime
+    # the day the first of its people was erased (their data can no longer be read)
+    erased_on: date | None = None
 
 
 class CaseOut(CaseStatusOut):
     ground: str | None
-    persons: list[PersonOut]
+    persons: list[PersonOut | ErasedPersonOut]
 
 
 class EventOut(BaseModel):

@@ -9,6 +9,7 @@ from corredor.cases import cli as cases
 from corredor.cli import platform, simulate
 from corredor.documents import cli as documents
 from corredor.portal import cli as portal
+from corredor.retention import cli as retention
 from corredor.screening import cli as screening
 from corredor.shelters import cli as shelters
 
@@ -26,6 +27,7 @@ documents.register(app)
 cases.register(app)
 shelters.register(app)
 portal.register(app)
+retention.register(app)
 platform.register_key_commands(documents.keys_app)
 
 

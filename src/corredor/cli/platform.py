@@ -223,7 +223,8 @@ def db_restore(
         raise typer.Exit(code=1) from None
     console.print(
         f"restored the backup taken at {restored.taken_at}: {len(restored.tables)} tables match "
-        f"the manifest; audit log intact ({restored.audit_entries} entries)"
+        f"the manifest; audit log intact ({restored.audit_entries} entries); "
+        f"{restored.erasures_reapplied} erasures of the ledger re-applied"
     )
 
 
@@ -307,8 +308,9 @@ def keys_census() -> None:
 
 
 def keys_reencrypt() -> None:
-    """Re-seal every sealed value (persons, vetting, documents, issuers' private keys, stored
-    replies, seeds…) under CORREDOR_ACTIVE_KEY_ID, batch by batch (an interrupted run resumes),
+    """Re-seal every sealed value (issuers' private keys, stored replies, seeds…, and every
+    person's data key) under CORREDOR_ACTIVE_KEY_ID, moving persons' and documents' fields sealed
+    before data keys to their person's data key, batch by batch (an interrupted run resumes),
     audited; then report what remains under each key id. When nothing remains under an old key,
     remove it from CORREDOR_ENCRYPTION_KEYS."""
     from rich.progress import Progress
@@ -316,7 +318,7 @@ def keys_reencrypt() -> None:
     from corredor.config import Settings
     from corredor.kernel.crypto import FieldCipher
     from corredor.kernel.database import Database
-    from corredor.kernel.rekey import reencrypt_audited
+    from corredor.kernel.rekey import DATA_KEY, reencrypt_audited
     from corredor.schema import metadata
 
     settings = Settings()
@@ -334,7 +336,8 @@ def keys_reencrypt() -> None:
     finally:
         database.dispose()
     console.print(f"{changed} rows re-sealed under {settings.active_key_id}")
-    left = {key: n for key, n in after.by_key.items() if key != settings.active_key_id}
+    # values under a person's data key need nothing: their key is sealed under the active one
+    left = {k: n for k, n in after.by_key.items() if k not in (settings.active_key_id, DATA_KEY)}
     if left:
         console.print(
             "[yellow]still under other keys[/]: " + ", ".join(f"{k} {n}" for k, n in left.items())

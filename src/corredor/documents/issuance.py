@@ -12,7 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from corredor.cases.domain.corridor import GrantKind, TravelMode
 from corredor.cases.records import (
@@ -44,6 +44,8 @@ from corredor.documents.work_age import work_age_rule
 from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
 from corredor.kernel.auth import Principal
+from corredor.kernel.crypto import data_key_owner
+from corredor.kernel.data_keys import data_keys, erased_among
 from corredor.kernel.domain.permissions import Permission, Role
 from corredor.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
 from corredor.platform import Platform, actor, new_id, now
@@ -54,6 +56,9 @@ if TYPE_CHECKING:  # the case's rows, handed in by the case workflow that calls 
 TOKEN_COLUMN = "documents.token"
 # The timeline event when a household member is too young for a work authorization document.
 NOT_OLD_ENOUGH_TO_WORK = "work_authorization_not_issued"
+
+
+ERASED_REASON = "holder erased"
 
 
 def _holder_hash(p: Platform, number: str, birth_date: date) -> str:
@@ -73,7 +78,8 @@ def _store(p: Platform, s: Session, row: DocumentRow, credential: Credential, ke
     key = issuer_keys.get_key(s, key_id)
     token = jws.sign(issuer_keys.private_key(p, key), key.kid, to_claims(credential))
     row.key_id = key.kid
-    row.token_enc = p.cipher.encrypt(token, TOKEN_COLUMN)
+    # the token names the holder: sealed under their own data key, erased with them
+    row.token_enc = data_keys(s, p.cipher).seal([row.person_id], token, TOKEN_COLUMN)
 
 
 def issue_for_grant(p: Platform, s: Session, who: Principal, grant: Grant) -> list[DocumentRow]:
@@ -226,7 +232,40 @@ def revoke_key(p: Platform, s: Session, kid: str, reason: str) -> list[str]:
 
 
 def _token(p: Platform, row: DocumentRow) -> str:
-    return p.cipher.decrypt(row.token_enc, TOKEN_COLUMN)
+    session = object_session(row)
+    if session is None:
+        raise ValueError(f"document {row.id} is not in a unit of work")
+    return data_keys(session, p.cipher).open(row.token_enc, TOKEN_COLUMN)
+
+
+def readable(s: Session, rows: list[DocumentRow]) -> list[DocumentRow]:
+    """The documents whose holder was not erased (an erased holder's token cannot be read)."""
+    erased = erased_among(s, {row.person_id for row in rows})
+    return [row for row in rows if row.person_id not in erased]
+
+
+def erase_holder(p: Platform, s: Session, by: audit.Actor, person_id: str) -> list[str]:
+    """A person is being erased: their documents are revoked (a verifier's check answers
+    'revoked', the status list says so offline) and lose the number-and-birth-date hash; a
+    token still under the master key (issued before data keys) moves under theirs first, so
+    the erasure reaches it."""
+    rows = list(s.execute(select(DocumentRow).where(DocumentRow.person_id == person_id)).scalars())
+    revoked = _revoke(rows, ERASED_REASON)
+    keys = data_keys(s, p.cipher)
+    for row in rows:
+        row.holder_hash = ""
+        if data_key_owner(row.token_enc) is None:
+            row.token_enc = keys.seal([person_id], _token(p, row), TOKEN_COLUMN)
+    if revoked:
+        audit.append(
+            s,
+            by,
+            AuditTag.DOCUMENT_REVOKE,
+            case_id=rows[0].case_id,
+            detail={"numbers": revoked, "reason": ERASED_REASON},
+        )
+    s.flush()
+    return revoked
 
 
 def credential_of(p: Platform, row: DocumentRow) -> tuple[Credential, str]:
@@ -277,7 +316,7 @@ def case_documents(p: Platform, s: Session, who: Principal, case_id: str) -> lis
         ).scalars()
     )
     _audit_read(s, who, case, rows)
-    return [_out(p, row) for row in rows]
+    return [_out(p, row) for row in readable(s, rows)]
 
 
 def my_documents(p: Platform, s: Session, who: Principal) -> list[DocumentOut]:

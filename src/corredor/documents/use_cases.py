@@ -262,7 +262,7 @@ def export_case(p: Platform, case_id: str) -> list[ExportedDocument]:
             detail={"documents": [r.number for r in rows]},
         )
         exported = []
-        for row in rows:
+        for row in issuance.readable(s, rows):
             credential, token = issuance.credential_of(p, row)
             form = render.json_form(credential, token, row.key_id)
             exported.append(

@@ -18,6 +18,9 @@ class AuditTag(StrEnum):
     SESSION_SIGN_IN_FAILED = "platform:session:sign_in_failed"
     # operations
     KEYS_REENCRYPT = "platform:keys:reencrypt"
+    PERSON_ERASE = "platform:person:erase"
+    RETENTION_APPLY = "platform:retention:apply"
+    RETENTION_REVIEW = "platform:retention:review"
     USER_DISABLE = "platform:user:disable"
     USER_ENABLE = "platform:user:enable"
     USER_ROLE_CHANGE = "platform:user:role_change"

@@ -10,6 +10,11 @@ A restore refuses a file made under keys this deployment does not hold (its pers
 not be read, or its lookups would never match), replaces the database with the backup's, brings
 the schema to this code's head, and then checks that every table holds what the manifest says
 and that the audit chain verifies. The recovery point is the moment the backup was taken.
+
+A backup still holds the data keys of people erased after it was taken; before a restore
+reports success it erases them again, for every person the erasure ledger (outside the
+database, `kernel.data_keys`) names. Without that ledger, a backup and the master key would
+read them again: the ledger must be kept, like the audit checkpoints, apart from the backups.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ import subprocess
 import tarfile
 import tempfile
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
@@ -35,9 +40,12 @@ from sqlalchemy.engine import URL, Connection, make_url
 
 from corredor.config import Settings
 from corredor.kernel import audit
+from corredor.kernel.audit_tags import AuditTag
+from corredor.kernel.data_keys import ledger, reapply
 from corredor.kernel.database import Database
 from corredor.kernel.engine import upgrade
 from corredor.kernel.health import expected_revision
+from corredor.kernel.unit_of_work import unit_of_work
 
 FORMAT: Final = 1
 MANIFEST: Final = "manifest.json"
@@ -66,6 +74,7 @@ class Restored:
     taken_at: str
     tables: dict[str, int]
     audit_entries: int
+    erasures_reapplied: int = 0  # data keys the backup held that the ledger says were erased
 
 
 def key_checks(settings: Settings) -> dict[str, str]:
@@ -266,7 +275,27 @@ def restore(settings: Settings, source: Path) -> Restored:
                 _pg_environment(url),
             )
     upgrade(settings.database_url)
-    return _checked(settings, manifest)
+    checked = _checked(settings, manifest)
+    return replace(checked, erasures_reapplied=_reapply_erasures(settings))
+
+
+def _reapply_erasures(settings: Settings) -> int:
+    """The ledger's erasures the backup predates, applied again and audited (the backup's
+    chain ends before the original erasure's entry)."""
+    database = Database.of(settings)
+    try:
+        with unit_of_work(database) as session:
+            again = reapply(session, ledger(settings.ledger_dir))
+            if again:
+                audit.append(
+                    session,
+                    audit.Actor(user_id=None, role="operator"),
+                    AuditTag.PERSON_ERASE,
+                    detail={"persons": again, "reason": "re-applied from the erasure ledger"},
+                )
+            return len(again)
+    finally:
+        database.dispose()
 
 
 def _checked(settings: Settings, manifest: dict[str, Any]) -> Restored:

@@ -5,7 +5,10 @@ change it describes, so either both exist or neither does. Reusing a key for a d
 request is refused, naming the header.
 
 A stored answer may hold personal data (a registered household's names and birth dates), so it
-is sealed like the persons table, and replays are kept only for `REPLAY_DAYS`: a retry comes
+is sealed under the data key of every person whose data the unit of work sealed or opened
+(`kernel.data_keys`): erasing any of them makes the replay unreadable too (a retry then gets a
+409 naming the erasure). An answer that touched nobody's data is sealed under the master key.
+Replays are kept only for `REPLAY_DAYS`: a retry comes
 within minutes, and `corredor db purge-replays` (daily, from cron) deletes older ones.
 """
 
@@ -17,12 +20,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from corredor.kernel.auth import Principal
 from corredor.kernel.crypto import FieldCipher
+from corredor.kernel.data_keys import data_keys
 from corredor.kernel.database import Database
 from corredor.kernel.errors import InvalidInput
 from corredor.kernel.tables import IdempotencyRecord
@@ -39,15 +43,16 @@ def fingerprint(operation: str, payload: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _sealed(cipher: FieldCipher, body: dict[str, Any]) -> dict[str, Any]:
-    return {"sealed": cipher.encrypt(json.dumps(body), SEALED_COLUMN)}
+def _sealed(session: Session, cipher: FieldCipher, body: dict[str, Any]) -> dict[str, Any]:
+    keys = data_keys(session, cipher)
+    return {"sealed": keys.seal(keys.touched, json.dumps(body), SEALED_COLUMN)}
 
 
-def _opened(cipher: FieldCipher, stored: dict[str, Any]) -> dict[str, Any]:
+def _opened(session: Session, cipher: FieldCipher, stored: dict[str, Any]) -> dict[str, Any]:
     sealed = stored.get("sealed")
     if not isinstance(sealed, str):
         return stored  # written before replays were sealed
-    opened: dict[str, Any] = json.loads(cipher.decrypt(sealed, SEALED_COLUMN))
+    opened: dict[str, Any] = json.loads(data_keys(session, cipher).open(sealed, SEALED_COLUMN))
     return opened
 
 
@@ -63,7 +68,7 @@ def _stored(
         return None
     if record.request_hash != request:
         raise InvalidInput(HEADER, "this key was already used for a different request")
-    return record.status_code, _opened(cipher, record.body)
+    return record.status_code, _opened(session, cipher, record.body)
 
 
 def run_once(
@@ -89,7 +94,7 @@ def run_once(
                     key=key,
                     request_hash=request,
                     status_code=status,
-                    body=_sealed(cipher, body),
+                    body=_sealed(session, cipher, body),
                     created_at=datetime.now(UTC),
                 )
             )
@@ -101,6 +106,19 @@ def run_once(
         if replay is None:
             raise
         return replay
+
+
+def count_replays(database: Database, now: datetime, days: int = REPLAY_DAYS) -> int:
+    """How many stored answers `purge_replays` would delete (a retention dry run)."""
+    cutoff = now - timedelta(days=days)
+    with unit_of_work(database) as session:
+        return int(
+            session.execute(
+                select(func.count())
+                .select_from(IdempotencyRecord)
+                .where(IdempotencyRecord.created_at < cutoff)
+            ).scalar_one()
+        )
 
 
 def purge_replays(database: Database, now: datetime, days: int = REPLAY_DAYS) -> int:

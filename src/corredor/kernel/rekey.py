@@ -6,6 +6,13 @@ a key `<field>_enc` is sealed for `<table>.<field>`, and a key `sealed` for `<ta
 (`tests/project` checks that every sealed column follows it.) Each batch of rows is re-sealed
 and committed in its own transaction, so an interrupted run resumes where it stopped; a value
 already under the active key is left alone.
+
+Values sealed under a person's data key (`kernel.data_keys`) are not touched: re-sealing that
+person's key (`person_keys.key_enc`, a sealed column like any other) under the active master key
+is enough. The census counts them under `DATA_KEY`. Values of the tables in `PERSON_OWNED`
+still under a master key (written before data keys existed) move to their person's data key
+(a vetting result: to every key of its household). Stored replies written before stay under the
+master key: nobody can say whose they are, and they are purged within days.
 """
 
 from __future__ import annotations
@@ -16,16 +23,23 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
-from corredor.kernel.crypto import FieldCipher
+from corredor.kernel.crypto import FieldCipher, data_key_owner
+from corredor.kernel.data_keys import PersonErased, data_keys
 from corredor.kernel.database import Database
 from corredor.kernel.unit_of_work import unit_of_work
 
 BATCH: Final = 500
 SUFFIX: Final = "_enc"
 WHOLE: Final = "sealed"  # a JSON key that seals the whole column's value
+DATA_KEY: Final = "data-key"  # the census's name for values under a person's data key
+# table -> the column naming the person whose data key seals its `_enc` columns; or, for a
+# value about a whole household, the case whose persons' keys all seal it
+PERSON_OWNED: Final = {"persons": "id", "documents": "person_id", "vetting_results": "case_id"}
+CASE_OWNED: Final = frozenset({"vetting_results"})
 
 
 @dataclass(frozen=True)
@@ -37,12 +51,12 @@ class Census:
 
 
 def _key_id(token: str) -> str:
-    return token.partition(":")[0]
+    return DATA_KEY if data_key_owner(token) is not None else token.partition(":")[0]
 
 
 def _sealed_in(table: sa.Table, column: sa.Column[Any], value: Any) -> Iterator[tuple[str, str]]:
     """(associated data, sealed text) for every sealed value in one cell."""
-    if value is None:
+    if not value:  # nothing, or a value blanked by an erasure
         return
     if column.name.endswith(SUFFIX) and isinstance(value, str):
         yield f"{table.name}.{column.name.removesuffix(SUFFIX)}", value
@@ -106,8 +120,10 @@ def _resealed(
 ) -> Any | None:
     """The cell with every sealed value under the active key, or None if it already was."""
     active = cipher.active_key_id
+    if not value:
+        return None
     if column.name.endswith(SUFFIX) and isinstance(value, str):
-        if _key_id(value) == active:
+        if _key_id(value) in (active, DATA_KEY):
             return None
         ((aad, _),) = _sealed_in(table, column, value)
         return cipher.encrypt(cipher.decrypt(value, aad), aad)
@@ -115,7 +131,7 @@ def _resealed(
         changed = dict(value)
         for key, inner in value.items():
             found = list(_sealed_in(table, column, {key: inner}))
-            if found and _key_id(inner) != active:
+            if found and _key_id(inner) not in (active, DATA_KEY):
                 aad = found[0][0]
                 changed[key] = cipher.encrypt(cipher.decrypt(inner, aad), aad)
         return changed if changed != value else None
@@ -133,6 +149,9 @@ def reencrypt(
     for table in metadata.sorted_tables:
         columns = _candidate_columns(table)
         if not columns:
+            continue
+        if table.name in PERSON_OWNED:
+            changed += _to_data_keys(database, cipher, table, progress)
             continue
         keys = list(table.primary_key.columns)
         for rows in _batches(database, table, columns):
@@ -153,6 +172,48 @@ def reencrypt(
                         connection.execute(table.update().where(match).values(**new))
                 changed += len(updates)
             progress(table.name, len(rows))
+    return changed
+
+
+def _household(session: Session, table: sa.Table, owner_id: str) -> list[str]:
+    if table.name not in CASE_OWNED:
+        return [owner_id]
+    persons = table.metadata.tables["persons"]
+    query = sa.select(persons.c.id).where(persons.c.case_id == owner_id)
+    return [str(person_id) for person_id in session.execute(query).scalars()]
+
+
+def _to_data_keys(
+    database: Database,
+    cipher: FieldCipher,
+    table: sa.Table,
+    progress: Callable[[str, int], None],
+) -> int:
+    """Move a person-owned table's master-sealed values to each person's data key."""
+    owner = table.columns[PERSON_OWNED[table.name]]
+    sealed = [column for column in table.columns if column.name.endswith(SUFFIX)]
+    keys = list(table.primary_key.columns)
+    changed = 0
+    for rows in _batches(database, table, [owner, *sealed]):
+        with database.transaction() as session:  # one batch, committed on its own
+            found = data_keys(session, cipher)
+            for row in rows:
+                owner_id, *cells = row[len(keys) :]
+                owners = _household(session, table, owner_id)
+                new = {}
+                for column, old in zip(sealed, cells, strict=True):
+                    if not old or not isinstance(old, str) or data_key_owner(old) is not None:
+                        continue
+                    aad = f"{table.name}.{column.name.removesuffix(SUFFIX)}"
+                    try:
+                        new[column.name] = found.seal(owners, found.open(old, aad), aad)
+                    except PersonErased:
+                        continue  # nobody may read it any more; it stays as unreadable as it is
+                if new:
+                    match = sa.and_(*(k == v for k, v in zip(keys, row[: len(keys)], strict=True)))
+                    session.execute(table.update().where(match).values(**new))
+                    changed += 1
+        progress(table.name, len(rows))
     return changed
 
 

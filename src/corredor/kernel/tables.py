@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, DateTime, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 ID = String(36)
@@ -58,3 +58,23 @@ class IdempotencyRecord(Base):
     status_code: Mapped[int] = mapped_column(Integer)
     body: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PersonKey(Base):
+    """A person's data key, sealed under the master key (`key_enc`, re-sealed by `keys
+    reencrypt` like any other sealed column). Deleting the row erases the person."""
+
+    __tablename__ = "person_keys"
+
+    person_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    key_enc: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PersonErasure(Base):
+    """That a person was erased, and when: all that is left of them (no personal value)."""
+
+    __tablename__ = "person_erasures"
+
+    person_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    erased_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

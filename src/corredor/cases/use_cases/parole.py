@@ -14,11 +14,14 @@ from corredor.cases.domain.corridor import CORRIDOR_POLICY, GrantKind, TravelMod
 from corredor.cases.domain.vetting import VettingOutcome, VettingSubject
 from corredor.cases.domain.workflow import Action, CaseState, GuardContext
 from corredor.cases.records import (
+    VETTING_COLUMN,
     advance,
     case_actor,
     current_tvrh,
     decrypt_person,
+    open_sealed,
     persons_of,
+    seal_for_case,
     status_out,
     visible_case,
 )
@@ -170,7 +173,7 @@ def _vet(p: Platform, s: Session, who: Principal, case_id: str) -> VettingOut:
         VettingRecord(
             id=new_id(),
             case_id=case.id,
-            outcome_enc=p.cipher.encrypt(sealed, "vetting_results.outcome"),
+            outcome_enc=seal_for_case(p, s, case.id, sealed, VETTING_COLUMN),
             source=result.source,
             checked_by=who.user_id,
             checked_at=now(),
@@ -200,7 +203,7 @@ def vetting_detail(p: Platform, who: Principal, case_id: str) -> VettingDetailOu
         if found is None:
             raise NotFound(f"case {case_id} has not been vetted")
         audit.append(s, case_actor(s, who, case), AuditTag.VETTING_READ, case_id=case.id, detail={})
-        sealed = json.loads(p.cipher.decrypt(found.outcome_enc, "vetting_results.outcome"))
+        sealed = json.loads(open_sealed(p, s, found.outcome_enc, VETTING_COLUMN))
         return VettingDetailOut(case_id=case.id, source=found.source, **sealed)
 
 

@@ -12,7 +12,14 @@ from sqlalchemy.orm import Session
 
 from corredor.cases.domain.corridor import CORRIDOR_POLICY, citation, is_eligible
 from corredor.cases.domain.workflow import INITIAL_STATE, Action, CaseKind, GuardContext
-from corredor.cases.records import advance, encrypt_person, status_out, visible_case
+from corredor.cases.records import (
+    advance,
+    encrypt_person,
+    open_sealed,
+    seal_for,
+    status_out,
+    visible_case,
+)
 from corredor.cases.schemas import CaseStatusOut, ReferralDecisionIn, ReferralIn
 from corredor.cases.tables import Case, CaseEvent
 from corredor.cases.tables import Decision as DecisionRow
@@ -42,6 +49,8 @@ DECIDERS: dict[Authority, Role] = {
     Authority.IOM: Role.CBP_OFFICER,
 }
 
+PROFILE_COLUMN = "cases.profile"
+
 
 def _policy(p: Platform, pathway: str) -> Policy:
     if pathway == CORRIDOR_POLICY:
@@ -70,21 +79,26 @@ def _refer(p: Platform, s: Session, who: Principal, body: ReferralIn) -> CaseSta
     who.require(Permission.REFERRAL_CREATE)
     policy = _policy(p, body.pathway_id)
     screening = evaluate(policy, body.facts.known_facts(), p.today())
+    case_id = new_id()
+    person = encrypt_person(p, case_id, 0, "self", body.person, s=s)
     case = Case(
-        id=new_id(),
+        id=case_id,
         kind=str(CaseKind.GENERIC),
         pathway_id=policy.id,
         state=str(INITIAL_STATE[CaseKind.GENERIC]),
         applicant_user_id=body.applicant_user_id,
         created_by=who.user_id,
-        # The profile holds birth dates and household details: stored encrypted as a whole.
-        facts={"profile_enc": p.cipher.encrypt(body.facts.model_dump_json(), "cases.profile")},
+        # The profile holds birth dates and household details: sealed as a whole, under the
+        # person's own data key (erased with them).
+        facts={
+            "profile_enc": seal_for(p, s, [person.id], body.facts.model_dump_json(), PROFILE_COLUMN)
+        },
         created_at=now(),
         updated_at=now(),
     )
     s.add(case)
     s.flush()
-    s.add(encrypt_person(p, case.id, 0, "self", body.person))
+    s.add(person)
     if who.role is Role.CASEWORKER:
         assign_registering_caseworker(s, who, case)
     s.add(
@@ -130,7 +144,7 @@ def _decide(
     if who.role not in deciders:
         raise Forbidden(f"{policy.id} is decided by {', '.join(sorted(deciders))}")
     profile = Profile.model_validate(
-        json.loads(p.cipher.decrypt(case.facts["profile_enc"], "cases.profile"))
+        json.loads(open_sealed(p, s, case.facts["profile_enc"], PROFILE_COLUMN))
     )
     decision = evaluate(policy, profile.known_facts(), p.today())
     action = Action.APPROVE_REFERRAL if body.decision == "approve" else Action.REFUSE_REFERRAL

@@ -78,9 +78,9 @@ def _register(p: Platform, s: Session, who: Principal, body: HouseholdIn) -> Cas
     )
     s.add(case)
     s.flush()
-    s.add(encrypt_person(p, case.id, 0, "self", body.principal))
+    s.add(encrypt_person(p, case.id, 0, "self", body.principal, s=s))
     for position, member in enumerate(body.members, start=1):
-        s.add(encrypt_person(p, case.id, position, member.relation, member))
+        s.add(encrypt_person(p, case.id, position, member.relation, member, s=s))
     s.add(
         CaseEvent(
             case_id=case.id,
@@ -135,7 +135,7 @@ def _add_member(p: Platform, s: Session, who: Principal, case_id: str, body: Mem
     if body.document_number:
         _refuse_duplicates(p, s, [body.document_number])
     advance(s, who, case, Action.ADD_MEMBER, context=GuardContext(today=p.today()))
-    s.add(encrypt_person(p, case.id, position, body.relation, body))
+    s.add(encrypt_person(p, case.id, position, body.relation, body, s=s))
     s.flush()
     return full_out(p, s, who, case)
 

@@ -40,6 +40,7 @@ class Permission(StrEnum):
     USER_LIST = "user:list"
     USER_DISABLE = "user:disable"  # and enable again
     USER_ROLE = "user:role"  # change an account's role (and agency)
+    PERSON_ERASE = "person:erase"  # destroys a person's data key: irreversible
     DOCUMENT_READ = "document:read"  # own documents for applicants; with the case otherwise
     DOCUMENT_REVOKE = "document:revoke"  # by the issuing agency only
     DOCUMENT_VERIFY_TRAVEL = "document:verify_travel"  # airline, port of entry, checkpoint
@@ -184,7 +185,14 @@ ROLE_PERMISSIONS: Final[dict[Role, frozenset[Permission]]] = {
     ),
     Role.AUDITOR: frozenset({P.REFERENCE_READ, P.AUDIT_READ, P.AUDIT_VERIFY}),
     Role.ADMIN: frozenset(
-        {P.REFERENCE_READ, P.USER_CREATE, P.USER_LIST, P.USER_DISABLE, P.USER_ROLE}
+        {
+            P.REFERENCE_READ,
+            P.USER_CREATE,
+            P.USER_LIST,
+            P.USER_DISABLE,
+            P.USER_ROLE,
+            P.PERSON_ERASE,
+        }
     ),
     Role.AIRLINE_AGENT: frozenset({P.DOCUMENT_VERIFY_TRAVEL}),
     Role.EMPLOYER: frozenset({P.DOCUMENT_VERIFY_WORK}),
