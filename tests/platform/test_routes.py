@@ -35,6 +35,7 @@ PUBLIC_ROUTES = {
 }
 PATH_IDS = (
     "case_id",
+    "person_id",
     "consent_id",
     "disclosure_id",
     "window_id",
@@ -217,3 +218,14 @@ def test_the_shelter_routes_declare_their_permissions(api: Api) -> None:
         r for r, held in ROLE_PERMISSIONS.items() if Permission.SHELTER_OCCUPANCY_RECORD in held
     }
     assert holders == {Role.SHELTER_STAFF}
+
+
+def test_the_person_matching_routes_declare_their_permissions(api: Api) -> None:
+    declared = {(m, p): perm for m, p, perm in permission_routes(api.client.app)}  # type: ignore[arg-type]
+    read = ("GET", "/api/v1/persons/{person_id}/possible-duplicates")
+    decide = ("POST", "/api/v1/persons/{person_id}/duplicate-decisions")
+    assert declared[read] is Permission.PERSON_MATCH_READ
+    assert declared[decide] is Permission.PERSON_MATCH_DECIDE
+    for permission in (Permission.PERSON_MATCH_READ, Permission.PERSON_MATCH_DECIDE):
+        holders = {r for r, held in ROLE_PERMISSIONS.items() if permission in held}
+        assert holders == {Role.INM_OFFICER}, permission

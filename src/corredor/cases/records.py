@@ -8,6 +8,7 @@ disclosure carries).
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
@@ -34,6 +35,7 @@ from corredor.cases.schemas import (
     PersonOut,
 )
 from corredor.cases.tables import Case, CaseEvent, Decision, Grant, Person
+from corredor.identity.domain.names import split_name
 from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
 from corredor.kernel.auth import Principal
@@ -75,15 +77,24 @@ def decrypt_person(p: Platform, person: Person) -> PersonOut:
         if person.document_number_enc
         else None
     )
+    name = p.cipher.decrypt(person.name_enc, "persons.name")
+    given, first, second = (
+        json.loads(p.cipher.decrypt(person.name_parts_enc, "persons.name_parts"))
+        if person.name_parts_enc
+        else split_name(name, person.nationality)
+    )
     return PersonOut(
         id=person.id,
         relation=person.relation,
-        name=p.cipher.decrypt(person.name_enc, "persons.name"),
+        name=name,
         birth_date=date.fromisoformat(
             p.cipher.decrypt(person.birth_date_enc, "persons.birth_date")
         ),
         nationality=person.nationality,
         document_number=document,
+        given_names=given,
+        first_surname=first,
+        second_surname=second,
     )
 
 
@@ -91,6 +102,11 @@ def encrypt_person(
     p: Platform, case_id: str, position: int, relation: str, person: PersonIn
 ) -> Person:
     document_number = person.document_number
+    parts = (
+        (person.given_names, person.first_surname, person.second_surname or "")
+        if person.given_names and person.first_surname
+        else split_name(person.name, person.nationality)
+    )
     return Person(
         id=new_id(),
         case_id=case_id,
@@ -105,7 +121,21 @@ def encrypt_person(
             else None
         ),
         document_hash=p.lookup.digest(document_number) if document_number else None,
+        name_parts_enc=p.cipher.encrypt(json.dumps(parts), "persons.name_parts"),
     )
+
+
+def case_ids(session: Session) -> list[str]:
+    """Every case's id, oldest first: the batch scans of the whole register walk them."""
+    return list(session.scalars(select(Case.id).order_by(Case.created_at, Case.id)))
+
+
+def persons_by_id(session: Session, person_ids: list[str]) -> list[Person]:
+    """The persons with these ids (any case): the matching of a new registration reads the
+    candidates its blocking keys found."""
+    if not person_ids:
+        return []
+    return list(session.execute(select(Person).where(Person.id.in_(person_ids))).scalars().all())
 
 
 def cases_of_applicant(session: Session, user_id: str) -> list[Case]:

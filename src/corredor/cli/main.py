@@ -8,6 +8,7 @@ from corredor.allocation import cli as allocation
 from corredor.cases import cli as cases
 from corredor.cli import platform, simulate
 from corredor.documents import cli as documents
+from corredor.identity import cli as identity
 from corredor.portal import cli as portal
 from corredor.screening import cli as screening
 from corredor.shelters import cli as shelters
@@ -24,6 +25,7 @@ allocation.register(app)
 simulate.register(app)
 documents.register(app)
 cases.register(app)
+identity.register(app)
 shelters.register(app)
 portal.register(app)
 platform.register_key_commands(documents.keys_app)
