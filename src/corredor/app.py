@@ -33,6 +33,8 @@ from corredor.documents import api as documents
 from corredor.documents.pages.held import add_document_pages
 from corredor.documents.pages.staff.checks import add_check_pages
 from corredor.documents.verify_pages import add_verify_pages
+from corredor.identity import api as identity
+from corredor.identity.pages.staff.duplicates import add_duplicate_pages
 from corredor.platform import Platform
 from corredor.portal import api as portal
 from corredor.portal.pages import add_portal_pages
@@ -59,6 +61,7 @@ API_ROUTERS = (
     accounts.router,
     cases.reference_router,
     cases.router,
+    identity.router,
     sharing.router,
     cases.referral_router,
     audit.router,
@@ -118,6 +121,7 @@ def create_web_router(
         add_consent_pages,
         add_parole_pages,
         add_desk_pages,
+        add_duplicate_pages,
         add_disclosure_pages,
         add_cbp_pages,
         add_assist_pages,

@@ -24,6 +24,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
+from corredor.identity.domain.model import EVIDENCE
 from corredor.portal.domain.indicators import INDICATORS
 from corredor.screening.domain.facts import FACTS
 from corredor.web.i18n import (
@@ -90,7 +91,12 @@ def extract() -> Catalog:
 def extract_staff() -> Catalog:
     """Every msgid only staff pages show (public messages stay in the public catalog)."""
     public = frozenset(message.id for message in extract() if isinstance(message.id, str))
-    return _collect(STAFF_METHODS, FEATURE_STAFF_METHODS, skip=public)
+    template = _collect(STAFF_METHODS, FEATURE_STAFF_METHODS, skip=public)
+    # the reasons the person matching gives, shown to INM officers on the duplicates page
+    for evidence in EVIDENCE.values():
+        if evidence.reason not in public:
+            template.add(evidence.reason, locations=[("corredor/identity/domain/model.py", 0)])
+    return template
 
 
 def update() -> None:

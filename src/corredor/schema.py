@@ -12,6 +12,7 @@ from corredor.accounts import tables as _accounts  # noqa: F401
 from corredor.allocation import tables as _allocation  # noqa: F401
 from corredor.cases import tables as _cases  # noqa: F401
 from corredor.documents import tables as _documents  # noqa: F401
+from corredor.identity import tables as _identity  # noqa: F401
 from corredor.kernel.tables import Base
 from corredor.portal import tables as _portal  # noqa: F401
 from corredor.screening import tables as _screening  # noqa: F401

@@ -290,3 +290,14 @@ def test_only_administrators_erase_a_person(api: Api) -> None:
     assert declared[("POST", path)] is Permission.PERSON_ERASE
     holders = {r for r, held in ROLE_PERMISSIONS.items() if Permission.PERSON_ERASE in held}
     assert holders == {Role.ADMIN}
+
+
+def test_the_person_matching_routes_declare_their_permissions(api: Api) -> None:
+    declared = {(m, p): perm for m, p, perm in permission_routes(api.client.app)}  # type: ignore[arg-type]
+    read = ("GET", "/api/v1/persons/{person_id}/possible-duplicates")
+    decide = ("POST", "/api/v1/persons/{person_id}/duplicate-decisions")
+    assert declared[read] is Permission.PERSON_MATCH_READ
+    assert declared[decide] is Permission.PERSON_MATCH_DECIDE
+    for permission in (Permission.PERSON_MATCH_READ, Permission.PERSON_MATCH_DECIDE):
+        holders = {r for r, held in ROLE_PERMISSIONS.items() if permission in held}
+        assert holders == {Role.INM_OFFICER}, permission

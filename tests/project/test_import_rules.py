@@ -1,7 +1,8 @@
 """The rules of the feature packages (docs/architecture.md), checked on every module's imports,
 including those inside functions:
 
-1. every `domain` imports only the standard library, pydantic and other features' `domain`;
+1. every `domain` imports only the standard library, pydantic, pure libraries (PURE_LIBRARIES)
+   and other features' `domain`;
 2. API routes, pages and CLI commands of a feature reach its data only through its use cases
    and schemas: never a table, a store, a `Session` or a transaction of their own;
 3. the kernel imports no feature; a feature's API imports no pages.
@@ -31,6 +32,7 @@ FEATURES = (
     "shelters",
     "portal",
     "retention",
+    "identity",
 )
 # what a feature's API, pages and CLI may import from their own feature (`reference`: the places
 # read from data/, no table; `pages`: one page module borrowing another's view helpers)
@@ -79,6 +81,7 @@ PUBLISHED = frozenset(
         "cases.statistics",
         "documents.issuance",  # issuing documents as a step of the case workflow
         "documents.statistics",
+        "identity.register",  # matching a registration, one card per person (inside a case's step)
         "sharing.disclosures",  # a case's disclosures, for its status
         "shelters.statistics",
         "screening.statistics",
@@ -121,11 +124,16 @@ def is_domain(module: str) -> bool:
     return parts[0] == "corredor" and "domain" in parts[1:3]
 
 
+# Libraries of pure functions (no I/O, no state) a domain may compute with: string distances
+# and phonetic codes for matching persons.
+PURE_LIBRARIES = ("pydantic", "rapidfuzz", "jellyfish")
+
+
 def allowed_in_domain(module: str) -> bool:
     root = module.split(".", maxsplit=1)[0]
     if root == "corredor":
         return is_domain(module) or module == "corredor"
-    return root == "pydantic" or root in sys.stdlib_module_names or root == "__future__"
+    return root in PURE_LIBRARIES or root in sys.stdlib_module_names or root == "__future__"
 
 
 def domain_files() -> list[Path]:

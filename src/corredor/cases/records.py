@@ -8,6 +8,7 @@ disclosure carries).
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from typing import Any
 
@@ -39,6 +40,7 @@ from corredor.cases.schemas import (
 )
 from corredor.cases.scope import assigned_to, within_scope
 from corredor.cases.tables import Case, CaseEvent, Decision, Grant, Person, VettingRecord
+from corredor.identity.domain.names import split_name
 from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
 from corredor.kernel.auth import Principal
@@ -112,13 +114,22 @@ def decrypt_person(p: Platform, person: Person) -> PersonOut:
         if person.document_number_enc
         else None
     )
+    name = keys.open(person.name_enc, "persons.name")
+    given, first, second = (
+        json.loads(keys.open(person.name_parts_enc, "persons.name_parts"))
+        if person.name_parts_enc
+        else split_name(name, person.nationality)
+    )
     return PersonOut(
         id=person.id,
         relation=person.relation,
-        name=keys.open(person.name_enc, "persons.name"),
+        name=name,
         birth_date=date.fromisoformat(keys.open(person.birth_date_enc, "persons.birth_date")),
         nationality=person.nationality,
         document_number=document,
+        given_names=given,
+        first_surname=first,
+        second_surname=second,
     )
 
 
@@ -143,6 +154,11 @@ def encrypt_person(
     def seal(value: str, column: str) -> str:
         return keys.seal([person_id], value, column)
 
+    parts = (
+        (person.given_names, person.first_surname, person.second_surname or "")
+        if person.given_names and person.first_surname
+        else split_name(person.name, person.nationality)
+    )
     return Person(
         id=person_id,
         case_id=case_id,
@@ -155,6 +171,7 @@ def encrypt_person(
             seal(document_number, "persons.document_number") if document_number else None
         ),
         document_hash=p.lookup.digest(document_number) if document_number else None,
+        name_parts_enc=seal(json.dumps(parts), "persons.name_parts"),
     )
 
 
@@ -194,6 +211,7 @@ def erase_person_fields(person: Person) -> None:
     person.birth_date_enc = ""
     person.document_number_enc = None
     person.document_hash = None
+    person.name_parts_enc = None
 
 
 def person_named(session: Session, person_id: str) -> Person | None:
@@ -226,6 +244,19 @@ def closed_states() -> dict[str, list[str]]:
         reached = {t.target for t in moves} | {s for t in moves for s in t.sources}
         found[str(kind)] = sorted(str(s) for s in reached if is_terminal(kind, s))
     return found
+
+
+def case_ids(session: Session) -> list[str]:
+    """Every case's id, oldest first: the batch scans of the whole register walk them."""
+    return list(session.scalars(select(Case.id).order_by(Case.created_at, Case.id)))
+
+
+def persons_by_id(session: Session, person_ids: list[str]) -> list[Person]:
+    """The persons with these ids (any case): the matching of a new registration reads the
+    candidates its blocking keys found."""
+    if not person_ids:
+        return []
+    return list(session.execute(select(Person).where(Person.id.in_(person_ids))).scalars().all())
 
 
 def cases_of_applicant(session: Session, user_id: str) -> list[Case]:

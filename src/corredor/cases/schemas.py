@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from corredor.cases.domain.corridor import TravelMode
 from corredor.screening.domain.facts import RELATIONS, Profile, check_country
@@ -23,10 +23,15 @@ class _In(BaseModel):
 
 
 class PersonIn(_In):
-    name: str = Text
+    name: str = Text  # as written on the person's document or as they say it
     birth_date: date
     nationality: str
     document_number: str | None = Field(default=None, min_length=1, max_length=40)
+    # The name's parts, when the desk enters them (read off `name` otherwise): matching
+    # compares given names and each surname on its own.
+    given_names: str | None = Field(default=None, min_length=1, max_length=200)
+    first_surname: str | None = Field(default=None, min_length=1, max_length=200)
+    second_surname: str | None = Field(default=None, min_length=1, max_length=200)
 
     @field_validator("nationality")
     @classmethod
@@ -39,6 +44,14 @@ class PersonIn(_In):
         if value > date.today() or value.year < 1900:
             raise ValueError("a birth date between 1900 and today is expected")
         return value
+
+    @model_validator(mode="after")
+    def _parts(self) -> PersonIn:
+        if (self.first_surname or self.second_surname) and not self.given_names:
+            raise ValueError("given_names: needed when a surname is entered on its own")
+        if self.given_names and not self.first_surname:
+            raise ValueError("first_surname: needed when the given names are entered alone")
+        return self
 
 
 class MemberIn(PersonIn):
@@ -114,6 +127,26 @@ class PersonOut(BaseModel):
     birth_date: date
     nationality: str
     document_number: str | None
+    given_names: str
+    first_surname: str
+    second_surname: str  # "" when the person has one surname
+
+
+class DuplicateReasonOut(BaseModel):
+    field: str
+    level: str
+    text: str  # in English; the pages show it in the officer's language
+    weight: float  # bits of evidence: positive for one person, negative for two
+
+
+class PossibleDuplicateOut(BaseModel):
+    """A registered person who may be the same as this one, with why the model thinks so."""
+
+    person_id: str  # the new (or looked-up) person
+    matches_person_id: str  # the one already registered
+    case_id: str
+    score: float  # probability, 0 to 1, that the two records are one person
+    reasons: list[DuplicateReasonOut]
 
 
 class ErasedPersonOut(BaseModel):
@@ -169,6 +202,9 @@ class CaseStatusOut(BaseModel):
 class CaseOut(CaseStatusOut):
     ground: str | None
     persons: list[PersonOut | ErasedPersonOut]
+    # Filled on registration: people already registered who may be the same as someone in this
+    # household, for the officer to decide on (POST /persons/{id}/duplicate-decisions).
+    possible_duplicates: list[PossibleDuplicateOut] = []
 
 
 class EventOut(BaseModel):

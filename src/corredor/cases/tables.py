@@ -47,6 +47,9 @@ class Person(Base):
     birth_date_enc: Mapped[str] = mapped_column(Text)
     document_number_enc: Mapped[str | None] = mapped_column(Text)
     document_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    # given names, first and second surname as JSON, sealed; None on rows written before parts
+    # were kept (read off the whole name then)
+    name_parts_enc: Mapped[str | None] = mapped_column(Text, default=None)
 
 
 class Grant(Base):

@@ -8,6 +8,7 @@ from corredor.allocation import cli as allocation
 from corredor.cases import cli as cases
 from corredor.cli import platform, simulate
 from corredor.documents import cli as documents
+from corredor.identity import cli as identity
 from corredor.portal import cli as portal
 from corredor.retention import cli as retention
 from corredor.screening import cli as screening
@@ -25,6 +26,7 @@ allocation.register(app)
 simulate.register(app)
 documents.register(app)
 cases.register(app)
+identity.register(app)
 shelters.register(app)
 portal.register(app)
 retention.register(app)

@@ -26,6 +26,9 @@ class AuditTag(StrEnum):
     USER_ROLE_CHANGE = "platform:user:role_change"
     # cases
     CASE_REGISTER = "platform:case:register"
+    PERSON_MATCH_READ = "platform:person:match_read"
+    PERSON_MATCH_DECIDE = "platform:person:match_decide"
+    PERSON_MATCH_SCAN = "platform:person:match_scan"
     CASE_READ_PERSONAL_DATA = "platform:case:read_personal_data"
     CASE_SEARCH_BY_DOCUMENT = "platform:case:search_by_document"
     CASE_ADD_MEMBER = "platform:case:add_member"

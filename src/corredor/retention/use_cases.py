@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from corredor.cases import records
 from corredor.documents import issuance
+from corredor.identity import register
 from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
 from corredor.kernel.auth import Principal
@@ -58,6 +59,7 @@ def _erase_people(
             continue
         issuance.erase_holder(p, s, by, person.id)
         records.erase_person_fields(person)
+        register.forget(s, person.id)
         keys.destroy(person.id, at)
         # on disk before the transaction commits: a restore must never bring this person back
         record_erasure(p.settings.ledger_dir, person.id, at)

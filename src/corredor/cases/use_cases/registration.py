@@ -18,8 +18,9 @@ from corredor.cases.records import (
     persons_of,
     visible_case,
 )
-from corredor.cases.schemas import CaseOut, HouseholdIn, MemberIn
+from corredor.cases.schemas import CaseOut, HouseholdIn, MemberIn, PossibleDuplicateOut
 from corredor.cases.tables import Case, CaseEvent, Person
+from corredor.identity import register
 from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
 from corredor.kernel.auth import Principal
@@ -81,6 +82,8 @@ def _register(p: Platform, s: Session, who: Principal, body: HouseholdIn) -> Cas
     s.add(encrypt_person(p, case.id, 0, "self", body.principal, s=s))
     for position, member in enumerate(body.members, start=1):
         s.add(encrypt_person(p, case.id, position, member.relation, member, s=s))
+    s.flush()
+    duplicates = _index_and_match(p, s, case.id)
     s.add(
         CaseEvent(
             case_id=case.id,
@@ -98,10 +101,24 @@ def _register(p: Platform, s: Session, who: Principal, body: HouseholdIn) -> Cas
         actor(s, who),
         AuditTag.CASE_REGISTER,
         case_id=case.id,
-        detail={"site_id": point.id, "household_size": len(everyone), "ground": body.ground},
+        detail={
+            "site_id": point.id,
+            "household_size": len(everyone),
+            "ground": body.ground,
+            "possible_duplicates": len(duplicates),
+        },
     )
     s.flush()
-    return full_out(p, s, who, case)
+    return full_out(p, s, who, case).model_copy(update={"possible_duplicates": duplicates})
+
+
+def _index_and_match(p: Platform, s: Session, case_id: str) -> list[PossibleDuplicateOut]:
+    """Index the household for matching and find who of it may already be registered: shown to
+    the officer, who decides (nothing is merged by itself)."""
+    register.index_case(p, s, case_id)
+    return register.possible_duplicates(
+        p, s, register.household_records(p, s, case_id), outside_case=case_id
+    )
 
 
 def _refuse_duplicates(p: Platform, s: Session, documents: list[str]) -> None:
@@ -137,7 +154,8 @@ def _add_member(p: Platform, s: Session, who: Principal, case_id: str, body: Mem
     advance(s, who, case, Action.ADD_MEMBER, context=GuardContext(today=p.today()))
     s.add(encrypt_person(p, case.id, position, body.relation, body, s=s))
     s.flush()
-    return full_out(p, s, who, case)
+    duplicates = _index_and_match(p, s, case.id)
+    return full_out(p, s, who, case).model_copy(update={"possible_duplicates": duplicates})
 
 
 def applicant_account(p: Platform, who: Principal, username: str) -> str | None:

@@ -24,10 +24,11 @@ from corredor.cases.schemas import CaseStatusOut, LapsedOut
 from corredor.cases.tables import Case, Grant
 from corredor.documents import issuance
 from corredor.documents.domain.credentials import DocumentType
+from corredor.identity import register
 from corredor.kernel.auth import Principal
 from corredor.kernel.commands import Command
 from corredor.kernel.domain.permissions import Permission
-from corredor.kernel.errors import InvalidInput
+from corredor.kernel.errors import Conflict, InvalidInput
 from corredor.kernel.unit_of_work import unit_of_work
 from corredor.platform import Platform, new_id, now
 from corredor.screening.domain.rules import Decision, Outcome, evaluate
@@ -83,6 +84,8 @@ def _decide(p: Platform, s: Session, who: Principal, case_id: str) -> CaseStatus
     if eligible is None:
         missing = sorted(set(tvrh.missing_facts))
         raise InvalidInput("facts", f"not enough known to decide; missing: {', '.join(missing)}")
+    if eligible:
+        _one_card_per_person(p, s, case)
     record(s, case, "tvrh", tvrh, who, note=None)
     record(s, case, "corridor", corridor, who, note=None)  # its own pathway, its own decision
     corridor_open = _corridor_open(corridor)
@@ -129,6 +132,27 @@ def _decide(p: Platform, s: Session, who: Principal, case_id: str) -> CaseStatus
     )
     issuance.issue_latest(p, s, who, case.id, GrantKind.TVRH)
     return status_out(s, case)
+
+
+def _one_card_per_person(p: Platform, s: Session, case: Case) -> None:
+    """No second TVRH for one person: refused while an officer's "same person" decision links
+    someone of this household to a case whose card is still valid, or while a possible
+    duplicate waits for review."""
+    same, review = register.same_person_elsewhere(s, case.id)
+    if review:
+        raise Conflict(
+            "a person of this household is referred for review as a possible duplicate; "
+            "decide the referral (same person or different people) before issuing a TVRH"
+        )
+    today = p.today()
+    for other_case in sorted(set(register.cases_of_persons(s, same).values())):
+        card = current_tvrh(s, other_case)
+        if card is not None and card.valid_from <= today <= card.valid_until:
+            raise Conflict(
+                f"a person of this household is the same person as in case {other_case}, "
+                f"whose TVRH {card.number} is valid until {card.valid_until.isoformat()}: "
+                "one person holds one card (renew that one instead)"
+            )
 
 
 def renew_tvrh(p: Platform, who: Principal, case_id: str) -> Command[CaseStatusOut]:

@@ -57,6 +57,8 @@ class Permission(StrEnum):
     BOOKING_CHECK_IN = "booking:check_in"
     SHELTER_OCCUPANCY_RECORD = "shelter:occupancy_record"  # for the shelters one staffs
     SHELTER_OCCUPANCY_READ = "shelter:occupancy_read"  # their own shelters' history
+    PERSON_MATCH_READ = "person:match_read"  # possible duplicates of a registered person
+    PERSON_MATCH_DECIDE = "person:match_decide"  # same person, different people, or review
 
 
 class Role(StrEnum):
@@ -137,6 +139,8 @@ ROLE_PERMISSIONS: Final[dict[Role, frozenset[Permission]]] = {
             P.REFERRAL_DECIDE,
             *ALLOCATION_OFFICER,
             P.ALLOCATION_REQUEST,
+            P.PERSON_MATCH_READ,
+            P.PERSON_MATCH_DECIDE,
         }
     ),
     # CBP sees personal data only through a disclosure, never through the case itself.

@@ -222,6 +222,9 @@ def add_desk_pages(router: APIRouter, settings: WebSettings) -> None:
             field = {"border_point_id": "border_point", "applicant_user_id": "applicant"}
             key = field.get(error.field, error.field)
             return render_form(page, form, {key: key if key in ERRORS else "name"}, 400)
+        if registered.possible_duplicates:
+            # someone already registered may be this person: the officer decides first
+            return page.redirect(f"/cases/{registered.id}/duplicates")
         return page.redirect(f"/cases/{registered.id}?done=registered")
 
     @router.post("/desk/cases/{case_id}/tvrh")

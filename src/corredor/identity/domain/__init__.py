@@ -1,0 +1,1 @@
+"""Pure person matching: no database, no clock, no I/O."""

@@ -1,0 +1,1 @@
+"""The person matching's pages."""

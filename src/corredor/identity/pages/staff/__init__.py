@@ -1,0 +1,1 @@
+"""Pages only INM officers see: possible duplicates and their decision."""

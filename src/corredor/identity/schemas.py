@@ -1,0 +1,44 @@
+"""What goes in and out of the person matching's use cases (the API's contract)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from corredor.cases.schemas import PossibleDuplicateOut
+
+__all__ = ["DuplicateDecisionIn", "DuplicateDecisionOut", "PossibleDuplicateOut", "ReviewRow"]
+
+
+class DuplicateDecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    other_person_id: str = Field(min_length=1, max_length=36)
+    # same: one person (no second TVRH while the first is valid); different: two people (the
+    # pair is not shown again); review: refer to a supervisor (no TVRH until decided)
+    decision: Literal["same", "different", "review"]
+    note: str | None = Field(default=None, min_length=1, max_length=500)
+
+
+class DuplicateDecisionOut(BaseModel):
+    id: str
+    person_id: str
+    other_person_id: str
+    decision: str
+    score: float
+    note: str | None
+    decided_by: str
+    decided_at: datetime
+
+
+class ReviewRow(BaseModel):
+    """One pair of the batch scan's review list: ids, score and reasons, no personal data."""
+
+    person_id: str
+    case_id: str
+    other_person_id: str
+    other_case_id: str
+    score: float
+    reasons: str  # the reasons, strongest first, separated by "; "
