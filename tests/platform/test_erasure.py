@@ -217,6 +217,7 @@ def make_legacy(api: Api, case_id: str) -> None:
                 if token:
                     plain = keys.open(token, f"persons.{field}")
                     setattr(person, f"{field}_enc", cipher.encrypt(plain, f"persons.{field}"))
+            person.name_parts_enc = None  # kept since, read off the whole name until then
         for row in s.execute(select(DocumentRow).where(DocumentRow.case_id == case_id)).scalars():
             row.token_enc = cipher.encrypt(
                 keys.open(row.token_enc, "documents.token"), "documents.token"
