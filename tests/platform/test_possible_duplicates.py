@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 from corredor.app import create_app
 from corredor.cli.main import app as cli
+from corredor.identity import register as register_module
 from corredor.kernel.domain.permissions import Role
 from tests.platform.conftest import Api, Databases, build_platform, checkpoint_dir, household
 from tests.platform.journey import ok
@@ -230,3 +231,15 @@ def test_the_batch_scan_writes_a_review_list_without_personal_data(
             )
         ).scalar_one()
     assert keys > 0 and scans == 1  # re-indexed, and the scan is audited
+
+
+def test_a_swollen_block_is_cut_to_the_closest_candidates(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(register_module, "MAX_CANDIDATES", 3)
+    surname = unique_surname()
+    born = date(1984, 9, 9)
+    for _ in range(5):  # the same made-up person again and again
+        register(api, jean_baptiste(surname, born, document_number=None))
+    again = register(api, jean_baptiste(surname, born, document_number=None))
+    assert len(again["possible_duplicates"]) == 3

@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 
 from corredor.platform import Platform
-from tests.web.appointment_kit import ask, document, open_window
+from tests.web.appointment_kit import ask, household_values, open_window
 from tests.web.test_pages import to_tvrh_with_consent
 
 HEX_64 = re.compile(r"(?<![0-9a-fA-F])[0-9a-fA-F]{64}(?![0-9a-fA-F])")
@@ -27,7 +27,7 @@ def platform(session_platform: Platform) -> Platform:
 def test_no_applicant_page_of_a_walked_journey_shows_a_hash(platform: Platform) -> None:
     case, _, marie = to_tvrh_with_consent(platform, ["name", "birth_date", "household", "tvrh"])
     window = open_window(platform, seats=[2])
-    request_id = ask(marie, window, document())
+    request_id = ask(marie, window, household_values(platform, marie))
     pages = [
         "/account",
         "/cases",

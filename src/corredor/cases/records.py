@@ -251,6 +251,13 @@ def case_ids(session: Session) -> list[str]:
     return list(session.scalars(select(Case.id).order_by(Case.created_at, Case.id)))
 
 
+def persons_of_cases(session: Session, case_ids: list[str]) -> list[Person]:
+    """The persons of several cases in one query."""
+    if not case_ids:
+        return []
+    return list(session.scalars(select(Person).where(Person.case_id.in_(case_ids))))
+
+
 def persons_by_id(session: Session, person_ids: list[str]) -> list[Person]:
     """The persons with these ids (any case): the matching of a new registration reads the
     candidates its blocking keys found."""

@@ -10,19 +10,25 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from typing import Final
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from corredor.cases.records import person_view, persons_by_id, persons_of
+from corredor.cases.records import person_view, persons_by_id, persons_of, persons_of_cases
 from corredor.cases.schemas import DuplicateReasonOut, PersonOut, PossibleDuplicateOut
 from corredor.identity.domain.blocking import blocking_keys
 from corredor.identity.domain.model import DEFAULT_MODEL, Match
 from corredor.identity.domain.record import PersonRecord
 from corredor.identity.tables import DuplicateDecision, PersonMatchKey
+from corredor.kernel.data_keys import data_keys
 from corredor.platform import Platform
 
 SAME, DIFFERENT, REVIEW = "same", "different", "review"
+# A registration is compared with at most this many candidates, those sharing the most blocking
+# keys: a block swollen by one common name and birth date (or by someone registering the same
+# made-up person again and again) cannot make each registration read thousands of records.
+MAX_CANDIDATES: Final = 50
 DECISIONS = (SAME, DIFFERENT, REVIEW)
 
 
@@ -76,11 +82,17 @@ def possible_duplicates(
     """For each record, the persons of other cases the model finds at or above its threshold,
     except pairs an officer already decided are two people."""
     found: list[PossibleDuplicateOut] = []
+    own = [person.id for person in persons_of(s, outside_case)]
     for record in records:
         keys = [p.lookup.digest(key) for key in blocking_keys(record)]
+        shared = func.count()
         candidates = set(
             s.scalars(
-                select(PersonMatchKey.person_id).where(PersonMatchKey.key.in_(keys)).distinct()
+                select(PersonMatchKey.person_id)
+                .where(PersonMatchKey.key.in_(keys), PersonMatchKey.person_id.not_in(own))
+                .group_by(PersonMatchKey.person_id)
+                .order_by(shared.desc(), PersonMatchKey.person_id)
+                .limit(MAX_CANDIDATES)
             )
         )
         decided = decided_pairs(s, record.person_id)
@@ -88,6 +100,10 @@ def possible_duplicates(
         for row in persons_by_id(s, sorted(candidates)):
             if row.case_id != outside_case:
                 by_case[row.case_id].append(row.id)
+        # their households' keys in two queries, not two per person
+        data_keys(s, p.cipher).prefetch(
+            person.id for person in persons_of_cases(s, sorted(by_case))
+        )
         known: list[PersonRecord] = []
         case_of: dict[str, str] = {}
         for case_id in by_case:
