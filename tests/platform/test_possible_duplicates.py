@@ -243,3 +243,24 @@ def test_a_swollen_block_is_cut_to_the_closest_candidates(
         register(api, jean_baptiste(surname, born, document_number=None))
     again = register(api, jean_baptiste(surname, born, document_number=None))
     assert len(again["possible_duplicates"]) == 3
+
+
+def test_the_reply_is_sealed_under_the_new_household_not_the_candidates_read(api: Api) -> None:
+    """The matching reads other households but answers only ids and reasons: erasing someone
+    it compared with leaves the new registration's stored reply readable."""
+    surname = unique_surname()
+    born = date(1977, 12, 1)
+    first = register(api, jean_baptiste(surname, born, document_number=None))
+    body = jean_baptiste(surname, born, document_number=None)
+    sent = api.post("/cases", *INM, body, key="register-again-" + surname)
+    assert sent.status_code in (200, 201) and sent.json()["possible_duplicates"]
+    erased = api.post(
+        f"/admin/persons/{first['persons'][0]['id']}/erasure",
+        "admin",
+        Role.ADMIN,
+        {"reason": "the person asked to be forgotten"},
+    )
+    assert erased.status_code in (200, 201), erased.text
+    replayed = api.post("/cases", *INM, body, key="register-again-" + surname)
+    assert replayed.status_code == sent.status_code, replayed.text
+    assert replayed.json()["id"] == sent.json()["id"]

@@ -106,11 +106,12 @@ def possible_duplicates(
         )
         known: list[PersonRecord] = []
         case_of: dict[str, str] = {}
-        for case_id in by_case:
-            for other in household_records(p, s, case_id):
-                if other.person_id in candidates:
-                    known.append(other)
-                    case_of[other.person_id] = case_id
+        with data_keys(s, p.cipher).read_aside():  # compared here, never answered
+            for case_id in by_case:
+                for other in household_records(p, s, case_id):
+                    if other.person_id in candidates:
+                        known.append(other)
+                        case_of[other.person_id] = case_id
         for match in DEFAULT_MODEL.matches(record, known):
             if decided.get(match.person_id) == DIFFERENT:
                 continue

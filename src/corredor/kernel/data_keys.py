@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -59,6 +60,19 @@ class DataKeys:
     # whose data this unit of work sealed or opened: a stored reply is sealed under their keys
     touched: set[str] = field(default_factory=set)
     _erased: dict[str, datetime | None] = field(default_factory=dict)  # known, erased or not
+    _aside: int = 0  # inside `read_aside`: opened values do not go into the reply
+
+    @contextmanager
+    def read_aside(self) -> Iterator[None]:
+        """Values opened in here are compared, not answered: they do not mark their persons as
+        touched, so the stored reply is not sealed under their keys (the matching of a
+        registration reads dozens of other households and answers only ids and reasons; each
+        key would add a layer to the reply)."""
+        self._aside += 1
+        try:
+            yield
+        finally:
+            self._aside -= 1
 
     def prefetch(self, person_ids: Iterable[str]) -> None:
         """Open many persons' keys, and learn which were erased, in two queries instead of two
@@ -126,7 +140,8 @@ class DataKeys:
             if owner is None:
                 raise DecryptionError(f"a layer of {column} is not a data-key ciphertext")
             token = open_with(self.key(owner), token, column)
-            self.touched.add(owner)
+            if not self._aside:
+                self.touched.add(owner)
         return token.removeprefix(VALUE)
 
     def destroy(self, person_id: str, at: datetime) -> bool:
