@@ -5,21 +5,23 @@ people tallied per step for two nationalities."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Final
 
 import pytest
+from sqlalchemy import delete
 
 from corredor.allocation.schemas import CapacityIn, RequestIn, RunIn, WindowIn
 from corredor.allocation.use_cases import requests, runs, windows
-from corredor.cases.tables import StepTally
+from corredor.cases.tables import CaseEvent, StepTally
 from corredor.kernel.unit_of_work import unit_of_work
 from corredor.platform import Platform
 from corredor.screening.domain.rules import Outcome
 from corredor.screening.use_cases import usage
 from corredor.shelters import use_cases as shelters
 from corredor.shelters.domain.illustrative import ILLUSTRATIVE_SHELTERS, illustrative_history
+from tests.allocation.conftest import after_close
+from tests.case_kit import household_case
 from tests.platform.conftest import BACKENDS, Databases, build_platform, databases
 from tests.web.public_kit import officer
 
@@ -64,16 +66,28 @@ def draw_a_window(platform: Platform, day: date, seats: int, households: int) ->
                     closes_at=platform.now() + timedelta(hours=1),
                 ),
             ).run(s)
+        drawn: list[str] = []
         for n in range(households):
-            people = [uuid.uuid4().hex for _ in range(1 + n % 3)]
+            house = household_case(platform, size=1 + n % 3, officer=inm)
+            drawn.append(house.case_id)
             with unit_of_work(platform) as s:
                 requests.register_request(
                     platform,
                     inm,
-                    RequestIn(window_id=window.id, site_id=WINDOW_SITE, people=people),
+                    RequestIn(
+                        window_id=window.id,
+                        site_id=WINDOW_SITE,
+                        case_id=house.case_id,
+                        people=house.people,
+                    ),
                 ).run(s)
-        with unit_of_work(platform) as s:
+        with after_close(platform, window.closes_at), unit_of_work(platform) as s:
             ran = runs.run_window(platform, inm, window.id, RunIn()).run(s)
+        with platform.db.transaction() as s:
+            # The households exist to be drawn; their registrations (stamped by the wall clock)
+            # are not part of the corridor history this module's figures are checked against.
+            s.execute(delete(CaseEvent).where(CaseEvent.case_id.in_(drawn)))
+            s.execute(delete(StepTally))
     finally:
         platform.today, platform.now = today, clock
     return str(ran.run_id)

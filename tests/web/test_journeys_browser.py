@@ -32,6 +32,7 @@ from corredor.kernel.unit_of_work import unit_of_work
 from corredor.platform import Platform
 from corredor.sharing import use_cases as sharing
 from corredor.sharing.schemas import ConsentIn, DisclosureIn
+from corredor.web.nav import home_for
 from tests.case_kit import assign
 from tests.platform.conftest import PASSWORD, Databases
 from tests.web.signed_in import make_account
@@ -99,7 +100,7 @@ class Person:
         self.page.fill("#username", self.username)
         self.page.fill("#password", PASSWORD)
         self.page.locator("main button[type=submit]").click()
-        assert self.page.url.endswith("/account"), self.page.url
+        assert self.page.url.endswith(home_for(role)), self.page.url  # each role's home
 
     def open(self, path: str) -> Page:
         self.page.goto(self.site.url + path)

@@ -233,7 +233,9 @@ def test_an_administrator_creates_disables_and_changes_a_role(platform: Platform
     assert enabled.status_code == 303
     with platform.db.transaction() as s:
         tags = s.scalars(
-            select(AuditEntry.action).where(AuditEntry.detail["user_id"].as_string() == user_id)
+            select(AuditEntry.action)
+            .where(AuditEntry.detail["user_id"].as_string() == user_id)
+            .order_by(AuditEntry.seq)
         ).all()
     assert tags == [
         "platform:user:create",

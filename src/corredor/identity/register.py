@@ -29,7 +29,6 @@ SAME, DIFFERENT, REVIEW = "same", "different", "review"
 # keys: a block swollen by one common name and birth date (or by someone registering the same
 # made-up person again and again) cannot make each registration read thousands of records.
 MAX_CANDIDATES: Final = 50
-DECISIONS = (SAME, DIFFERENT, REVIEW)
 
 
 def record_of(person: PersonOut, household: Sequence[PersonOut]) -> PersonRecord:

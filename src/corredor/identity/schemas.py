@@ -3,22 +3,32 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Final, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from corredor.cases.schemas import PossibleDuplicateOut
 
-__all__ = ["DuplicateDecisionIn", "DuplicateDecisionOut", "PossibleDuplicateOut", "ReviewRow"]
+__all__ = [
+    "DECISIONS",
+    "Decision",
+    "DuplicateDecisionIn",
+    "DuplicateDecisionOut",
+    "PossibleDuplicateOut",
+    "ReviewRow",
+]
+
+# same: one person (no second TVRH while the first is valid); different: two people (the pair is
+# not proposed again); review: refer to a supervisor (no TVRH for the household until decided)
+Decision = Literal["same", "different", "review"]
+DECISIONS: Final[tuple[str, ...]] = get_args(Decision)
 
 
 class DuplicateDecisionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     other_person_id: str = Field(min_length=1, max_length=36)
-    # same: one person (no second TVRH while the first is valid); different: two people (the
-    # pair is not shown again); review: refer to a supervisor (no TVRH until decided)
-    decision: Literal["same", "different", "review"]
+    decision: Decision
     note: str | None = Field(default=None, min_length=1, max_length=500)
 
 

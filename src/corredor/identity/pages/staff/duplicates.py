@@ -18,7 +18,7 @@ from corredor.api.security import platform_of
 from corredor.cases.schemas import PersonOut, PossibleDuplicateOut
 from corredor.cases.use_cases import reading
 from corredor.identity import use_cases
-from corredor.identity.schemas import DuplicateDecisionIn
+from corredor.identity.schemas import DECISIONS, DuplicateDecisionIn
 from corredor.kernel.auth import Principal
 from corredor.kernel.commands import run_command
 from corredor.kernel.domain.permissions import Permission
@@ -29,7 +29,6 @@ from corredor.web.session import error_page, staff_page, who_may
 
 CaseId = Annotated[str, Path(min_length=1, max_length=36)]
 P = Permission
-DECISIONS = ("same", "different", "review")
 
 
 @dataclass(frozen=True)
