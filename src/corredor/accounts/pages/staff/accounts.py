@@ -10,6 +10,7 @@ confirm first (a box to tick); every problem names its field.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from gettext import NullTranslations
 from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Path, Request
@@ -28,6 +29,13 @@ from corredor.web.i18n import N_
 from corredor.web.labels import AGENCIES, ROLES, named
 from corredor.web.page import Page, WebSettings, checked_form
 from corredor.web.session import staff_page, who_may
+
+
+def _translated(translations: NullTranslations, messages: Mapping[str, str], key: str) -> str:
+    """One of the page's messages in the page's language. The key stays out of the gettext
+    call: an older Babel's extractor would take a literal key there for a message."""
+    return translations.gettext(messages[key])
+
 
 P = Permission
 UserId = Annotated[str, Path(min_length=1, max_length=36)]
@@ -70,14 +78,14 @@ def _role_and_agency(
     role = Role(role_code) if role_code in set(Role) else None
     agency = Agency(agency_code) if agency_code in set(Agency) else None
     if role is None:
-        errors["role"] = g.gettext(PROBLEMS["role"])
+        errors["role"] = _translated(g, PROBLEMS, "role")
         return None, None
     try:
         if agency_code and agency is None:
             raise ValueError(agency_code)
         check_agency(role, agency)
     except ValueError:
-        errors["agency"] = g.gettext(PROBLEMS["agency"])
+        errors["agency"] = _translated(g, PROBLEMS, "agency")
     return role, agency
 
 
@@ -156,9 +164,9 @@ def _add_list(router: APIRouter, settings: WebSettings) -> None:
             UserIn.model_validate({"username": values["username"], "password": "x" * 10})
         except ValidationError as error:
             if any(e["loc"][0] == "username" for e in error.errors()):
-                errors["username"] = g.gettext(PROBLEMS["username"])
+                errors["username"] = _translated(g, PROBLEMS, "username")
         if len(text(form, "password")) < 10:  # as UserIn bounds it
-            errors["password"] = g.gettext(PROBLEMS["password"])
+            errors["password"] = _translated(g, PROBLEMS, "password")
         role, agency = _role_and_agency(page, form, errors)
         if errors or role is None:
             return accounts_page(
@@ -175,11 +183,11 @@ def _add_list(router: APIRouter, settings: WebSettings) -> None:
                 platform_of(request), who, command_key(form), use_cases.create_user(who, body)
             )
         except ValidationError:
-            errors["password"] = g.gettext(PROBLEMS["password"])
+            errors["password"] = _translated(g, PROBLEMS, "password")
         except InvalidInput:
-            errors["agency"] = g.gettext(PROBLEMS["agency"])
+            errors["agency"] = _translated(g, PROBLEMS, "agency")
         except Conflict:
-            errors["username"] = g.gettext(PROBLEMS["taken"])
+            errors["username"] = _translated(g, PROBLEMS, "taken")
         if errors:
             return accounts_page(
                 request, settings, who, status_code=400, errors=errors, values=values
@@ -207,9 +215,9 @@ def _add_one(router: APIRouter, settings: WebSettings) -> None:
         active = text(form, "active") == "1"
         errors = {}
         if text(form, CONFIRM) != "yes":
-            errors[f"{CONFIRM}-active"] = page.gettext.gettext(PROBLEMS["confirm"])
+            errors[f"{CONFIRM}-active"] = _translated(page.gettext, PROBLEMS, "confirm")
         elif user.id == who.user_id and not active:
-            errors[f"{CONFIRM}-active"] = page.gettext.gettext(PROBLEMS["self"])
+            errors[f"{CONFIRM}-active"] = _translated(page.gettext, PROBLEMS, "self")
         if errors:
             return account_page(request, settings, who, user, status_code=400, errors=errors)
         use_cases.set_active(platform, who, user_id, active=active)
@@ -228,9 +236,9 @@ def _add_one(router: APIRouter, settings: WebSettings) -> None:
         errors: dict[str, str] = {}
         role, agency = _role_and_agency(page, form, errors)
         if text(form, CONFIRM) != "yes":
-            errors[f"{CONFIRM}-role"] = page.gettext.gettext(PROBLEMS["confirm"])
+            errors[f"{CONFIRM}-role"] = _translated(page.gettext, PROBLEMS, "confirm")
         elif user.id == who.user_id:
-            errors[f"{CONFIRM}-role"] = page.gettext.gettext(PROBLEMS["self"])
+            errors[f"{CONFIRM}-role"] = _translated(page.gettext, PROBLEMS, "self")
         if errors or role is None:
             return account_page(
                 request, settings, who, user, status_code=400, errors=errors, values=values

@@ -8,7 +8,9 @@ reference and the hash, never the actor's account id (the auditor asks for it wh
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from gettext import NullTranslations
 from typing import Annotated, Final
 from urllib.parse import urlencode
 
@@ -25,6 +27,13 @@ from corredor.web.i18n import N_
 from corredor.web.labels import ROLES, named
 from corredor.web.page import WebSettings
 from corredor.web.session import staff_page, who_may
+
+
+def _translated(translations: NullTranslations, messages: Mapping[str, str], key: str) -> str:
+    """One of the page's messages in the page's language. The key stays out of the gettext
+    call: an older Babel's extractor would take a literal key there for a message."""
+    return translations.gettext(messages[key])
+
 
 FIELDS: Final = ("since", "until", "action", "actor_role", "case")
 MAX_ACTION, MIN_CASE, MAX_CASE = 80, 4, 36  # as `AuditFilter` bounds them
@@ -54,11 +63,11 @@ def add_audit_pages(router: APIRouter, settings: WebSettings) -> None:
             except ValueError:
                 errors[name] = g.gettext(PROBLEMS[name])
         if values["actor_role"] and values["actor_role"] not in set(Role):
-            errors["actor_role"] = g.gettext(PROBLEMS["actor_role"])
+            errors["actor_role"] = _translated(g, PROBLEMS, "actor_role")
         if len(values["action"]) > MAX_ACTION:
-            errors["action"] = g.gettext(PROBLEMS["action"])
+            errors["action"] = _translated(g, PROBLEMS, "action")
         if values["case"] and not MIN_CASE <= len(values["case"]) <= MAX_CASE:
-            errors["case"] = g.gettext(PROBLEMS["case"])
+            errors["case"] = _translated(g, PROBLEMS, "case")
         number = request.query_params.get("page", "1")
         chosen = AuditFilter(
             page=int(number) if number.isdigit() and 0 < int(number) <= 10**5 else 1
