@@ -10,7 +10,6 @@ confirm first (a box to tick); every problem names its field.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from gettext import NullTranslations
 from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Path, Request
@@ -24,18 +23,12 @@ from corredor.kernel.auth import Principal
 from corredor.kernel.commands import run_command
 from corredor.kernel.domain.permissions import Agency, Permission, Role, check_agency
 from corredor.kernel.errors import Conflict, InvalidInput
+from corredor.web import labels
 from corredor.web.forms import command_key, text
 from corredor.web.i18n import N_
 from corredor.web.labels import AGENCIES, ROLES, named
 from corredor.web.page import Page, WebSettings, checked_form
 from corredor.web.session import staff_page, who_may
-
-
-def _translated(translations: NullTranslations, messages: Mapping[str, str], key: str) -> str:
-    """One of the page's messages in the page's language. The key stays out of the gettext
-    call: an older Babel's extractor would take a literal key there for a message."""
-    return translations.gettext(messages[key])
-
 
 P = Permission
 UserId = Annotated[str, Path(min_length=1, max_length=36)]
@@ -78,14 +71,14 @@ def _role_and_agency(
     role = Role(role_code) if role_code in set(Role) else None
     agency = Agency(agency_code) if agency_code in set(Agency) else None
     if role is None:
-        errors["role"] = _translated(g, PROBLEMS, "role")
+        errors["role"] = labels.named(PROBLEMS, "role", g)
         return None, None
     try:
         if agency_code and agency is None:
             raise ValueError(agency_code)
         check_agency(role, agency)
     except ValueError:
-        errors["agency"] = _translated(g, PROBLEMS, "agency")
+        errors["agency"] = labels.named(PROBLEMS, "agency", g)
     return role, agency
 
 
@@ -164,9 +157,9 @@ def _add_list(router: APIRouter, settings: WebSettings) -> None:
             UserIn.model_validate({"username": values["username"], "password": "x" * 10})
         except ValidationError as error:
             if any(e["loc"][0] == "username" for e in error.errors()):
-                errors["username"] = _translated(g, PROBLEMS, "username")
+                errors["username"] = labels.named(PROBLEMS, "username", g)
         if len(text(form, "password")) < 10:  # as UserIn bounds it
-            errors["password"] = _translated(g, PROBLEMS, "password")
+            errors["password"] = labels.named(PROBLEMS, "password", g)
         role, agency = _role_and_agency(page, form, errors)
         if errors or role is None:
             return accounts_page(
@@ -183,11 +176,11 @@ def _add_list(router: APIRouter, settings: WebSettings) -> None:
                 platform_of(request), who, command_key(form), use_cases.create_user(who, body)
             )
         except ValidationError:
-            errors["password"] = _translated(g, PROBLEMS, "password")
+            errors["password"] = labels.named(PROBLEMS, "password", g)
         except InvalidInput:
-            errors["agency"] = _translated(g, PROBLEMS, "agency")
+            errors["agency"] = labels.named(PROBLEMS, "agency", g)
         except Conflict:
-            errors["username"] = _translated(g, PROBLEMS, "taken")
+            errors["username"] = labels.named(PROBLEMS, "taken", g)
         if errors:
             return accounts_page(
                 request, settings, who, status_code=400, errors=errors, values=values
@@ -215,9 +208,9 @@ def _add_one(router: APIRouter, settings: WebSettings) -> None:
         active = text(form, "active") == "1"
         errors = {}
         if text(form, CONFIRM) != "yes":
-            errors[f"{CONFIRM}-active"] = _translated(page.gettext, PROBLEMS, "confirm")
+            errors[f"{CONFIRM}-active"] = labels.named(PROBLEMS, "confirm", page.gettext)
         elif user.id == who.user_id and not active:
-            errors[f"{CONFIRM}-active"] = _translated(page.gettext, PROBLEMS, "self")
+            errors[f"{CONFIRM}-active"] = labels.named(PROBLEMS, "self", page.gettext)
         if errors:
             return account_page(request, settings, who, user, status_code=400, errors=errors)
         use_cases.set_active(platform, who, user_id, active=active)
@@ -236,9 +229,9 @@ def _add_one(router: APIRouter, settings: WebSettings) -> None:
         errors: dict[str, str] = {}
         role, agency = _role_and_agency(page, form, errors)
         if text(form, CONFIRM) != "yes":
-            errors[f"{CONFIRM}-role"] = _translated(page.gettext, PROBLEMS, "confirm")
+            errors[f"{CONFIRM}-role"] = labels.named(PROBLEMS, "confirm", page.gettext)
         elif user.id == who.user_id:
-            errors[f"{CONFIRM}-role"] = _translated(page.gettext, PROBLEMS, "self")
+            errors[f"{CONFIRM}-role"] = labels.named(PROBLEMS, "self", page.gettext)
         if errors or role is None:
             return account_page(
                 request, settings, who, user, status_code=400, errors=errors, values=values

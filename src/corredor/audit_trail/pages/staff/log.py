@@ -8,9 +8,7 @@ reference and the hash, never the actor's account id (the auditor asks for it wh
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date
-from gettext import NullTranslations
 from typing import Annotated, Final
 from urllib.parse import urlencode
 
@@ -23,17 +21,11 @@ from corredor.audit_trail.schemas import AuditFilter
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Permission, Role, may
 from corredor.kernel.errors import InvalidInput
+from corredor.web import labels
 from corredor.web.i18n import N_
 from corredor.web.labels import ROLES, named
 from corredor.web.page import WebSettings
 from corredor.web.session import staff_page, who_may
-
-
-def _translated(translations: NullTranslations, messages: Mapping[str, str], key: str) -> str:
-    """One of the page's messages in the page's language. The key stays out of the gettext
-    call: an older Babel's extractor would take a literal key there for a message."""
-    return translations.gettext(messages[key])
-
 
 FIELDS: Final = ("since", "until", "action", "actor_role", "case")
 MAX_ACTION, MIN_CASE, MAX_CASE = 80, 4, 36  # as `AuditFilter` bounds them
@@ -63,11 +55,11 @@ def add_audit_pages(router: APIRouter, settings: WebSettings) -> None:
             except ValueError:
                 errors[name] = g.gettext(PROBLEMS[name])
         if values["actor_role"] and values["actor_role"] not in set(Role):
-            errors["actor_role"] = _translated(g, PROBLEMS, "actor_role")
+            errors["actor_role"] = labels.named(PROBLEMS, "actor_role", g)
         if len(values["action"]) > MAX_ACTION:
-            errors["action"] = _translated(g, PROBLEMS, "action")
+            errors["action"] = labels.named(PROBLEMS, "action", g)
         if values["case"] and not MIN_CASE <= len(values["case"]) <= MAX_CASE:
-            errors["case"] = _translated(g, PROBLEMS, "case")
+            errors["case"] = labels.named(PROBLEMS, "case", g)
         number = request.query_params.get("page", "1")
         chosen = AuditFilter(
             page=int(number) if number.isdigit() and 0 < int(number) <= 10**5 else 1

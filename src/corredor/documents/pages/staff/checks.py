@@ -16,7 +16,6 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from gettext import NullTranslations
 from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Request
@@ -47,18 +46,12 @@ from corredor.documents.verify_pages import (
 )
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Permission
+from corredor.web import labels
 from corredor.web.forms import text
 from corredor.web.i18n import N_
 from corredor.web.labels import named
 from corredor.web.page import Page, WebSettings, checked_form
 from corredor.web.session import staff_page, who_may
-
-
-def _translated(translations: NullTranslations, messages: Mapping[str, str], key: str) -> str:
-    """One of the page's messages in the page's language. The key stays out of the gettext
-    call: an older Babel's extractor would take a literal key there for a message."""
-    return translations.gettext(messages[key])
-
 
 DAY_FIELD: Final = "on"
 PORT_FIELD: Final = "port"
@@ -200,11 +193,11 @@ def _add(router: APIRouter, settings: WebSettings, kind: CheckKind) -> None:
         errors: dict[str, str] = {}
         day = _day(form, platform.today())
         if day is None:
-            errors[DAY_FIELD] = _translated(g, PROBLEMS, "day")
+            errors[DAY_FIELD] = labels.named(PROBLEMS, "day", g)
         port = text(form, PORT_FIELD) if kind.asks_port else ""
         values[PORT_FIELD] = port
         if port and platform.reference.port(port) is None:
-            errors[PORT_FIELD] = _translated(g, PROBLEMS, "port")
+            errors[PORT_FIELD] = labels.named(PROBLEMS, "port", g)
         try:
             code = await presented_code(request, form)
         except PresentedError as error:
@@ -219,7 +212,7 @@ def _add(router: APIRouter, settings: WebSettings, kind: CheckKind) -> None:
                 request,
                 who,
                 status_code=400,
-                errors={CODE_FIELD: _translated(g, ERRORS, "too_long")},
+                errors={CODE_FIELD: labels.named(ERRORS, "too_long", g)},
                 values=values,
             )
         found = use_cases.check_at_counter(
