@@ -62,8 +62,9 @@ def forget(s: Session, person_id: str) -> None:
     s.execute(delete(PersonMatchKey).where(PersonMatchKey.person_id == person_id))
 
 
-def index_case(p: Platform, s: Session, case_id: str) -> None:
-    """(Re)write the blocking keys of every person of a case."""
+def index_case(p: Platform, s: Session, case_id: str) -> list[PersonRecord]:
+    """(Re)write the blocking keys of every person of a case; the household's records, read
+    once for it, are what the caller matches next."""
     records = household_records(p, s, case_id)
     ids = [r.person_id for r in records]
     s.execute(delete(PersonMatchKey).where(PersonMatchKey.person_id.in_(ids)))
@@ -73,6 +74,7 @@ def index_case(p: Platform, s: Session, case_id: str) -> None:
         for key in sorted(blocking_keys(r))
     )
     s.flush()
+    return records
 
 
 def possible_duplicates(

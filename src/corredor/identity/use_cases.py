@@ -151,8 +151,7 @@ def scan_register(
         records: dict[str, PersonRecord] = {}
         case_of: dict[str, str] = {}
         for done, case_id in enumerate(ids, start=1):
-            register.index_case(p, s, case_id)
-            for record in register.household_records(p, s, case_id):
+            for record in register.index_case(p, s, case_id):
                 records[record.person_id] = record
                 case_of[record.person_id] = case_id
             if progress is not None:

@@ -115,10 +115,8 @@ def _register(p: Platform, s: Session, who: Principal, body: HouseholdIn) -> Cas
 def _index_and_match(p: Platform, s: Session, case_id: str) -> list[PossibleDuplicateOut]:
     """Index the household for matching and find who of it may already be registered: shown to
     the officer, who decides (nothing is merged by itself)."""
-    register.index_case(p, s, case_id)
-    return register.possible_duplicates(
-        p, s, register.household_records(p, s, case_id), outside_case=case_id
-    )
+    household = register.index_case(p, s, case_id)
+    return register.possible_duplicates(p, s, household, outside_case=case_id)
 
 
 def _refuse_duplicates(p: Platform, s: Session, documents: list[str]) -> None:
