@@ -50,6 +50,12 @@ class Settings(BaseSettings):
         description="key id -> base64 AES-256 key; old ids stay so old rows can be read",
     )
     active_key_id: str = "dev-1"
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        pattern=r"^https?://[^\s/]+(/[^\s]*)?$",
+        description="CORREDOR_PUBLIC_URL: where verifiers reach this platform; documents name "
+        "their issuer's status list under it, so set it before issuing in production",
+    )
     lookup_key: str = DEV_LOOKUP_KEY
     token_secret: str = DEV_TOKEN_SECRET
     token_minutes: int = Field(default=15, gt=0, le=24 * 60)

@@ -9,7 +9,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from corredor.cases.domain.corridor import TravelMode
-from corredor.documents.credentials import jws
+from corredor.documents.credentials import jws, sd_jwt
 from corredor.documents.credentials.keys import KeyRing, PublishedKey, public_key_text
 from corredor.documents.credentials.status import read_status_list, sign_status_list
 from corredor.documents.credentials.verifier import Verifier
@@ -20,9 +20,13 @@ from corredor.documents.domain.credentials import (
     KeyState,
     to_claims,
 )
+from corredor.documents.domain.vc import disclosable_claims, plain_claims
 
 TODAY = date(2026, 6, 1)
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+STATUS_URI = "https://corredor.test/api/v1/credentials/status/{issuer}"
+# A 2x2 greyscale WebP: a stand-in thumbnail small enough to read in a test's output.
+PICTURE = "data:image/webp;base64,UklGRiQAAABXRUJQVlA4IBgAAABQAQCdASoCAAIAAsBMJaQABHQAAORAAAA="
 
 
 def travel_document(**changes: Any) -> Credential:
@@ -80,12 +84,28 @@ class Kit:
         )
 
     def sign(self, credential: Credential, kid: str, signer: str | None = None) -> str:
-        return jws.sign(self.private[signer or kid], kid, to_claims(credential))
+        """An SD-JWT VC with every disclosure attached, as the platform issues them."""
+        return sd_jwt.issue(
+            self.private[signer or kid],
+            kid,
+            plain_claims(credential, STATUS_URI.format(issuer=credential.issuer)),
+            disclosable_claims(credential),
+        )
+
+    def sign_first_format(self, credential: Credential, kid: str) -> str:
+        """A plain compact JWS, as documents were issued before SD-JWT VC."""
+        return jws.sign(self.private[kid], kid, to_claims(credential))
 
     def status_token(self, issuer: str, kid: str, issued_at: datetime = NOW) -> str:
         revoked = self.revoked.get(issuer, set())
         return sign_status_list(
-            self.private[kid], kid, issuer, revoked, next_index=100, issued_at=issued_at
+            self.private[kid],
+            kid,
+            issuer,
+            revoked,
+            next_index=100,
+            issued_at=issued_at,
+            uri=STATUS_URI.format(issuer=issuer),
         )
 
     def verifier(self, issued_at: datetime = NOW) -> Verifier:

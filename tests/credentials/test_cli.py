@@ -48,13 +48,22 @@ def test_verify_accepts_the_token_a_text_file_json_and_a_qr_image(exported: Any)
     api, folder, numbers = exported
     url = api.platform.db.url
     base = folder / numbers["travel"]
-    token = Path(f"{base}.jws").read_text().strip()
-    for presented in (token, f"{base}.jws", f"{base}.json", f"{base}-qr.png", f"{base}-card.png"):
+    token = Path(f"{base}.sd-jwt").read_text().strip()
+    for presented in (
+        token,
+        f"{base}.sd-jwt",
+        f"{base}.json",
+        f"{base}-qr.png",
+        f"{base}-card.png",
+    ):
         code, out = verify(folder, presented, url)
         assert code == 0, (presented, out)
         assert "VALID" in out and numbers["travel"] in out
-    code, out = verify(folder, f"{base}.jws", url, "--json")
-    assert json.loads(out)["document"]["poe"] == "us-fl-mia"
+        assert "Compare this with the person in front of you." in out
+    code, out = verify(folder, f"{base}.sd-jwt", url, "--json")
+    document = json.loads(out)["document"]
+    assert document["port"] == "us-fl-mia"
+    assert document["holder"]["name"] and document["holder"]["birth_year"] > 1900
     assert Path(f"{base}-card.pdf").read_bytes().startswith(b"%PDF-")
     assert "<svg" in Path(f"{base}-card.svg").read_text()
 
@@ -62,7 +71,7 @@ def test_verify_accepts_the_token_a_text_file_json_and_a_qr_image(exported: Any)
 def test_verify_says_why_not_and_exits_1(exported: Any) -> None:
     api, folder, numbers = exported
     url = api.platform.db.url
-    token = Path(f"{folder / numbers['tvrh']}.jws").read_text().strip()
+    token = Path(f"{folder / numbers['tvrh']}.sd-jwt").read_text().strip()
     code, out = verify(folder, token[:-5], url)
     assert (code, "truncated") == (1, out.split()[1].rstrip(":"))
     code, out = verify(folder, "garbage", url)
@@ -77,7 +86,7 @@ def test_bad_key_or_status_files_exit_2(exported: Any, tmp_path: Path) -> None:
     api, folder, numbers = exported
     url = api.platform.db.url
     (tmp_path / "bad.json").write_text('{"format": "something else"}')
-    token = f"{folder / numbers['tvrh']}.jws"
+    token = f"{folder / numbers['tvrh']}.sd-jwt"
     code, out = run(
         "verify",
         token,
@@ -104,7 +113,7 @@ def test_keys_rotate_retire_revoke_from_the_command_line(exported: Any, tmp_path
     assert run("keys", "rotate", "--issuer", "UN", url=url)[0] == 2
     # The travel document was signed under the now retired key: still valid with a new bundle.
     run("keys", "export", "--out", str(folder / "keys.json"), url=url)
-    assert verify(folder, f"{folder / numbers['travel']}.jws", url)[0] == 0
+    assert verify(folder, f"{folder / numbers['travel']}.sd-jwt", url)[0] == 0
     code, out = run("keys", "revoke", new_kid, "--reason", "test", url=url)
     assert code == 0 and "revoked" in out
     assert run("keys", "revoke", new_kid, "--reason", "again", url=url)[0] == 2
@@ -120,7 +129,7 @@ def test_revoked_documents_fail_once_the_status_list_is_refreshed(exported: Any)
         api.post(f"/documents/{travel['id']}/revocation", "cbp", Role.CBP_OFFICER, {"reason": "x"}),
         200,
     )
-    token = f"{folder / numbers['travel']}.jws"
+    token = f"{folder / numbers['travel']}.sd-jwt"
     assert verify(folder, token, url)[0] == 0  # the old list does not know yet
     run("documents", "status-list", "--out", str(folder / "status.json"), url=url)
     code, out = verify(folder, token, url)

@@ -15,8 +15,9 @@ from sqlalchemy import select
 
 from corredor.documents import issuance as service
 from corredor.documents import issuer_keys
+from corredor.documents.credentials import jws
 from corredor.documents.credentials.keys import load_bundle
-from corredor.documents.credentials.status import load_status_bundle
+from corredor.documents.credentials.status import load_status_bundle, read_status_list
 from corredor.documents.credentials.verifier import Verifier
 from corredor.documents.domain.credentials import Rejection
 from corredor.kernel.domain.permissions import Role
@@ -280,6 +281,31 @@ def test_the_bundle_and_lists_are_public_and_cacheable(api: Api) -> None:
     keys = api.client.get("/api/v1/credentials/keys").json()
     assert {"INM"} <= {k["issuer"] for k in keys["keys"]}
     assert all("private" not in json.dumps(k) for k in keys["keys"])
+
+
+def test_each_document_names_the_token_status_list_served_at_its_uri(api: Api) -> None:
+    """The `status.status_list.uri` in a document is where its issuer's list is: the IETF
+    Token Status List, whose `sub` is that same URI and whose bit says revoked or not."""
+    ids = walk(api, "tvrh_issued")
+    document = documents(api, ids["case"])[0]
+    claims = jws.parse(document["credential"].split("~")[0]).claims
+    uri = claims["status"]["status_list"]["uri"]
+    path = uri.removeprefix(api.platform.settings.public_url)
+    assert path == "/api/v1/credentials/status/INM"
+    served = api.client.get(path)
+    assert served.status_code == 200
+    assert served.headers["content-type"] == "application/statuslist+jwt"
+    assert (
+        api.client.get(path, headers={"If-None-Match": served.headers["ETag"]}).status_code == 304
+    )
+    parsed = jws.parse(served.text)
+    assert (parsed.typ, parsed.claims["sub"]) == ("statuslist+jwt", uri)
+    ring = load_bundle(api.client.get("/api/v1/credentials/keys").json())
+    assert (
+        read_status_list(served.text, ring).revoked(claims["status"]["status_list"]["idx"]) is False
+    )
+    assert api.client.get("/api/v1/credentials/status/UN").status_code == 404
+    assert api.client.get("/api/v1/credentials/status/not-an-agency").status_code == 422
 
 
 def test_rotation_keeps_old_documents_valid_and_compromise_reissues(api: Api) -> None:

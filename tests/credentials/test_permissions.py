@@ -25,6 +25,7 @@ def test_document_routes_declare_their_permissions(api: Api) -> None:
     assert {route: declared.get(route) for route in expected} == expected
     assert ("GET", "/api/v1/credentials/keys") in PUBLIC_ROUTES
     assert ("GET", "/api/v1/credentials/status") in PUBLIC_ROUTES
+    assert ("GET", "/api/v1/credentials/status/{issuer}") in PUBLIC_ROUTES
 
 
 def test_verifier_roles_can_only_check() -> None:

@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-import jwt
 import pytest
+from jwcrypto.jwk import JWK
+from sd_jwt.common import SDObj
+from sd_jwt.issuer import SDJWTIssuer
+from sd_jwt.verifier import SDJWTVerifier
 
-from corredor.documents.credentials import jws
+from corredor.documents.credentials import jws, sd_jwt
+from corredor.documents.credentials.status import decode_bits, encode_bits
 from corredor.documents.domain.credentials import (
     EXPLANATION,
     KeyState,
@@ -17,7 +21,22 @@ from corredor.documents.domain.credentials import (
     from_claims,
     to_claims,
 )
-from tests.credentials.kit import NOW, TODAY, Kit, standard_kit, travel_document, tvrh_document
+from corredor.documents.domain.vc import (
+    DISCLOSED_TO,
+    Audience,
+    disclosable_claims,
+    plain_claims,
+)
+from tests.credentials.kit import (
+    NOW,
+    PICTURE,
+    STATUS_URI,
+    TODAY,
+    Kit,
+    standard_kit,
+    travel_document,
+    tvrh_document,
+)
 
 
 @pytest.fixture
@@ -33,13 +52,96 @@ def test_a_genuine_document_verifies_with_its_claims(kit: Kit) -> None:
     assert verdict.explanation == "valid"
 
 
-def test_pyjwt_reads_the_tokens_too(kit: Kit) -> None:
-    """The format is standard compact JWS with EdDSA, not a private dialect."""
-    token = kit.sign(tvrh_document(), "inm-1")
-    public = kit.private["inm-1"].public_key()
-    claims = jwt.decode(token, public, algorithms=["EdDSA"])
-    assert claims["num"] == "TVRH-99AA00BB11-2"
-    assert jwt.get_unverified_header(token)["kid"] == "inm-1"
+def test_the_sd_jwt_reference_library_reads_our_documents(kit: Kit) -> None:
+    """The format is standard SD-JWT: the reference implementation checks our signature and
+    every disclosure and finds the same claims."""
+    document = travel_document(holder_picture=PICTURE)
+    token = kit.sign(document, "cbp-1")
+    public = JWK.from_pyca(kit.private["cbp-1"].public_key())
+    seen = SDJWTVerifier(token, lambda issuer, header: public).get_verified_payload()
+    assert seen["vct"] == "urn:corredor:vct:advance-parole:1"
+    assert seen["document_number"] == document.number
+    assert seen["status"]["status_list"]["idx"] == document.status_index
+    assert (seen["name"], seen["birthdate"]) == ("Marie-Claude Joseph", "1992-04-11")
+    assert seen["picture"] == PICTURE
+    assert jws.parse(token.split("~")[0]).typ == "dc+sd-jwt"
+
+
+def test_we_read_what_the_reference_library_issues(kit: Kit) -> None:
+    document = tvrh_document()
+    personal = {SDObj(name): value for name, value in disclosable_claims(document).items()}
+    issued = SDJWTIssuer(
+        {**plain_claims(document, STATUS_URI.format(issuer="INM")), **personal},
+        JWK.from_pyca(kit.private["inm-1"]),
+        sign_alg="EdDSA",
+        extra_header_parameters={"typ": "dc+sd-jwt", "kid": "inm-1"},
+    ).sd_jwt_issuance
+    verdict = kit.verifier().verify(issued, NOW)
+    assert verdict.valid, verdict.explanation
+    assert verdict.credential == document
+
+
+def test_documents_of_the_first_format_still_verify(kit: Kit) -> None:
+    document = tvrh_document()
+    verdict = kit.verifier().verify(kit.sign_first_format(document, "inm-1"), NOW)
+    assert verdict.valid and verdict.credential == document
+
+
+@pytest.mark.parametrize("audience", list(Audience))
+def test_each_verifier_learns_only_what_its_check_needs(kit: Kit, audience: Audience) -> None:
+    document = travel_document(holder_picture=PICTURE)
+    presented = sd_jwt.present(kit.sign(document, "cbp-1"), DISCLOSED_TO[audience])
+    verdict = kit.verifier().verify(presented, NOW)
+    assert verdict.valid and verdict.credential is not None
+    shown = verdict.credential
+    assert (shown.holder_name is not None) == ("name" in DISCLOSED_TO[audience])
+    assert (shown.holder_birth_date is not None) == ("birthdate" in DISCLOSED_TO[audience])
+    assert (shown.holder_picture is not None) == ("picture" in DISCLOSED_TO[audience])
+    assert (shown.valid_until, shown.port) == (document.valid_until, document.port)
+    # the withheld claims are not in the code at all, not even encoded
+    if "birthdate" not in DISCLOSED_TO[audience]:
+        assert "1992-04-11" not in "".join(
+            jws.b64decode(part).decode() for part in presented.split("~")[1:] if part
+        )
+
+
+def test_an_employer_sees_the_name_and_the_date_to_which_the_person_may_work(kit: Kit) -> None:
+    assert DISCLOSED_TO[Audience.EMPLOYER] == {"name"}
+    assert DISCLOSED_TO[Audience.AIRLINE] == {"name", "picture"}
+
+
+def _disclosure_swapped(token: str, index: int, replacement: str) -> str:
+    jwt_part, *disclosures = token.split("~")
+    disclosures[index] = replacement
+    return "~".join([jwt_part, *disclosures])
+
+
+def test_a_changed_or_borrowed_disclosure_is_refused(kit: Kit) -> None:
+    mine = kit.sign(travel_document(), "cbp-1")
+    forged_name = sd_jwt.encode_disclosure(b"0123456789abcdef", "name", "Somebody Else")
+    verdict = kit.verifier().verify(_disclosure_swapped(mine, 0, forged_name), NOW)
+    assert verdict.reason is Rejection.BAD_DISCLOSURE
+    assert "altered or added" in verdict.explanation
+    # a genuine disclosure from another genuine document does not transfer
+    theirs = kit.sign(travel_document(holder_name="Somebody Else"), "cbp-1").split("~")[1]
+    assert kit.verifier().verify(_disclosure_swapped(mine, 0, theirs), NOW).reason is (
+        Rejection.BAD_DISCLOSURE
+    )
+    first = mine.split("~")[1]
+    doubled = mine + first + "~"
+    assert kit.verifier().verify(doubled, NOW).reason is Rejection.BAD_DISCLOSURE
+
+
+def test_disclosures_on_a_first_format_token_make_it_unreadable(kit: Kit) -> None:
+    token = kit.sign_first_format(tvrh_document(), "inm-1") + "~"
+    assert kit.verifier().verify(token, NOW).reason is Rejection.NOT_A_CREDENTIAL
+
+
+def test_the_status_list_bit_order_is_the_ietf_token_status_list_s() -> None:
+    """The draft's own example: statuses 1,0,0,1,1,1,0,1 then 1,1,0,0,0,1,0,1 are the bytes
+    b9 a3 (index 0 in the least significant bit)."""
+    revoked = {0, 3, 4, 5, 7, 8, 9, 13, 15}
+    assert decode_bits(encode_bits(revoked, 16)) == bytes([0xB9, 0xA3])
 
 
 def test_a_tampered_payload_has_a_bad_signature(kit: Kit) -> None:

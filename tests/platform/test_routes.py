@@ -29,6 +29,7 @@ PUBLIC_ROUTES = {
     # Signed documents: what offline verifiers download (public keys, signed status lists).
     ("GET", "/api/v1/credentials/keys"),
     ("GET", "/api/v1/credentials/status"),
+    ("GET", "/api/v1/credentials/status/{issuer}"),
     # Shelters: where there is room, for the people who need it.
     ("GET", "/api/v1/shelters"),
     # The monitoring portal's open data (seed 002): every cell protected, nothing personal.

@@ -122,6 +122,21 @@ def status_lists(request: Request, platform: PlatformDep) -> Response:
     return _cacheable(request, use_cases.status_lists(platform))
 
 
+@router.get("/credentials/status/{issuer}", dependencies=[Depends(PUBLIC)])
+def status_list(
+    request: Request,
+    platform: PlatformDep,
+    issuer: Annotated[str, Path(pattern="^[A-Z]{2,8}$")],
+) -> Response:
+    """One agency's Token Status List (application/statuslist+jwt), the URI its documents name."""
+    token = use_cases.status_list(platform, issuer).encode("ascii")
+    etag = f'"{hashlib.sha256(token).hexdigest()[:32]}"'
+    headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL}
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    return Response(token, media_type="application/statuslist+jwt", headers=headers)
+
+
 def _check(
     request: Request,
     platform: Platform,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import sys
 from datetime import UTC, datetime
@@ -14,7 +15,7 @@ from rich.console import Console
 # The database, the platform and the renderers load inside the commands that use them, so
 # `corredor --help` and every other command start without them.
 if TYPE_CHECKING:
-    from corredor.documents.domain.credentials import Verdict
+    from corredor.documents.domain.credentials import Credential, Verdict
     from corredor.documents.use_cases import KeyJob
     from corredor.platform import Platform
 
@@ -129,7 +130,7 @@ def export_case(
     case_id: Annotated[str, typer.Argument(help="The case whose documents to write out.")],
     out: Annotated[Path, typer.Option("--out", help="Directory to write into.")] = Path("."),
 ) -> None:
-    """Write each document of a case: token (.jws), JSON, QR (PNG, SVG), card (SVG, PNG, PDF)."""
+    """Write each document of a case: token (.sd-jwt), JSON, QR (PNG, SVG), card (SVG, PNG, PDF)."""
     from corredor.documents import use_cases
     from corredor.kernel.errors import NotFound
 
@@ -141,24 +142,41 @@ def export_case(
     for document in exported:
         base = out / document.number
         for suffix, content in document.files.items():
-            separator = "." if suffix in ("jws", "json") else "-"
+            separator = "." if suffix in ("sd-jwt", "json") else "-"
             Path(f"{base}{separator}{suffix}").write_bytes(content)
         state = "revoked" if document.revoked else "issued"
         console.print(f"{document.number}  {document.kind}  {state}  -> {base}.*")
 
 
-def _report(verdict: Verdict, as_json: bool) -> None:
+COMPARE = "Compare this with the person in front of you."
+
+
+def _holder_json(document: Credential) -> dict[str, object]:
+    return {
+        "name": document.holder_name,
+        "birth_year": document.birth_year,
+        "photo": document.holder_picture,
+    }
+
+
+def _report(verdict: Verdict, as_json: bool, photo_to: Path | None) -> None:
     from corredor.documents.credentials import render
 
     document = verdict.credential
+    if photo_to is not None and verdict.valid and document and document.holder_picture:
+        photo_to.write_bytes(base64.b64decode(document.holder_picture.split(",", 1)[1]))
     if as_json:
+        form = render.json_form(document, "", "") if document else None
+        if form is not None and document is not None:
+            del form["credential"], form["key_id"]
+            form["holder"] = _holder_json(document)
         sys.stdout.write(
             json.dumps(
                 {
                     "valid": verdict.valid,
                     "reason": verdict.reason and str(verdict.reason),
                     "explanation": verdict.explanation,
-                    "document": render.json_form(document, "", "")["claims"] if document else None,
+                    "document": form,
                 },
                 ensure_ascii=False,
             )
@@ -167,11 +185,20 @@ def _report(verdict: Verdict, as_json: bool) -> None:
         return
     if verdict.valid and document is not None:
         console.print(
-            f"[bold green]VALID[/] {document.type} {document.number} issued by {document.issuer}: "
-            f"{document.holder_name}, born {document.holder_birth_date}; "
+            f"[bold green]VALID[/] {document.type} {document.number} issued by {document.issuer}; "
             f"valid {document.valid_from} to {document.valid_until}"
             + (f"; {document.travel_mode} via {document.port}" if document.port else "")
         )
+        name = document.holder_name or "(name not disclosed)"
+        born = f"born {document.birth_year}" if document.birth_year else "birth date not disclosed"
+        console.print(f"Holder: {name}, {born}")
+        if document.holder_picture is None:
+            console.print("Photo: none in this code; ask for photo identification")
+        elif photo_to is not None:
+            console.print(f"Photo: written to {photo_to}")
+        else:
+            console.print("Photo: in the code; see it with --photo FILE")
+        console.print(f"[bold]{COMPARE}[/]")
         return
     console.print(f"[bold red]INVALID[/] {verdict.reason}: {verdict.explanation}")
 
@@ -183,6 +210,7 @@ def verify(
             help="The QR content (token), '-' for stdin, or a file: .txt, .json, or a QR image."
         ),
     ],
+    *,
     keys: Annotated[Path, typer.Option("--keys", help="Public key bundle (corredor keys export).")],
     status: Annotated[
         Path, typer.Option("--status", help="Status lists (corredor documents status-list).")
@@ -191,6 +219,10 @@ def verify(
         datetime | None, typer.Option(help="Verify as of this moment (default: now, UTC).")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the verdict as JSON.")] = False,
+    photo: Annotated[
+        Path | None,
+        typer.Option(help="Write the holder's photo from a valid code to this file (WebP)."),
+    ] = None,
 ) -> None:
     """Verify a document fully offline. Exit 0 valid, 1 invalid (with the reason), 2 bad input."""
     from corredor.documents.credentials.keys import BundleError, load_bundle
@@ -210,7 +242,7 @@ def verify(
     moment = at or datetime.now(UTC)
     moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
     verdict = Verifier(ring, lists).verify(token, moment)
-    _report(verdict, as_json)
+    _report(verdict, as_json, photo)
     if not verdict.valid:
         raise typer.Exit(code=1)
 

@@ -26,7 +26,7 @@ from corredor.cases.records import (
     visible_case,
 )
 from corredor.documents import issuer_keys
-from corredor.documents.credentials import jws
+from corredor.documents.credentials import sd_jwt
 from corredor.documents.credentials.verifier import Verifier
 from corredor.documents.domain.credentials import (
     FROM_GRANT,
@@ -36,8 +36,8 @@ from corredor.documents.domain.credentials import (
     Credential,
     DocumentType,
     from_claims,
-    to_claims,
 )
+from corredor.documents.domain.vc import disclosable_claims, from_vc_claims, plain_claims
 from corredor.documents.schemas import CheckIn, CheckOut, CounterAnswer, DocumentOut
 from corredor.documents.tables import DocumentRow
 from corredor.documents.work_age import work_age_rule
@@ -75,8 +75,14 @@ def _terms(grant: Grant) -> dict[str, Any]:
 
 
 def _store(p: Platform, s: Session, row: DocumentRow, credential: Credential, key_id: str) -> None:
+    """Sign the document as an SD-JWT VC with every disclosure attached (the holder's copy)."""
     key = issuer_keys.get_key(s, key_id)
-    token = jws.sign(issuer_keys.private_key(p, key), key.kid, to_claims(credential))
+    token = sd_jwt.issue(
+        issuer_keys.private_key(p, key),
+        key.kid,
+        plain_claims(credential, issuer_keys.status_uri(p, credential.issuer)),
+        disclosable_claims(credential),
+    )
     row.key_id = key.kid
     # the token names the holder: sealed under their own data key, erased with them
     row.token_enc = data_keys(s, p.cipher).seal([row.person_id], token, TOKEN_COLUMN)
@@ -215,7 +221,7 @@ def revoke_key(p: Platform, s: Session, kid: str, reason: str) -> list[str]:
     ).scalars()
     reissued = []
     for document in live:
-        credential = from_claims(jws.parse(_token(p, document)).claims)
+        credential = credential_of(p, document)[0]
         _store(p, s, document, credential, replacement.kid)
         reissued.append(document.number)
     audit.append(
@@ -269,8 +275,18 @@ def erase_holder(p: Platform, s: Session, by: audit.Actor, person_id: str) -> li
 
 
 def credential_of(p: Platform, row: DocumentRow) -> tuple[Credential, str]:
+    """The document as we signed it (both formats), read from our own sealed copy."""
     token = _token(p, row)
-    return from_claims(jws.parse(token).claims), token
+    return read_own(token), token
+
+
+def read_own(token: str) -> Credential:
+    """A token we issued and stored, read without re-checking its signature."""
+    presented = sd_jwt.parse(token)
+    if presented.disclosures is None:
+        return from_claims(presented.jwt.claims)
+    shown = sd_jwt.disclosed(presented.jwt.claims, presented.disclosures)
+    return from_vc_claims(presented.jwt.claims, shown)
 
 
 def _out(p: Platform, row: DocumentRow) -> DocumentOut:
@@ -357,7 +373,8 @@ def _find(p: Platform, s: Session, body: CheckIn) -> DocumentRow | None:
         query = select(DocumentRow).where(DocumentRow.number == number)
         row = s.execute(query).scalar_one_or_none()
         # The row's key must be the one that signed it: a re-signed document's old card fails.
-        return row if row is not None and row.key_id == jws.parse(body.credential).kid else None
+        signed_by = sd_jwt.parse(body.credential).jwt.kid
+        return row if row is not None and row.key_id == signed_by else None
     if body.number is None or body.birth_date is None:
         field = "number" if body.number is None else "birth_date"
         raise InvalidInput(field, "send the credential (QR content), or number and birth_date")

@@ -148,6 +148,10 @@ def key_bundle(s: Session) -> dict[str, object]:
     return bundle([published(row) for row in rows], _hour(changed))
 
 
+def current_hour() -> datetime:
+    return _hour(now())
+
+
 def _hour(moment: datetime) -> datetime:
     """Lists made within one hour are byte-identical: caches and ETags stay useful."""
     moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
@@ -170,6 +174,11 @@ def next_status_index(s: Session, issuer: str) -> int:
 def status_lists(p: Platform, s: Session, at: datetime | None = None) -> dict[str, object]:
     """Every issuer's signed revocation list, as one bundle for verifiers to download."""
     issued = _hour(at or now())
+    return status_bundle(signed_status_lists(p, s, issued), issued)
+
+
+def signed_status_lists(p: Platform, s: Session, issued: datetime) -> dict[str, str]:
+    """Each issuer's Token Status List as of an hour (the same bytes all that hour)."""
     lists = {}
     for counter in s.execute(select(StatusCounter).order_by(StatusCounter.issuer)).scalars():
         revoked = s.execute(
@@ -185,5 +194,11 @@ def status_lists(p: Platform, s: Session, at: datetime | None = None) -> dict[st
             list(revoked),
             next_index=counter.next_index,
             issued_at=issued,
+            uri=status_uri(p, counter.issuer),
         )
-    return status_bundle(lists, issued)
+    return lists
+
+
+def status_uri(p: Platform, issuer: str) -> str:
+    """Where an issuer's token status list is published: the documents name it."""
+    return f"{p.settings.public_url.rstrip('/')}/api/v1/credentials/status/{issuer}"

@@ -55,7 +55,7 @@ class ExportedDocument:
     number: str
     kind: str
     revoked: bool
-    files: dict[str, bytes]  # suffix ("jws", "json", "qr.png", ...) -> content
+    files: dict[str, bytes]  # suffix ("sd-jwt", "json", "qr.png", ...) -> content
 
 
 @dataclass(frozen=True)
@@ -144,6 +144,15 @@ def status_lists(p: Platform) -> dict[str, object]:
     """Each agency's signed revocation list."""
     with unit_of_work(p) as s:
         return issuer_keys.status_lists(p, s)
+
+
+def status_list(p: Platform, issuer: str) -> str:
+    """One agency's list alone, as the URI in its documents' `status` claim serves it."""
+    with unit_of_work(p) as s:
+        lists = issuer_keys.signed_status_lists(p, s, issuer_keys.current_hour())
+    if issuer not in lists:
+        raise NotFound(f"no status list of {issuer}")
+    return lists[issuer]
 
 
 # ---- checks ----
@@ -271,7 +280,7 @@ def export_case(p: Platform, case_id: str) -> list[ExportedDocument]:
                     kind=row.kind,
                     revoked=row.revoked_at is not None,
                     files={
-                        "jws": (token + "\n").encode("utf-8"),
+                        "sd-jwt": (token + "\n").encode("utf-8"),
                         "json": json.dumps(form, indent=2, ensure_ascii=False).encode("utf-8"),
                         "qr.png": render.qr_png(token),
                         "qr.svg": render.qr_svg(token),

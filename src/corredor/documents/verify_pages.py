@@ -35,7 +35,7 @@ from corredor.web.page import Page, WebSettings, checked_form
 
 CODE_FIELD: Final = "code"
 IMAGE_FIELD: Final = "image"
-MAX_CODE_CHARS: Final = 4_000  # a document's code is 330-400 characters; a QR holds < 3,000
+MAX_CODE_CHARS: Final = 4_000  # a code with its photo is ~1,600 characters; a QR holds < 3,000
 MAX_IMAGE_BYTES: Final = 8 * 1024 * 1024  # a phone photo; larger is refused before decoding
 TOO_LARGE: Final = "too_large"
 MAX_BODY_BYTES: Final = MAX_IMAGE_BYTES + 64 * 1024  # the photo, the code box and the form
@@ -86,6 +86,10 @@ REASONS: Final[dict[Rejection, str]] = {
         "The list of cancelled documents is out of date. Try again later."
     ),
     Rejection.WRONG_DOCUMENT: N_("This kind of document does not answer this check."),
+    Rejection.BAD_DISCLOSURE: N_(
+        "A detail shown with the document was changed or taken from another document. Treat it "
+        "as forged."
+    ),
 }
 
 # Only a genuine document's own dates are shown, and only when the dates are what failed.
@@ -174,7 +178,11 @@ def wait_before_next_check(request: Request) -> float:
 
 
 def answer_view(page: Page, verdict: Verdict) -> dict[str, Any]:
-    """What the page says about the document: never the holder's name or birth date."""
+    """What the page says about the document and, for a valid one, about its holder: the name,
+    birth year and photo the code discloses, for the checker to compare with the person. The
+    page shows nothing the code does not already carry (any QR reader decodes it), and keeps
+    nothing; a code that withholds the photo or the name is said to, so the checker asks for
+    photo identification instead."""
     g = page.gettext
     credential = verdict.credential
     show_document = credential is not None and (verdict.valid or verdict.reason in DATED_REASONS)
@@ -189,6 +197,12 @@ def answer_view(page: Page, verdict: Verdict) -> dict[str, Any]:
             "issuer": named(AGENCIES, credential.issuer, g),
             "valid_from": page.fmt.date(credential.valid_from),
             "valid_until": page.fmt.date(credential.valid_until),
+        }
+    if verdict.valid and credential is not None:
+        view["holder"] = {
+            "name": credential.holder_name,
+            "birth_year": credential.birth_year,
+            "picture": credential.holder_picture,
         }
     return view
 

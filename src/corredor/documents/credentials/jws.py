@@ -71,12 +71,27 @@ def _json(raw: bytes) -> dict[str, Any]:
     return value
 
 
-def canonical_json(value: dict[str, Any]) -> bytes:
+def json_array(raw: bytes) -> list[Any]:
+    """A JSON array (an SD-JWT disclosure), ValueError otherwise."""
+    try:
+        value = json.loads(raw)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+    if not isinstance(value, list):
+        raise ValueError("not a JSON array")
+    return value
+
+
+def canonical_json(value: dict[str, Any] | list[Any]) -> bytes:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
-def sign(private_key: Ed25519PrivateKey, kid: str, claims: dict[str, Any]) -> str:
-    header = b64encode(canonical_json({"alg": ALGORITHM, "kid": kid}))
+def sign(
+    private_key: Ed25519PrivateKey, kid: str, claims: dict[str, Any], typ: str | None = None
+) -> str:
+    """`typ` names the media type when the token is more than a plain JWS (RFC 7515 4.1.9)."""
+    fields = {"alg": ALGORITHM, "kid": kid} | ({"typ": typ} if typ else {})
+    header = b64encode(canonical_json(fields))
     payload = b64encode(canonical_json(claims))
     signing_input = f"{header}.{payload}".encode("ascii")
     return f"{header}.{payload}.{b64encode(private_key.sign(signing_input))}"
@@ -85,6 +100,7 @@ def sign(private_key: Ed25519PrivateKey, kid: str, claims: dict[str, Any]) -> st
 @dataclass(frozen=True, slots=True)
 class Parsed:
     kid: str
+    typ: str | None  # the header's media type; None for the first format's plain tokens
     claims: dict[str, Any]
     signing_input: bytes
     signature: bytes
@@ -97,7 +113,7 @@ def parse(token: str) -> Parsed:
     if len(parts) > 3 or not token.isascii():
         raise Unreadable("not a compact JWS (three base64url parts)")
     try:
-        kid = _kid(parts[0])
+        kid, typ = _header(parts[0])
     except ValueError:
         # A header cut mid-way is still a truncation if what remains is a prefix of one.
         if len(parts) == 1 and _looks_like_header_prefix(parts[0]):
@@ -118,6 +134,7 @@ def parse(token: str) -> Parsed:
         raise Unreadable(f"an Ed25519 signature has {SIGNATURE_BYTES} bytes")
     return Parsed(
         kid=kid,
+        typ=typ,
         claims=claims,
         signing_input=f"{parts[0]}.{payload_text}".encode("ascii"),
         signature=signature,
@@ -125,13 +142,16 @@ def parse(token: str) -> Parsed:
 
 
 @lru_cache(maxsize=256)
-def _kid(segment: str) -> str:
-    """The key id a header names. An agency has few keys, so few distinct headers: cached."""
+def _header(segment: str) -> tuple[str, str | None]:
+    """The key id and media type a header names. An agency has few keys and formats, so few
+    distinct headers: cached."""
     header = _json(b64decode(segment))
-    kid = header.get("kid")
+    kid, typ = header.get("kid"), header.get("typ")
     if header.get("alg") != ALGORITHM or not isinstance(kid, str) or not kid:
         raise ValueError("the header does not name an EdDSA key")
-    return kid
+    if typ is not None and not isinstance(typ, str):
+        raise ValueError("the header's typ is not text")
+    return kid, typ
 
 
 _B64URL = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")

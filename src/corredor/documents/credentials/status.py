@@ -1,10 +1,14 @@
-"""Revocation offline: a signed, compressed bitstring status list per issuing agency.
+"""Revocation offline: a signed, compressed status list per issuing agency.
 
-Each document carries an index into its issuer's list; bit set means revoked (the
-bitstring-status-list idea of W3C VC, signed here as a compact JWS). The list is padded to at
-least 131,072 entries so the position of one document says little about who holds it, and
-compresses to a few hundred bytes. A list says when it was made and until when it may be
-relied on; a verifier refuses to decide on a stale one rather than pass a revoked document.
+Each document carries an index into its issuer's list; a set bit means revoked. The list is an
+IETF Token Status List (draft-ietf-oauth-status-list): a JWT of media type `statuslist+jwt`
+whose `status_list` holds one bit per document (`bits: 1`), the bit of index i being bit
+i % 8 of byte i // 8 counted from the least significant, the bytes DEFLATE-compressed (zlib)
+and base64url-encoded; its `sub` is the URI the documents name in their `status` claim. The
+list is padded to at least 131,072 entries so the position of one document says little about
+who holds it, and compresses to a few hundred bytes. A list says when it was made and until
+when it may be relied on (`exp`); a verifier refuses to decide on a stale one rather than pass
+a revoked document.
 """
 
 from __future__ import annotations
@@ -21,8 +25,8 @@ from corredor.documents.credentials import jws
 from corredor.documents.credentials.keys import KeyRing
 from corredor.documents.domain.credentials import KeyState
 
-STATUS_FORMAT: Final = "corredor-status/1"
-PURPOSE: Final = "revocation"
+STATUS_FORMAT: Final = "corredor-status/2"  # the bundle; /1 held Corredor's own list format
+MEDIA_TYPE: Final = "statuslist+jwt"
 MIN_ENTRIES: Final = 131_072
 MAX_BYTES: Final = 1 << 22  # refuse lists that would inflate past 4 MiB (32 M documents)
 LIFETIME: Final = timedelta(days=2)
@@ -42,7 +46,7 @@ def _size_for(highest: int) -> int:
 def encode_bits(revoked: Iterable[int], size: int) -> str:
     bits = bytearray(size // 8)
     for index in revoked:
-        bits[index // 8] |= 0x80 >> (index % 8)
+        bits[index // 8] |= 1 << (index % 8)
     return jws.b64encode(zlib.compress(bytes(bits), 9))
 
 
@@ -62,20 +66,20 @@ def sign_status_list(
     *,
     next_index: int,
     issued_at: datetime,
+    uri: str,
 ) -> str:
     """Ed25519 signatures are deterministic: the same list at the same hour is the same bytes,
     which keeps HTTP caches and ETags useful."""
     size = _size_for(next_index)
     claims = {
-        "typ": "status",
-        "purpose": PURPOSE,
+        "sub": uri,
         "iss": issuer,
         "iat": int(issued_at.timestamp()),
         "exp": int((issued_at + LIFETIME).timestamp()),
-        "size": size,
-        "bits": encode_bits(revoked, size),
+        "ttl": int(LIFETIME.total_seconds()) // 2,  # fetch a new one well before this expires
+        "status_list": {"bits": 1, "lst": encode_bits(revoked, size)},
     }
-    return jws.sign(private_key, kid, claims)
+    return jws.sign(private_key, kid, claims, typ=MEDIA_TYPE)
 
 
 @dataclass(frozen=True)
@@ -89,7 +93,7 @@ class StatusList:
         """True or False, or None when the list has no such entry."""
         if index >= len(self.bits) * 8:
             return None
-        return bool(self.bits[index // 8] & (0x80 >> (index % 8)))
+        return bool(self.bits[index // 8] & (1 << (index % 8)))
 
 
 def read_status_list(token: str, keys: KeyRing) -> StatusList:
@@ -103,10 +107,13 @@ def read_status_list(token: str, keys: KeyRing) -> StatusList:
     if not keys.signature_holds(parsed.kid, parsed.signature, parsed.signing_input):
         raise StatusListError("the status list's signature does not match")
     claims = parsed.claims
-    if claims.get("typ") != "status" or claims.get("iss") != key.issuer:
+    if parsed.typ != MEDIA_TYPE or claims.get("iss") != key.issuer:
         raise StatusListError("not a status list of the key's own agency")
+    status_list = claims.get("status_list")
+    if not isinstance(status_list, dict) or status_list.get("bits") != 1:
+        raise StatusListError("status_list: expected one bit per document")
     try:
-        bits = decode_bits(str(claims["bits"]))
+        bits = decode_bits(str(status_list["lst"]))
         issued = datetime.fromtimestamp(int(claims["iat"]), UTC)
         expires = datetime.fromtimestamp(int(claims["exp"]), UTC)
     except (KeyError, ValueError, TypeError, zlib.error) as error:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 
-from corredor.documents.credentials import jws
+from corredor.documents.credentials import jws, sd_jwt
 from corredor.documents.credentials.keys import KeyRing
 from corredor.documents.credentials.status import StatusList
 from corredor.documents.domain.credentials import (
@@ -25,6 +25,7 @@ from corredor.documents.domain.credentials import (
     reject,
     validity_rejection,
 )
+from corredor.documents.domain.vc import from_vc_claims
 
 
 class Verifier:
@@ -39,13 +40,16 @@ class Verifier:
         self.status = status
 
     def authentic(self, token: str) -> Verdict:
-        """Shape, key and signature: is this a document an agency really signed?"""
+        """Shape, key, signature and disclosures: is this a document an agency really signed?
+        Both formats are read: SD-JWT VC, and the first format's plain JWS, which documents
+        issued before SD-JWT VC still carry until they expire."""
         try:
-            parsed = jws.parse(token)
+            presented = sd_jwt.parse(token)
         except jws.Truncated as error:
             return reject(Rejection.TRUNCATED, str(error))
         except ValueError as error:  # Unreadable, or a JSON error inside it
             return reject(Rejection.NOT_A_CREDENTIAL, str(error))
+        parsed = presented.jwt
         key = self.keys.info(parsed.kid)
         if key is None:
             return reject(Rejection.UNKNOWN_KEY, f"key id {parsed.kid!r}")
@@ -58,7 +62,13 @@ class Verifier:
                 return reject(Rejection.WRONG_KEY, f"names key {parsed.kid}, signed by {signer}")
             return reject(Rejection.BAD_SIGNATURE)
         try:
-            credential = from_claims(parsed.claims)
+            if presented.disclosures is None:
+                credential = from_claims(parsed.claims)
+            else:
+                shown = sd_jwt.disclosed(parsed.claims, presented.disclosures)
+                credential = from_vc_claims(parsed.claims, shown)
+        except sd_jwt.BadDisclosure as error:
+            return reject(Rejection.BAD_DISCLOSURE, str(error))
         except MalformedClaims as error:
             return reject(Rejection.NOT_A_CREDENTIAL, f"signed, but not a document: {error}")
         refused = key_fit_rejection(key, credential)

@@ -80,6 +80,7 @@ class Rejection(StrEnum):
     STATUS_UNKNOWN = "status_unknown"
     STATUS_LIST_STALE = "status_list_stale"
     WRONG_DOCUMENT = "wrong_document_type"
+    BAD_DISCLOSURE = "bad_disclosure"
 
 
 EXPLANATION: Final[dict[Rejection, str]] = {
@@ -97,6 +98,8 @@ EXPLANATION: Final[dict[Rejection, str]] = {
     Rejection.STATUS_UNKNOWN: "the status list has no entry for this document (refresh it)",
     Rejection.STATUS_LIST_STALE: "the status list is out of date; refresh it before verifying",
     Rejection.WRONG_DOCUMENT: "this kind of document does not answer this check",
+    Rejection.BAD_DISCLOSURE: "a detail shown with the document was not signed by the issuer: "
+    "it was altered or added",
 }
 
 
@@ -131,17 +134,24 @@ class MalformedClaims(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Credential:
+    """A document's facts. The holder's name, birth date and photo are each disclosed or not:
+    a document read from our records has all three (the photo when one was taken); a
+    presentation shows a verifier only what its holder chose to disclose (None otherwise)."""
+
     type: DocumentType
     number: str
     issuer: str
-    holder_name: str
-    holder_birth_date: date
+    holder_name: str | None
+    holder_birth_date: date | None
     valid_from: date
     valid_until: date
     status_index: int
     travel_mode: TravelMode | None = None
     port: str | None = None  # designated land port of entry, or the flight's destination airport
     category: str | None = None  # the employment authorization category
+    # A small greyscale photo as a data: URL (image/webp), so a checker without a network sees
+    # the face the issuer photographed; None when none was taken or it was not disclosed.
+    holder_picture: str | None = None
 
     def __post_init__(self) -> None:
         if self.valid_until < self.valid_from:
@@ -153,9 +163,17 @@ class Credential:
         if self.type is DocumentType.WORK and not self.category:
             raise MalformedClaims("cat", "a work authorization names its category")
 
+    @property
+    def birth_year(self) -> int | None:
+        return self.holder_birth_date.year if self.holder_birth_date is not None else None
+
 
 def to_claims(credential: Credential) -> dict[str, Any]:
-    """Short claim names keep the payload, and so the QR code, small enough to scan easily."""
+    """The first format's claims (a plain compact JWS, every claim always shown): documents
+    issued before the move to SD-JWT VC still circulate, so verifiers keep reading them until
+    they expire. New documents are issued by `corredor.documents.credentials.sd_jwt`."""
+    if credential.holder_name is None or credential.holder_birth_date is None:
+        raise MalformedClaims("nam", "the first format always names the holder")
     claims: dict[str, Any] = {
         "typ": str(credential.type),
         "num": credential.number,
@@ -196,7 +214,7 @@ REQUIRED_TEXT: Final = ("typ", "num", "iss", "nam", "dob", "vf", "vu")
 
 
 def from_claims(claims: Mapping[str, Any]) -> Credential:
-    """The credential a signed payload describes, or MalformedClaims naming the claim."""
+    """The credential a first-format payload describes, or MalformedClaims naming the claim."""
     for name in REQUIRED_TEXT:  # one pass over the required claims: this runs per verification
         value = claims.get(name)
         if value.__class__ is not str or not value:

@@ -20,8 +20,9 @@ from markupsafe import Markup, escape
 
 from corredor.api.security import platform_of
 from corredor.documents import use_cases
-from corredor.documents.credentials import render
+from corredor.documents.credentials import render, sd_jwt
 from corredor.documents.domain.credentials import DocumentType
+from corredor.documents.domain.vc import AUDIENCES_FOR, DISCLOSED_TO, Audience
 from corredor.documents.schemas import HeldDocument, Standing
 from corredor.documents.verify_pages import DOCUMENT_NAMES
 from corredor.kernel.auth import Principal
@@ -68,6 +69,31 @@ class DocumentView:
     details: list[tuple[str, str]]
     qr: Markup
     code: str
+    shares: list[Share]
+
+
+@dataclass(frozen=True)
+class Share:
+    """The same document showing one kind of verifier only what its check needs."""
+
+    audience: str
+    title: str
+    shows: str
+    qr: Markup
+
+
+SHARE_TITLES: Final[dict[str, str]] = {
+    Audience.EMPLOYER.value: N_("A code for an employer"),
+    Audience.AIRLINE.value: N_("A code for an airline"),
+}
+SHARE_SHOWS: Final[dict[str, str]] = {
+    Audience.EMPLOYER.value: N_(
+        "It shows your name and the dates you may work, not your photo or date of birth."
+    ),
+    Audience.AIRLINE.value: N_(
+        "It shows your name, your photo and your travel terms, not your date of birth."
+    ),
+}
 
 
 def qr_inline(token: str, label: str) -> Markup:
@@ -117,6 +143,24 @@ def _details(page: Page, platform: Platform, held: HeldDocument) -> list[tuple[s
     return []
 
 
+def _shares(page: Page, held: HeldDocument, name: str) -> list[Share]:
+    """A smaller code per verifier who needs less than the whole card (SD-JWT disclosures)."""
+    g = page.gettext
+    document = held.document
+    if held.standing is not Standing.VALID or not sd_jwt.is_selective(document.credential):
+        return []
+    shares = []
+    for audience in AUDIENCES_FOR[DocumentType(document.type)]:
+        if audience not in SHARE_TITLES:
+            continue
+        title = labels.named(SHARE_TITLES, audience, g)
+        presented = sd_jwt.present(document.credential, DISCLOSED_TO[audience])
+        label = f"{title}: {name}, {document.number}"
+        shows = labels.named(SHARE_SHOWS, audience, g)
+        shares.append(Share(str(audience), title, shows, qr_inline(presented, label)))
+    return shares
+
+
 def document_view(page: Page, platform: Platform, held: HeldDocument) -> DocumentView:
     g = page.gettext
     document = held.document
@@ -139,6 +183,7 @@ def document_view(page: Page, platform: Platform, held: HeldDocument) -> Documen
         details=_details(page, platform, held),
         qr=qr_inline(document.credential, label),
         code=document.credential,
+        shares=_shares(page, held, name),
     )
 
 
