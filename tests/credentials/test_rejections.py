@@ -25,6 +25,7 @@ from corredor.documents.domain.vc import (
     DISCLOSED_TO,
     Audience,
     disclosable_claims,
+    from_vc_claims,
     plain_claims,
 )
 from tests.credentials.kit import (
@@ -310,3 +311,34 @@ def test_claims_that_do_not_make_a_document_name_the_claim(claim: str, value: ob
     with pytest.raises(MalformedClaims) as raised:
         from_claims(claims)
     assert raised.value.claim == claim
+
+
+@pytest.mark.parametrize(
+    ("claim", "value"),
+    [
+        ("vct", "urn:example:driving-licence"),
+        ("nbf", "2026-01-01"),
+        ("exp", None),
+        ("document_number", ""),
+        ("status", {"status_list": {"uri": "https://x"}}),
+        ("travel_mode", "boat"),
+    ],
+)
+def test_sd_jwt_claims_that_do_not_make_a_document_name_the_claim(
+    claim: str, value: object
+) -> None:
+    claims = plain_claims(travel_document(), STATUS_URI.format(issuer="CBP"))
+    if value is None:
+        claims.pop(claim)
+    else:
+        claims[claim] = value
+    with pytest.raises(MalformedClaims) as raised:
+        from_vc_claims(claims, {})
+    assert raised.value.claim == claim
+
+
+def test_a_picture_that_is_not_a_webp_data_url_is_refused() -> None:
+    claims = plain_claims(tvrh_document(), STATUS_URI.format(issuer="INM"))
+    with pytest.raises(MalformedClaims) as raised:
+        from_vc_claims(claims, {"picture": "https://tracker.example/face.jpg"})
+    assert raised.value.claim == "picture"

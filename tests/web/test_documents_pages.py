@@ -288,5 +288,11 @@ def test_travel_and_work_authorizations_say_how_where_and_which_category(
     assert "US Customs and Border Protection (CBP)" in html
     # the travel authorizations were used at admission; the work authorizations stay valid
     assert html.count("it was used when its holder was admitted to the United States") == 3
+    # the valid work authorization offers an employer's code (the name only); the used travel
+    # authorizations offer no airline's code
+    assert html.count('data-audience="employer"') == 1
+    assert "A code for an employer" in html and 'data-audience="airline"' not in html
+    assert "not your photo or date of birth" in html
     spanish = person.get("/documents", lang="es").text
     assert spanish.count("se usó cuando su titular fue admitido en los Estados Unidos") == 3
+    assert "Un código para un empleador" in spanish
