@@ -47,17 +47,21 @@ def store(
     def seal(value: bytes, column: str) -> str:
         return keys.seal([person_id], base64.b64encode(value).decode("ascii"), column)
 
+    sealed = {
+        "printed_enc": seal(photo.printed, PRINTED_COLUMN),
+        "thumbnail_enc": seal(photo.thumbnail, THUMBNAIL_COLUMN),
+        "consent_by": consent_by,
+        "consent_at": at,
+        "consent_text_version": consent_text_version,
+        "captured_at": at,
+    }
     row = s.get(PersonPhoto, person_id)
     replaced = row is not None
     if row is None:
-        row = PersonPhoto(person_id=person_id)
-        s.add(row)
-    row.printed_enc = seal(photo.printed, PRINTED_COLUMN)
-    row.thumbnail_enc = seal(photo.thumbnail, THUMBNAIL_COLUMN)
-    row.consent_by = consent_by
-    row.consent_at = at
-    row.consent_text_version = consent_text_version
-    row.captured_at = at
+        s.add(PersonPhoto(person_id=person_id, **sealed))
+    else:
+        for name, value in sealed.items():
+            setattr(row, name, value)
     s.flush()
     return replaced
 
