@@ -63,9 +63,11 @@ def audited(api: Api, case_id: str, action: str) -> list[dict[str, Any]]:
 
 def stored_row(api: Api, person_id: str) -> dict[str, Any] | None:
     with api.platform.db.transaction() as s:
-        row = s.execute(
-            sa.text("SELECT * FROM person_photos WHERE person_id = :p"), {"p": person_id}
-        ).mappings().first()
+        row = (
+            s.execute(sa.text("SELECT * FROM person_photos WHERE person_id = :p"), {"p": person_id})
+            .mappings()
+            .first()
+        )
     return dict(row) if row else None
 
 
