@@ -28,7 +28,7 @@ from corredor.cases.records import case_ids as all_case_ids
 from corredor.identity import photos, register
 from corredor.identity.domain.blocking import blocking_keys
 from corredor.identity.domain.model import DEFAULT_MODEL
-from corredor.identity.domain.portrait import PhotoRefused, normalise
+from corredor.identity.domain.portrait import NormalisedPhoto, PhotoRefused, normalise
 from corredor.identity.domain.record import PersonRecord
 from corredor.identity.schemas import (
     DuplicateDecisionIn,
@@ -214,56 +214,76 @@ def _person_at(s: Session, case_id: str, position: int) -> str:
     return found[0]
 
 
+def _checked(who: Principal, data: bytes, consent: bool) -> NormalisedPhoto:
+    who.require(Permission.PERSON_PHOTO_CAPTURE)
+    if not consent:
+        raise InvalidInput("consent", "the person's consent is required before their photo is kept")
+    try:
+        return normalise(data)
+    except PhotoRefused as refused:
+        raise InvalidInput(refused.field, refused.message) from refused
+
+
+def _keep(
+    p: Platform, s: Session, who: Principal, case_id: str, position: int, *, photo: NormalisedPhoto
+) -> PhotoOut:
+    case = visible_case(s, who, case_id, Permission.PERSON_PHOTO_CAPTURE)
+    person_id = _person_at(s, case_id, position)
+    if (erased_at := data_keys(s, p.cipher).erased_at(person_id)) is not None:
+        raise PersonErased(person_id, erased_at)
+    at = p.now()
+    replaced = photos.store(
+        p,
+        s,
+        person_id,
+        photo,
+        consent_by=who.user_id,
+        consent_text_version=CONSENT_TEXT_VERSION,
+        at=at,
+    )
+    audit.append(
+        s,
+        case_actor(s, who, case),
+        AuditTag.PERSON_PHOTO_REPLACE if replaced else AuditTag.PERSON_PHOTO_CAPTURE,
+        case_id=case_id,
+        detail={
+            "person_id": person_id,
+            "position": position,
+            "consent_text_version": CONSENT_TEXT_VERSION,
+            "printed_bytes": len(photo.printed),
+            "thumbnail_bytes": len(photo.thumbnail),
+        },
+        at=at,
+    )
+    return PhotoOut(
+        person_position=position,
+        captured_at=at,
+        printed_bytes=len(photo.printed),
+        thumbnail_bytes=len(photo.thumbnail),
+        replaced=replaced,
+        consent_text_version=CONSENT_TEXT_VERSION,
+    )
+
+
 def capture_photo(
     p: Platform, who: Principal, case_id: str, position: int, *, data: bytes, consent: bool
 ) -> PhotoOut:
     """Keep the photo the INM desk took of a person of the case, with their consent: checked
     and cut to the card's two sizes (`identity.domain.portrait`), sealed under the person's key.
-    Taking it again replaces it. Audited (a capture, or a replacement)."""
-    who.require(Permission.PERSON_PHOTO_CAPTURE)
-    if not consent:
-        raise InvalidInput("consent", "the person's consent is required before their photo is kept")
-    try:
-        photo = normalise(data)
-    except PhotoRefused as refused:
-        raise InvalidInput(refused.field, refused.message) from refused
+    Taking it again replaces it. Audited (a capture, or a replacement). The photo is checked
+    before the transaction opens."""
+    photo = _checked(who, data, consent)
     with unit_of_work(p) as s:
-        case = visible_case(s, who, case_id, Permission.PERSON_PHOTO_CAPTURE)
-        person_id = _person_at(s, case_id, position)
-        if (erased_at := data_keys(s, p.cipher).erased_at(person_id)) is not None:
-            raise PersonErased(person_id, erased_at)
-        at = p.now()
-        replaced = photos.store(
-            p,
-            s,
-            person_id,
-            photo,
-            consent_by=who.user_id,
-            consent_text_version=CONSENT_TEXT_VERSION,
-            at=at,
-        )
-        audit.append(
-            s,
-            case_actor(s, who, case),
-            AuditTag.PERSON_PHOTO_REPLACE if replaced else AuditTag.PERSON_PHOTO_CAPTURE,
-            case_id=case_id,
-            detail={
-                "person_id": person_id,
-                "position": position,
-                "consent_text_version": CONSENT_TEXT_VERSION,
-                "printed_bytes": len(photo.printed),
-                "thumbnail_bytes": len(photo.thumbnail),
-            },
-            at=at,
-        )
-        return PhotoOut(
-            person_position=position,
-            captured_at=at,
-            printed_bytes=len(photo.printed),
-            thumbnail_bytes=len(photo.thumbnail),
-            replaced=replaced,
-            consent_text_version=CONSENT_TEXT_VERSION,
-        )
+        return _keep(p, s, who, case_id, position, photo=photo)
+
+
+def capture_photo_step(
+    p: Platform, who: Principal, case_id: str, position: int, *, data: bytes, consent: bool
+) -> Callable[[Session], PhotoOut]:
+    """The same capture as a step of the caller's unit of work (the demo photographs its sample
+    family's first person between registering them and issuing their card)."""
+    photo = _checked(who, data, consent)
+    return lambda s: _keep(p, s, who, case_id, position, photo=photo)
 
 
 def photo_of(p: Platform, who: Principal, case_id: str, position: int) -> bytes:
