@@ -142,3 +142,22 @@ def test_the_crop_is_the_largest_4_to_5_box_at_the_centre(
     size: tuple[int, int], box: tuple[int, int, int, int]
 ) -> None:
     assert centre_crop_box(*size) == box
+
+
+def test_the_minimum_size_is_judged_upright() -> None:
+    # 300x240 pixels stored sideways (EXIF "rotate 90"): 240x300 once upright, enough
+    sideways = Image.open(PORTRAIT).resize((240, 300)).transpose(Image.Transpose.ROTATE_90)
+    exif = Image.Exif()
+    exif[ORIENTATION_TAG] = 6
+    photo = normalise(encoded(sideways, "JPEG", exif=exif.tobytes()))
+    assert Image.open(io.BytesIO(photo.printed)).size == PRINTED_SIZE
+    # the same pixels without the tag are 300 wide and 240 high: too small
+    assert refusal(encoded(sideways, "JPEG")).reason == TOO_SMALL
+
+
+def test_a_phone_sized_photo_gives_the_same_two_sizes() -> None:
+    phone = Image.open(PORTRAIT).resize((3024, 3780))
+    photo = normalise(encoded(phone, "JPEG", quality=90))
+    assert Image.open(io.BytesIO(photo.printed)).size == PRINTED_SIZE
+    assert Image.open(io.BytesIO(photo.thumbnail)).size == THUMBNAIL_SIZE
+    assert len(photo.thumbnail) <= THUMBNAIL_BUDGET

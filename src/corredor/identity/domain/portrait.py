@@ -32,6 +32,11 @@ THUMBNAIL_SIZE: Final = (48, 60)
 THUMBNAIL_BUDGET: Final = 400  # bytes, inside the QR code
 THUMBNAIL_QUALITIES: Final = tuple(range(50, 9, -5))  # 50, 45, ... 10
 ASPECT: Final = (4, 5)
+# a JPEG is decoded at the smallest of 1/2, 1/4, 1/8 of its size that keeps both sides at least
+# this large: twice the printed photo's longer side, whichever way the camera was held
+DECODE_AT: Final = (750, 750)
+ORIENTATION_TAG: Final = 0x0112
+TURNED: Final = frozenset({5, 6, 7, 8})  # EXIF orientations that swap width and height
 
 # Other image formats people may send, known by their first bytes: "unsupported type" rather
 # than "not an image" (Pillow is never asked to parse them).
@@ -104,9 +109,23 @@ def _open(data: bytes) -> Image.Image:
     return image
 
 
+def _upright_size(image: Image.Image) -> tuple[int, int]:
+    """The size the photo has once turned as the camera meant (from the header)."""
+    width, height = image.size
+    try:
+        orientation = image.getexif().get(ORIENTATION_TAG, 1)
+    except (OSError, ValueError, SyntaxError, EOFError):
+        orientation = 1
+    return (height, width) if orientation in TURNED else (width, height)
+
+
 def _upright_pixels(image: Image.Image) -> Image.Image:
     """The decoded pixels turned as the camera meant, in RGB, as a new image that carries no
-    metadata at all (`info` empty: no EXIF, no ICC profile, no comment)."""
+    metadata at all (`info` empty: no EXIF, no ICC profile, no comment). A large JPEG is
+    decoded at a reduced scale (still at least `DECODE_AT` on each side): a phone's 12
+    megapixels need not all be decoded to make a 300x375 photo."""
+    if image.format == "JPEG":
+        image.draft("RGB", DECODE_AT)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -152,10 +171,12 @@ def _thumbnail(crop: Image.Image) -> tuple[bytes, int]:
 def normalise(data: bytes) -> NormalisedPhoto:
     """The printed photo and the thumbnail of an uploaded photo; `PhotoRefused` naming the
     reason when it cannot be used."""
-    pixels = _upright_pixels(_open(data))
-    width, height = pixels.size
+    image = _open(data)
+    width, height = _upright_size(image)
     if width < MIN_WIDTH or height < MIN_HEIGHT:
         raise PhotoRefused(TOO_SMALL)
+    pixels = _upright_pixels(image)
+    width, height = pixels.size
     crop = pixels.crop(centre_crop_box(width, height))
     printed = io.BytesIO()
     crop.resize(PRINTED_SIZE, Image.Resampling.LANCZOS).save(
