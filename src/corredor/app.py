@@ -35,6 +35,7 @@ from corredor.documents.pages.staff.checks import add_check_pages
 from corredor.documents.verify_pages import add_verify_pages
 from corredor.identity import api as identity
 from corredor.identity.pages.staff.duplicates import add_duplicate_pages
+from corredor.identity.pages.staff.photos import add_photo_pages
 from corredor.platform import Platform
 from corredor.portal import api as portal
 from corredor.portal.pages import add_portal_pages
@@ -122,6 +123,7 @@ def create_web_router(
         add_parole_pages,
         add_desk_pages,
         add_duplicate_pages,
+        add_photo_pages,
         add_disclosure_pages,
         add_cbp_pages,
         add_assist_pages,

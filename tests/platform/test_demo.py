@@ -10,11 +10,17 @@ import pytest
 from sqlalchemy import func, select
 
 from corredor.accounts.tables import User
+from corredor.accounts.users import principal_named
 from corredor.allocation.tables import AllocationRun, AllocationWindow, CapacityDay
 from corredor.cases.tables import Case
 from corredor.demo import walk
 from corredor.demo.seed import HISTORY_DAYS, prepare_demo
+from corredor.identity import use_cases as identity
+from corredor.identity.tables import PersonPhoto
+from corredor.kernel.auth import Principal
 from corredor.kernel.engine import upgrade
+from corredor.kernel.tables import AuditEntry
+from corredor.platform import Platform
 from corredor.screening.tables import ScreenerUse
 from corredor.shelters.domain.illustrative import ILLUSTRATIVE_SHELTERS
 from corredor.shelters.tables import OccupancyRow
@@ -54,6 +60,26 @@ def test_the_demo_is_seeded_once_however_often_the_server_starts(
         # the sample case, the one an applicant account follows
         case = session.scalars(select(Case).where(Case.applicant_user_id.is_not(None))).one()
     assert case.state == "parole_requested"
+    # Marie-Claude's photo, taken with her consent by the demo INM officer before her card
+    marie = principal_named_outside(platform, "marie")
+    printed = identity.photo_of(platform, marie, case.id, 0)
+    assert printed.startswith(b"\xff\xd8")  # a JPEG
+    with platform.db.transaction() as session:
+        inm = session.scalars(select(User).where(User.username == "inm.hidalgo")).one()
+        photo = session.scalars(select(PersonPhoto)).one()
+        assert photo.consent_by == inm.id
+        issued = session.scalar(
+            select(func.min(AuditEntry.seq)).where(AuditEntry.action == "platform:case:issue_tvrh")
+        )
+        taken = session.scalar(
+            select(AuditEntry.seq).where(AuditEntry.action == "platform:person:photo_capture")
+        )
+    assert taken is not None and issued is not None and taken < issued
+
+
+def principal_named_outside(platform: Platform, username: str) -> Principal:
+    with platform.db.transaction() as session:
+        return principal_named(session, username)
 
 
 def refuse_to_start(*_: object) -> None:

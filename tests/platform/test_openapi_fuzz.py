@@ -40,12 +40,15 @@ def url_can_carry(value: str) -> bool:
 
 def made_hostile(case: Any, value: str | None) -> None:
     """Put the hostile value in the first path parameter (if a URL can carry it: a lone
-    surrogate cannot be percent-encoded), or else the first body field."""
+    surrogate cannot be percent-encoded), or else the first body field (if the body can carry
+    it: a multipart upload cannot encode a lone surrogate either)."""
     if value is None:
         return
     if case.path_parameters and url_can_carry(value):
         first = next(iter(case.path_parameters))
         case.path_parameters[first] = value
+    elif case.media_type == "multipart/form-data" and not url_can_carry(value):
+        return
     elif isinstance(case.body, dict) and case.body:
         first = next(iter(case.body))
         case.body[first] = value

@@ -135,8 +135,11 @@ def test_each_role_is_refused_what_it_may_not_do(api: Api, role: Role) -> None:
             url = url.replace("{" + name + "}", str(uuid.uuid4()))
         if method == "GET":
             answer = api.get(url, f"matrix-{role}", role)
-        else:
+        elif method == "POST":
             answer = api.post(url, f"matrix-{role}", role, json={})
+        else:  # PUT: the holder's photo, an upload
+            headers = api.headers(f"matrix-{role}", role)
+            answer = api.client.request(method, f"/api/v1{url}", headers=headers, data={})
         allowed = permission in ROLE_PERMISSIONS[role]
         if allowed:
             assert answer.status_code != 403, f"{role} {method} {path}: {answer.text}"
@@ -302,3 +305,21 @@ def test_the_person_matching_routes_declare_their_permissions(api: Api) -> None:
     for permission in (Permission.PERSON_MATCH_READ, Permission.PERSON_MATCH_DECIDE):
         holders = {r for r, held in ROLE_PERMISSIONS.items() if permission in held}
         assert holders == {Role.INM_OFFICER}, permission
+
+
+def test_the_holder_photo_routes_declare_their_permissions(api: Api) -> None:
+    declared = {(m, p): perm for m, p, perm in permission_routes(api.client.app)}  # type: ignore[arg-type]
+    path = "/api/v1/cases/{case_id}/persons/{position}/photo"
+    assert declared[("PUT", path)] is Permission.PERSON_PHOTO_CAPTURE
+    assert declared[("GET", path)] is Permission.PERSON_PHOTO_READ
+
+    def holders(permission: Permission) -> set[Role]:
+        return {r for r, held in ROLE_PERMISSIONS.items() if permission in held}
+
+    assert holders(Permission.PERSON_PHOTO_CAPTURE) == {Role.INM_OFFICER}
+    # staff who read the case (caseworkers: those given to them), and the applicant (their own)
+    assert holders(Permission.PERSON_PHOTO_READ) == {
+        Role.INM_OFFICER,
+        Role.CASEWORKER,
+        Role.APPLICANT,
+    }

@@ -82,6 +82,7 @@ PUBLISHED = frozenset(
         "documents.issuance",  # issuing documents as a step of the case workflow
         "documents.statistics",
         "identity.register",  # matching a registration, one card per person (inside a case's step)
+        "identity.portraits",  # the holders' photos for the cards (inside the issuing step)
         "sharing.disclosures",  # a case's disclosures, for its status
         "shelters.statistics",
         "screening.statistics",
@@ -125,8 +126,8 @@ def is_domain(module: str) -> bool:
 
 
 # Libraries of pure functions (no I/O, no state) a domain may compute with: string distances
-# and phonetic codes for matching persons.
-PURE_LIBRARIES = ("pydantic", "rapidfuzz", "jellyfish")
+# and phonetic codes for matching persons; image decoding and resizing for holders' photos.
+PURE_LIBRARIES = ("pydantic", "rapidfuzz", "jellyfish", "PIL")
 
 
 def allowed_in_domain(module: str) -> bool:

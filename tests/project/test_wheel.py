@@ -26,6 +26,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (wheel,) = work.glob("corredor-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "corredor/_shipped/policies/mx-tvrh/2011-05-25.yaml" in names
+    assert "corredor/data/demo/portrait.jpg" in names  # the demo holder's photo
     target = work / "site"
     subprocess.run([*pip, "install", "--no-deps", "--target", str(target), str(wheel)], check=True)
     return target

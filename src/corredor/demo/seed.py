@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 import uuid
 from datetime import UTC, date, datetime, timedelta
+from importlib import resources
 
 from sqlalchemy import select
 
@@ -25,6 +26,7 @@ from corredor.cases.schemas import (
 )
 from corredor.cases.tables import Case
 from corredor.cases.use_cases import assignments, parole, registration, tvrh
+from corredor.identity import use_cases as identity
 from corredor.kernel.errors import Conflict
 from corredor.kernel.unit_of_work import unit_of_work
 from corredor.platform import Platform
@@ -188,9 +190,10 @@ def seed_demo_shelters(platform: Platform) -> None:
 
 
 def seed_sample_case(platform: Platform) -> str:
-    """Marie-Claude Joseph and her children (4 and 9), registered at Ciudad Hidalgo and given
-    their TVRH; she consents to share with CBP, INM discloses, she applies for parole, and the
-    case is given to UNHCR's caseworkers at the assisted site."""
+    """Marie-Claude Joseph and her children (4 and 9), registered at Ciudad Hidalgo, her photo
+    taken at the desk with her consent, and given their TVRH; she consents to share with CBP,
+    INM discloses, she applies for parole, and the case is given to UNHCR's caseworkers at the
+    assisted site."""
     today = platform.today()
     with unit_of_work(platform) as s:
         inm = principal_named(s, "inm.hidalgo")
@@ -198,6 +201,11 @@ def seed_sample_case(platform: Platform) -> str:
         household = demo_household(marie.user_id, today)
         # each step's command, run inside this one unit of work: the case appears whole or not
         case_id = registration.register_household(platform, inm, household).run(s).id
+        # her photo, taken at the desk with her consent, before her card is issued
+        photo = identity.capture_photo_step(
+            platform, inm, case_id, 0, data=demo_portrait(), consent=True
+        )
+        photo(s)
         tvrh.decide_tvrh(platform, inm, case_id).run(s)
         consent = sharing.record_consent(platform, marie, case_id, ConsentIn(fields=SHARED)).run(s)
         disclosure = DisclosureIn(consent_id=consent.id, fields=SHARED)
@@ -210,6 +218,12 @@ def seed_sample_case(platform: Platform) -> str:
         )
         assignments.assign_case(platform, inm, case_id, help_there).run(s)
     return case_id
+
+
+def demo_portrait() -> bytes:
+    """The demo holder's photo: a public-domain NASA portrait shipped with the package
+    (`corredor/data/demo/README.md`), never a real applicant's face."""
+    return resources.files("corredor").joinpath("data/demo/portrait.jpg").read_bytes()
 
 
 def demo_household(applicant_user_id: str, today: date) -> HouseholdIn:

@@ -17,7 +17,7 @@ import uvicorn
 from rich.console import Console
 
 from corredor.app import create_app
-from corredor.demo.seed import SHARED, demo_household
+from corredor.demo.seed import SHARED, demo_household, demo_portrait
 from corredor.platform import Platform
 from corredor.web.demo import DEMO_PASSWORD
 
@@ -84,6 +84,22 @@ class Walk:
             )
         return result
 
+    def upload(self, who: str, path: str, what: str, photo: bytes) -> Any:
+        """A holder's photo, sent as the desk sends it: multipart, with the consent given."""
+        headers = {"Authorization": f"Bearer {self.token(who)}"}
+        answer = self.client.put(
+            f"/api/v1{path}",
+            files={"photo": ("photo.jpg", photo, "image/jpeg")},
+            data={"consent": "true"},
+            headers=headers,
+        )
+        if answer.status_code >= 400:
+            raise RuntimeError(f"{what}: {answer.status_code} {answer.text}")
+        if not self.quiet:
+            self.step += 1
+            console.print(f"[bold]{self.step:>2}.[/] [cyan]{who}[/] {what}")
+        return answer.json()
+
 
 def walk_family(base: str, *, quiet: bool = False) -> str:
     """A Haitian family from Ciudad Hidalgo to work authorization, through the HTTP API."""
@@ -99,6 +115,12 @@ def walk_family(base: str, *, quiet: bool = False) -> str:
             demo_household(me["id"], date.today()).model_dump(mode="json"),
         )
         cid = case["id"]
+        w.upload(
+            "inm.hidalgo",
+            f"/cases/{cid}/persons/0/photo",
+            "takes Marie-Claude's photo at the desk, with her consent, for her card",
+            demo_portrait(),
+        )
         issued = w.call("inm.hidalgo", "POST", f"/cases/{cid}/tvrh", "issues the TVRH")
         card = next(g for g in issued["grants"] if g["kind"] == "tvrh")
         fields = [str(field) for field in SHARED]

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from corredor.cases.records import person_view, persons_by_id, persons_of, persons_of_cases
 from corredor.cases.schemas import DuplicateReasonOut, PersonOut, PossibleDuplicateOut
+from corredor.identity import photos
 from corredor.identity.domain.blocking import blocking_keys
 from corredor.identity.domain.model import DEFAULT_MODEL, Match
 from corredor.identity.domain.record import PersonRecord
@@ -57,9 +58,11 @@ def household_records(p: Platform, s: Session, case_id: str) -> list[PersonRecor
 
 
 def forget(s: Session, person_id: str) -> None:
-    """An erased person's blocking keys go with their data: the keyed hashes would still link
-    their records to a new registration."""
+    """An erased person's blocking keys go with their data (the keyed hashes would still link
+    their records to a new registration), and so does their photo (sealed under the key the
+    erasure destroys: unreadable already, and nothing of it is kept)."""
     s.execute(delete(PersonMatchKey).where(PersonMatchKey.person_id == person_id))
+    photos.forget(s, person_id)
 
 
 def index_case(p: Platform, s: Session, case_id: str) -> list[PersonRecord]:

@@ -14,6 +14,7 @@ __all__ = [
     "Decision",
     "DuplicateDecisionIn",
     "DuplicateDecisionOut",
+    "PhotoOut",
     "PossibleDuplicateOut",
     "ReviewRow",
 ]
@@ -52,3 +53,14 @@ class ReviewRow(BaseModel):
     other_case_id: str
     score: float
     reasons: str  # the reasons, strongest first, separated by "; "
+
+
+class PhotoOut(BaseModel):
+    """A holder's photo as stored: when it was taken and the two sizes kept (no pixels)."""
+
+    person_position: int
+    captured_at: datetime
+    printed_bytes: int  # the printed JPEG (300x375)
+    thumbnail_bytes: int  # the small copy for the card's code (48x60 greyscale WebP)
+    replaced: bool  # an earlier photo of the person was replaced
+    consent_text_version: str

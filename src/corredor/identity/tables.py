@@ -39,3 +39,22 @@ class DuplicateDecision(Base):
     note: Mapped[str | None] = mapped_column(Text)
     decided_by: Mapped[str] = mapped_column(String(64))
     decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PersonPhoto(Base):
+    """A holder's photo taken at the INM desk, with the person's consent: the printed photo and
+    its small copy for the card's code, each sealed under the person's data key (erasing the
+    person makes both unreadable, and the erasure deletes the row). One photo per person; taking
+    it again replaces it."""
+
+    __tablename__ = "person_photos"
+
+    person_id: Mapped[str] = mapped_column(
+        ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True
+    )
+    printed_enc: Mapped[str] = mapped_column(Text)  # JPEG 300x375, base64, sealed
+    thumbnail_enc: Mapped[str] = mapped_column(Text)  # WebP 48x60 greyscale, base64, sealed
+    consent_by: Mapped[str] = mapped_column(String(64))  # the officer who recorded the consent
+    consent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    consent_text_version: Mapped[str] = mapped_column(String(32))
+    captured_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

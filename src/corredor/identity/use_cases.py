@@ -10,19 +10,30 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from datetime import datetime
 from itertools import combinations
+from typing import Final
 
 from sqlalchemy.orm import Session
 
+from corredor.cases.records import (
+    case_actor,
+    load_case,
+    note_on_timeline,
+    persons_by_id,
+    persons_of,
+    visible_case,
+)
 from corredor.cases.records import case_ids as all_case_ids
-from corredor.cases.records import load_case, note_on_timeline, persons_by_id
-from corredor.identity import register
+from corredor.identity import photos, register
 from corredor.identity.domain.blocking import blocking_keys
 from corredor.identity.domain.model import DEFAULT_MODEL
+from corredor.identity.domain.portrait import NormalisedPhoto, PhotoRefused, normalise
 from corredor.identity.domain.record import PersonRecord
 from corredor.identity.schemas import (
     DuplicateDecisionIn,
     DuplicateDecisionOut,
+    PhotoOut,
     PossibleDuplicateOut,
     ReviewRow,
 )
@@ -31,12 +42,16 @@ from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
 from corredor.kernel.auth import Principal
 from corredor.kernel.commands import Command
+from corredor.kernel.data_keys import PersonErased, data_keys
 from corredor.kernel.domain.permissions import Permission
 from corredor.kernel.errors import InvalidInput, NotFound
 from corredor.kernel.unit_of_work import unit_of_work
 from corredor.platform import Platform, actor, new_id, now
 
 OPERATOR = audit.Actor(user_id=None, role="operator")  # the command line, run by an operator
+# The consent wording the desk shows before a photo is taken (the pages' text, in each
+# language); a new wording gets a new version, and each photo records the one it was taken under.
+CONSENT_TEXT_VERSION: Final = "photo-consent-1"
 
 
 def _person_records(p: Platform, s: Session, person_id: str) -> tuple[str, PersonRecord]:
@@ -187,3 +202,114 @@ def scan_register(
             detail={"cases": len(ids), "persons": len(records), "pairs": len(rows)},
         )
         return sorted(rows, key=lambda r: (-r.score, r.person_id, r.other_person_id))
+
+
+# ---- holders' photos ----
+
+
+def _person_at(s: Session, case_id: str, position: int) -> str:
+    found = [x.id for x in persons_of(s, case_id) if x.position == position]
+    if not found:
+        raise NotFound(f"no person at position {position} in case {case_id}")
+    return found[0]
+
+
+def _checked(who: Principal, data: bytes, consent: bool) -> NormalisedPhoto:
+    who.require(Permission.PERSON_PHOTO_CAPTURE)
+    if not consent:
+        raise InvalidInput("consent", "the person's consent is required before their photo is kept")
+    try:
+        return normalise(data)
+    except PhotoRefused as refused:
+        raise InvalidInput(refused.field, refused.message) from refused
+
+
+def _keep(
+    p: Platform, s: Session, who: Principal, case_id: str, position: int, *, photo: NormalisedPhoto
+) -> PhotoOut:
+    case = visible_case(s, who, case_id, Permission.PERSON_PHOTO_CAPTURE)
+    person_id = _person_at(s, case_id, position)
+    if (erased_at := data_keys(s, p.cipher).erased_at(person_id)) is not None:
+        raise PersonErased(person_id, erased_at)
+    at = p.now()
+    replaced = photos.store(
+        p,
+        s,
+        person_id,
+        photo,
+        consent_by=who.user_id,
+        consent_text_version=CONSENT_TEXT_VERSION,
+        at=at,
+    )
+    audit.append(
+        s,
+        case_actor(s, who, case),
+        AuditTag.PERSON_PHOTO_REPLACE if replaced else AuditTag.PERSON_PHOTO_CAPTURE,
+        case_id=case_id,
+        detail={
+            "person_id": person_id,
+            "position": position,
+            "consent_text_version": CONSENT_TEXT_VERSION,
+            "printed_bytes": len(photo.printed),
+            "thumbnail_bytes": len(photo.thumbnail),
+        },
+        at=at,
+    )
+    return PhotoOut(
+        person_position=position,
+        captured_at=at,
+        printed_bytes=len(photo.printed),
+        thumbnail_bytes=len(photo.thumbnail),
+        replaced=replaced,
+        consent_text_version=CONSENT_TEXT_VERSION,
+    )
+
+
+def capture_photo(
+    p: Platform, who: Principal, case_id: str, position: int, *, data: bytes, consent: bool
+) -> PhotoOut:
+    """Keep the photo the INM desk took of a person of the case, with their consent: checked
+    and cut to the card's two sizes (`identity.domain.portrait`), sealed under the person's key.
+    Taking it again replaces it. Audited (a capture, or a replacement). The photo is checked
+    before the transaction opens."""
+    photo = _checked(who, data, consent)
+    with unit_of_work(p) as s:
+        return _keep(p, s, who, case_id, position, photo=photo)
+
+
+def capture_photo_step(
+    p: Platform, who: Principal, case_id: str, position: int, *, data: bytes, consent: bool
+) -> Callable[[Session], PhotoOut]:
+    """The same capture as a step of the caller's unit of work (the demo photographs its sample
+    family's first person between registering them and issuing their card)."""
+    photo = _checked(who, data, consent)
+    return lambda s: _keep(p, s, who, case_id, position, photo=photo)
+
+
+def photo_of(p: Platform, who: Principal, case_id: str, position: int) -> bytes:
+    """The printed photo (JPEG) of a person of the case: for staff who may read the case, and
+    for the applicant whose case it is. Audited; `NotFound` when none was taken."""
+    who.require(Permission.PERSON_PHOTO_READ)
+    with unit_of_work(p) as s:
+        case = visible_case(s, who, case_id, Permission.PERSON_PHOTO_READ)
+        person_id = _person_at(s, case_id, position)
+        found = photos.stored(p, s, person_id)
+        if found is None:
+            raise NotFound(f"no photo of the person at position {position}")
+        audit.append(
+            s,
+            case_actor(s, who, case),
+            AuditTag.PERSON_PHOTO_READ,
+            case_id=case_id,
+            detail={"person_id": person_id, "position": position},
+        )
+        return found.printed
+
+
+def photos_taken(p: Platform, who: Principal, case_id: str) -> dict[int, datetime]:
+    """When each person of the case (by position) had their photo taken; nothing is opened."""
+    who.require(Permission.PERSON_PHOTO_READ)
+    with unit_of_work(p) as s:
+        visible_case(s, who, case_id, Permission.PERSON_PHOTO_READ)
+        people = {x.id: x.position for x in persons_of(s, case_id)}
+        return {people[i]: at for i, at in photos.taken(s, people).items()}

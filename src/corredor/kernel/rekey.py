@@ -38,7 +38,12 @@ WHOLE: Final = "sealed"  # a JSON key that seals the whole column's value
 DATA_KEY: Final = "data-key"  # the census's name for values under a person's data key
 # table -> the column naming the person whose data key seals its `_enc` columns; or, for a
 # value about a whole household, the case whose persons' keys all seal it
-PERSON_OWNED: Final = {"persons": "id", "documents": "person_id", "vetting_results": "case_id"}
+PERSON_OWNED: Final = {
+    "persons": "id",
+    "documents": "person_id",
+    "vetting_results": "case_id",
+    "person_photos": "person_id",
+}
 CASE_OWNED: Final = frozenset({"vetting_results"})
 
 

@@ -188,6 +188,7 @@ def add_case_pages(router: APIRouter, settings: WebSettings) -> None:
             and status.state not in (CaseState.REGISTERED, CaseState.TVRH_REFUSED),
             can_review=may(who.role, P.DISCLOSURE_READ),
             can_match=may(who.role, P.PERSON_MATCH_READ),
+            can_photograph=may(who.role, P.PERSON_PHOTO_CAPTURE) and not status.erased_on,
             done=g.gettext(DONE[done]) if done in DONE else None,
             erased_on=page.fmt.date(status.erased_on) if status.erased_on else None,
         )

@@ -59,6 +59,8 @@ class Permission(StrEnum):
     SHELTER_OCCUPANCY_READ = "shelter:occupancy_read"  # their own shelters' history
     PERSON_MATCH_READ = "person:match_read"  # possible duplicates of a registered person
     PERSON_MATCH_DECIDE = "person:match_decide"  # same person, different people, or review
+    PERSON_PHOTO_CAPTURE = "person:photo_capture"  # the holder's photo, at the INM desk
+    PERSON_PHOTO_READ = "person:photo_read"  # with the case (scoped for applicants, caseworkers)
 
 
 class Role(StrEnum):
@@ -115,6 +117,7 @@ ROLE_PERMISSIONS: Final[dict[Role, frozenset[Permission]]] = {
             P.BOOKING_CONFIRM,
             P.BOOKING_CANCEL,
             P.BOOKING_RESCHEDULE,
+            P.PERSON_PHOTO_READ,
         }
     ),
     Role.INM_OFFICER: frozenset(
@@ -141,6 +144,8 @@ ROLE_PERMISSIONS: Final[dict[Role, frozenset[Permission]]] = {
             P.ALLOCATION_REQUEST,
             P.PERSON_MATCH_READ,
             P.PERSON_MATCH_DECIDE,
+            P.PERSON_PHOTO_CAPTURE,
+            P.PERSON_PHOTO_READ,
         }
     ),
     # CBP sees personal data only through a disclosure, never through the case itself.
@@ -176,6 +181,7 @@ ROLE_PERMISSIONS: Final[dict[Role, frozenset[Permission]]] = {
             P.BOOKING_CONFIRM,
             P.BOOKING_CANCEL,
             P.BOOKING_RESCHEDULE,
+            P.PERSON_PHOTO_READ,
         }
     ),
     Role.SHELTER_STAFF: frozenset(
