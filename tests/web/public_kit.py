@@ -13,6 +13,7 @@ from corredor.cases.schemas import HouseholdIn, MemberIn, PersonIn
 from corredor.cases.use_cases import registration, tvrh
 from corredor.documents import issuance
 from corredor.documents.credentials import jws
+from corredor.identity.use_cases import capture_photo_step
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Agency, Role
 from corredor.kernel.unit_of_work import unit_of_work
@@ -37,8 +38,10 @@ def tvrh_issued(
     child: str = "Rose Baptiste",
     border_point: str = "mx-chp-talisman",
     applicant_user_id: str | None = None,
+    photo: bytes | None = None,
 ) -> str:
-    """A Haitian parent and a three-year-old registered by INM and given their TVRH: the case."""
+    """A Haitian parent and a three-year-old registered by INM and given their TVRH: the case.
+    With `photo`, the desk photographs the parent (with consent) before the card is issued."""
     household = HouseholdIn(
         border_point_id=border_point,
         ground="tvrh.ground.asylum-seeker",
@@ -61,6 +64,8 @@ def tvrh_issued(
     )
     with unit_of_work(platform) as s:
         case = registration.register_household(platform, inm, household).run(s)
+        if photo is not None:
+            capture_photo_step(platform, inm, case.id, 0, data=photo, consent=True)(s)
         decided = tvrh.decide_tvrh(platform, inm, case.id).run(s)
     assert decided.state == "tvrh_issued", decided.decisions
     return case.id

@@ -8,6 +8,7 @@ check is in the audit log; a check answers valid or not with the validity dates,
 
 from __future__ import annotations
 
+import base64
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -37,10 +38,16 @@ from corredor.documents.domain.credentials import (
     DocumentType,
     from_claims,
 )
-from corredor.documents.domain.vc import disclosable_claims, from_vc_claims, plain_claims
+from corredor.documents.domain.vc import (
+    PICTURE_PREFIX,
+    disclosable_claims,
+    from_vc_claims,
+    plain_claims,
+)
 from corredor.documents.schemas import CheckIn, CheckOut, CounterAnswer, DocumentOut
 from corredor.documents.tables import DocumentRow
 from corredor.documents.work_age import work_age_rule
+from corredor.identity.portraits import portraits_of
 from corredor.kernel import audit
 from corredor.kernel.audit_tags import AuditTag
 from corredor.kernel.auth import Principal
@@ -74,6 +81,22 @@ def _terms(grant: Grant) -> dict[str, Any]:
     return {}
 
 
+def picture_url(thumbnail: bytes) -> str:
+    return PICTURE_PREFIX + base64.b64encode(thumbnail).decode("ascii")
+
+
+def printed_photo(
+    p: Platform, s: Session, row: DocumentRow, credential: Credential
+) -> bytes | None:
+    """The photo the card prints: only the one whose thumbnail its code carries. A photo taken
+    or replaced after the document was signed waits for the next document, so the card never
+    shows a face its code does not vouch for."""
+    portrait = portraits_of(p, s, [row.person_id]).get(row.person_id)
+    if portrait is None or credential.holder_picture != picture_url(portrait.thumbnail):
+        return None
+    return portrait.printed
+
+
 def _store(p: Platform, s: Session, row: DocumentRow, credential: Credential, key_id: str) -> None:
     """Sign the document as an SD-JWT VC with every disclosure attached (the holder's copy)."""
     key = issuer_keys.get_key(s, key_id)
@@ -98,7 +121,10 @@ def issue_for_grant(p: Platform, s: Session, who: Principal, grant: Grant) -> li
     case = load_case(s, grant.case_id)
     rule = work_age_rule()
     rows, too_young = [], []
-    for person in persons_of(s, grant.case_id):
+    persons = persons_of(s, grant.case_id)
+    # the thumbnail the INM desk took with consent, signed into the code: the holder binding
+    portraits = portraits_of(p, s, [person.id for person in persons])
+    for person in persons:
         holder = decrypt_person(p, person)
         if document_type is DocumentType.WORK and not rule.old_enough(
             holder.birth_date, grant.valid_from
@@ -114,6 +140,9 @@ def issue_for_grant(p: Platform, s: Session, who: Principal, grant: Grant) -> li
             valid_from=grant.valid_from,
             valid_until=grant.valid_until,
             status_index=issuer_keys.next_status_index(s, issuer),
+            holder_picture=picture_url(portraits[person.id].thumbnail)
+            if person.id in portraits
+            else None,
             **_terms(grant),
         )
         row = DocumentRow(

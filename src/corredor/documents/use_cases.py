@@ -100,6 +100,15 @@ def _credential(p: Platform, who: Principal, document_id: str) -> tuple[Credenti
         return credential, token, row.number
 
 
+def _printable(
+    p: Platform, who: Principal, document_id: str
+) -> tuple[Credential, str, str, bytes | None]:
+    """The document and the holder's printed photo, read in one audited unit of work."""
+    with unit_of_work(p) as s:
+        credential, token, row = issuance.one_document(p, s, who, document_id)
+        return credential, token, row.number, issuance.printed_photo(p, s, row, credential)
+
+
 def qr_code(p: Platform, who: Principal, document_id: str, form: Literal["svg", "png"]) -> Rendered:
     """The QR code alone: it holds the whole signed document (reading it is audited)."""
     _, token, number = _credential(p, who, document_id)
@@ -112,13 +121,13 @@ def card(
     p: Platform, who: Principal, document_id: str, form: Literal["svg", "png", "pdf"]
 ) -> Rendered:
     """A printable card, bank-card size (reading it is audited)."""
-    credential, token, number = _credential(p, who, document_id)
+    credential, token, number, photo = _printable(p, who, document_id)
     name = f"{number}.{form}"
     if form == "png":
-        return Rendered(render.card_png(credential, token), "image/png", name)
+        return Rendered(render.card_png(credential, token, photo), "image/png", name)
     if form == "pdf":
-        return Rendered(render.card_pdf(credential, token), "application/pdf", name)
-    return Rendered(render.card_svg(credential, token), "image/svg+xml", name)
+        return Rendered(render.card_pdf(credential, token, photo), "application/pdf", name)
+    return Rendered(render.card_svg(credential, token, photo), "image/svg+xml", name)
 
 
 def json_file(p: Platform, who: Principal, document_id: str) -> Rendered:
@@ -273,6 +282,7 @@ def export_case(p: Platform, case_id: str) -> list[ExportedDocument]:
         exported = []
         for row in issuance.readable(s, rows):
             credential, token = issuance.credential_of(p, row)
+            photo = issuance.printed_photo(p, s, row, credential)
             form = render.json_form(credential, token, row.key_id)
             exported.append(
                 ExportedDocument(
@@ -284,9 +294,9 @@ def export_case(p: Platform, case_id: str) -> list[ExportedDocument]:
                         "json": json.dumps(form, indent=2, ensure_ascii=False).encode("utf-8"),
                         "qr.png": render.qr_png(token),
                         "qr.svg": render.qr_svg(token),
-                        "card.svg": render.card_svg(credential, token),
-                        "card.png": render.card_png(credential, token),
-                        "card.pdf": render.card_pdf(credential, token),
+                        "card.svg": render.card_svg(credential, token, photo),
+                        "card.png": render.card_png(credential, token, photo),
+                        "card.pdf": render.card_pdf(credential, token, photo),
                     },
                 )
             )
