@@ -14,6 +14,7 @@ offline hot path does no more than one signature and a digest per disclosure.
 
 from __future__ import annotations
 
+import binascii
 import hashlib
 import os
 from collections.abc import Callable, Collection, Mapping
@@ -36,6 +37,16 @@ class BadDisclosure(ValueError):
 
 def digest(disclosure: str) -> str:
     return jws.b64encode(hashlib.sha256(disclosure.encode("ascii")).digest())
+
+
+_TO_STANDARD = bytes.maketrans(b"-_", b"+/")
+
+
+def _issuers_text(disclosure: bytes) -> list[Any]:
+    """Decode a disclosure whose digest the issuer signed: its text is then exactly what the
+    issuer wrote, so the strict checks `jws.b64decode` makes for unsigned text are not needed
+    (this runs once per disclosure per verification)."""
+    return jws.json_array(binascii.a2b_base64(disclosure.translate(_TO_STANDARD) + b"=="))
 
 
 def encode_disclosure(salt: bytes, name: str, value: Any) -> str:
@@ -119,15 +130,16 @@ def disclosed(claims: Mapping[str, Any], disclosures: list[str]) -> dict[str, An
     revealed: dict[str, Any] = {}
     seen = set()
     for disclosure in disclosures:
-        hashed = digest(disclosure)
+        raw = disclosure.encode("ascii")  # parse() has refused anything not ASCII
+        hashed = jws.b64encode(hashlib.sha256(raw).digest())
         if hashed not in signed:
             raise BadDisclosure("a disclosure whose digest the issuer did not sign")
         if hashed in seen:
             raise BadDisclosure("the same disclosure twice")
         seen.add(hashed)
         try:
-            item = jws.json_array(jws.b64decode(disclosure))
-        except ValueError:
+            item = _issuers_text(raw)
+        except (ValueError, binascii.Error):
             raise BadDisclosure("a disclosure is not base64url JSON") from None
         if len(item) != 3 or item[1].__class__ is not str or item[0].__class__ is not str:
             raise BadDisclosure("a disclosure is not [salt, claim name, value]")
