@@ -14,7 +14,7 @@ from corredor.accounts.users import principal_named
 from corredor.allocation.tables import AllocationRun, AllocationWindow, CapacityDay
 from corredor.cases.tables import Case
 from corredor.demo import walk
-from corredor.demo.seed import HISTORY_DAYS, prepare_demo
+from corredor.demo.seed import HISTORY_DAYS, prepare_demo, seed_demo_users
 from corredor.identity import use_cases as identity
 from corredor.identity.tables import PersonPhoto
 from corredor.kernel.auth import Principal
@@ -84,3 +84,19 @@ def principal_named_outside(platform: Platform, username: str) -> Principal:
 
 def refuse_to_start(*_: object) -> None:
     raise AssertionError("the demo is seeded in-process: no server may be started for it")
+
+
+def test_corredor_demo_walks_the_family_to_work_authorization_over_http(tmp_path: Path) -> None:
+    """What `corredor demo` does on a fresh database: every step through the real HTTP API,
+    the UNHCR caseworker acting only once Marie has given them her case."""
+    url = f"sqlite:///{tmp_path / 'walk.db'}"
+    upgrade(url)
+    platform = build_platform(url)
+    seed_demo_users(platform)
+    with walk.running(platform, "127.0.0.1", walk.free_port("127.0.0.1")) as base:
+        case_id = walk.walk_family(base, quiet=True)
+    with platform.db.transaction() as session:
+        case = session.get(Case, case_id)
+        assert case is not None and case.state == "work_authorized"
+        photos = session.scalar(select(func.count()).select_from(PersonPhoto))
+    assert photos == 1  # Marie-Claude, photographed with consent before her card

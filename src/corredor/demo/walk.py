@@ -144,6 +144,17 @@ def walk_family(base: str, *, quiet: bool = False) -> str:
                 f"the family travels to Mexico City"
             )
         w.call(
+            "marie",
+            "POST",
+            f"/cases/{cid}/assignments",
+            "asks UNHCR's caseworkers at the assisted site in Mexico City to help with her case",
+            {
+                "agency": "UNHCR",
+                "site_id": "mx-cmx-assisted-site",
+                "reason": "help applying for parole at the assisted site",
+            },
+        )
+        w.call(
             "acnur.cdmx",
             "POST",
             f"/cases/{cid}/parole-application",
