@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,12 @@ import pytest
 from typer.testing import CliRunner
 
 from corredor.cli.main import app
+from corredor.documents.credentials import sd_jwt
+from corredor.documents.credentials.keys import PublishedKey, bundle, public_key_text
+from corredor.documents.credentials.status import status_bundle
+from corredor.documents.domain.vc import DISCLOSED_TO, Audience
 from corredor.kernel.domain.permissions import Role
+from tests.credentials.kit import NOW, PICTURE, standard_kit, tvrh_document
 from tests.platform.conftest import Api
 from tests.platform.journey import ok, walk
 
@@ -134,3 +140,28 @@ def test_revoked_documents_fail_once_the_status_list_is_refreshed(exported: Any)
     run("documents", "status-list", "--out", str(folder / "status.json"), url=url)
     code, out = verify(folder, token, url)
     assert code == 1 and "revoked" in out
+
+
+def test_verify_shows_the_holder_and_writes_their_photo_fully_offline(tmp_path: Path) -> None:
+    """No database at all: the key bundle, the status lists and a code whose photo is
+    disclosed. The photo written out is the signed thumbnail's bytes."""
+    kit = standard_kit()
+    token = kit.sign(tvrh_document(holder_picture=PICTURE), "inm-1")
+    published = [
+        PublishedKey(info, public_key_text(kit.private[k])) for k, info in kit.info.items()
+    ]
+    (tmp_path / "keys.json").write_text(json.dumps(bundle(published, NOW)))
+    lists = {issuer: kit.status_token(issuer, kid) for issuer, kid in (("INM", "inm-1"),)}
+    (tmp_path / "status.json").write_text(json.dumps(status_bundle(lists, NOW)))
+    photo = tmp_path / "holder.webp"
+    at = ("--at", NOW.isoformat())
+    code, out = verify(tmp_path, token, "sqlite://", *at, "--photo", str(photo))
+    assert code == 0, out
+    assert "Holder: Nadège Joseph, born 2017" in out
+    assert "Compare this with the person in front of you." in out
+    assert photo.read_bytes() == base64.b64decode(PICTURE.split(",", 1)[1])
+    # an employer's presentation: the name only, and the checker is told there is no photo
+    employer = sd_jwt.present(token, DISCLOSED_TO[Audience.EMPLOYER])
+    code, out = verify(tmp_path, employer, "sqlite://", *at)
+    assert code == 0 and "born" not in out and "birth date not disclosed" in out
+    assert "Photo: none in this code; ask for photo identification" in out

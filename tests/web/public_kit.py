@@ -71,10 +71,10 @@ def tvrh_issued(
     return case.id
 
 
-def issued_tvrh_card(platform: Platform) -> tuple[str, str]:
+def issued_tvrh_card(platform: Platform, photo: bytes | None = None) -> tuple[str, str]:
     """A household registered and given its TVRH: (case id, the first member's QR content)."""
     inm = officer(platform)
-    case_id = tvrh_issued(platform, inm)
+    case_id = tvrh_issued(platform, inm, photo=photo)
     with platform.db.transaction() as s:
         cards = issuance.case_documents(platform, s, inm, case_id)
     return case_id, cards[0].credential

@@ -27,7 +27,8 @@ def scanned(page: Page, name: str, found: dict[str, list[str]]) -> None:
 def test_the_verifier_rejects_a_tampered_qr_and_accepts_the_genuine_one(
     browser: Browser, site: Site, tmp_path: Path
 ) -> None:
-    _, token = issued_tvrh_card(site.platform)
+    portrait = Path(__file__).resolve().parents[1] / "fixtures" / "portrait.jpg"
+    _, token = issued_tvrh_card(site.platform, photo=portrait.read_bytes())
     genuine, forged = tmp_path / "genuine.png", tmp_path / "forged.png"
     genuine.write_bytes(qr_png(token))
     forged.write_bytes(qr_png(tampered(token)))
@@ -54,7 +55,11 @@ def test_the_verifier_rejects_a_tampered_qr_and_accepts_the_genuine_one(
         verdict = page.locator(".verdict").inner_text()
         assert "Valid" in verdict and "Not valid" not in verdict
         assert "Humanitarian visitor card (TVRH)" in verdict
-        assert "Baptiste" not in page.content()
+        # the holder the code discloses, for the checker to compare with the person
+        assert "Compare this with the person in front of you" in verdict
+        assert "Jean Baptiste" in verdict and "1988" in verdict
+        photo = page.get_by_role("img", name="Photo of the holder taken by the issuing agency")
+        assert photo.evaluate("image => image.complete && image.naturalWidth") == 48
         scanned(page, "verify-valid-en", violations)
     finally:
         context.close()
