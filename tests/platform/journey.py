@@ -25,8 +25,15 @@ def ok(answer: Any, *codes: int) -> dict[str, Any]:
     return result
 
 
-def walk(api: Api, until: str, applicant: str = "applicant", **changes: Any) -> dict[str, Any]:
-    """Register a household and take it up to `until`; returns ids gathered on the way."""
+def walk(
+    api: Api,
+    until: str,
+    applicant: str = "applicant",
+    photo: bytes | None = None,
+    **changes: Any,
+) -> dict[str, Any]:
+    """Register a household and take it up to `until`; returns ids gathered on the way. With
+    `photo`, the desk photographs the first person (with consent) before the TVRH."""
     me = api.user(applicant, Role.APPLICANT)
     case = ok(
         api.post(
@@ -37,6 +44,14 @@ def walk(api: Api, until: str, applicant: str = "applicant", **changes: Any) -> 
     case_id = case["id"]
     for step in STEPS[1 : STEPS.index(until) + 1]:
         if step == "tvrh_issued":
+            if photo is not None:
+                taken = api.client.put(
+                    f"/api/v1/cases/{case_id}/persons/0/photo",
+                    headers=api.headers("inm", Role.INM_OFFICER),
+                    files={"photo": ("photo.jpg", photo, "image/jpeg")},
+                    data={"consent": "true"},
+                )
+                ok(taken)
             ok(api.post(f"/cases/{case_id}/tvrh", "inm", Role.INM_OFFICER), 201)
         elif step == "disclosed":
             consent = ok(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from tests.platform.conftest import PASSWORD, Api
 from tests.platform.journey import ok, walk
 from tests.web.signed_in import Visitor, csrf_of, error_links, make_account
 
+PORTRAIT = Path(__file__).resolve().parents[1] / "fixtures" / "portrait.jpg"
 HOMES = {
     Role.AIRLINE_AGENT: "/staff/check/travel",
     Role.EMPLOYER: "/staff/check/work",
@@ -45,10 +47,12 @@ def visitor(platform: Platform, role: Role) -> Visitor:
     return Visitor(browser(platform)).sign_in(platform, role)
 
 
-def documents_of(platform: Platform, until: str, applicant: str) -> list[dict[str, Any]]:
+def documents_of(
+    platform: Platform, until: str, applicant: str, photo: bytes | None = None
+) -> list[dict[str, Any]]:
     with browser(platform) as client:
         api = Api(client=client, platform=platform)
-        ids = walk(api, until, applicant=applicant)
+        ids = walk(api, until, applicant=applicant, photo=photo)
         found: list[dict[str, Any]] = ok(
             api.get(f"/cases/{ids['case']}/documents", "inm", Role.INM_OFFICER)
         )
@@ -92,7 +96,7 @@ def check(person: Visitor, home: str, **data: Any) -> Any:
 
 
 def test_an_airline_agent_checks_a_travel_authorization(platform: Platform) -> None:
-    issued = documents_of(platform, "parole_granted", "boarding")
+    issued = documents_of(platform, "parole_granted", "boarding", photo=PORTRAIT.read_bytes())
     travel, tvrh = one(issued, "travel"), one(issued, "tvrh")
     agent = visitor(platform, Role.AIRLINE_AGENT)
     home = HOMES[Role.AIRLINE_AGENT]
@@ -101,6 +105,9 @@ def test_an_airline_agent_checks_a_travel_authorization(platform: Platform) -> N
     assert yes.status_code == 200
     assert "Yes: this person may travel" in yes.text
     assert "Marie-Claude Joseph" in yes.text
+    # an airline sees the photo INM took, to compare with the passenger
+    assert 'class="holder__photo" src="data:image/webp;base64,' in yes.text
+    assert "Compare the photo and the name with the person in front of you" in yes.text
     elsewhere = check(agent, home, code=travel["credential"], port="us-tx-hidalgo")
     assert "The travel authorization is for another port or airport." in elsewhere.text
     assert "Marie-Claude Joseph" not in elsewhere.text  # a no names nobody
@@ -123,6 +130,7 @@ def test_an_airline_agent_checks_a_travel_authorization(platform: Platform) -> N
         "via": "credential",
         "valid": True,
         "name_shown": True,
+        "photo_shown": True,
     } in checks
 
 
@@ -148,6 +156,7 @@ def test_an_employer_checks_a_work_authorization(platform: Platform) -> None:
     yes = check(employer, home, code=work["credential"])
     assert "Yes: this person may work" in yes.text
     assert "Marie-Claude Joseph" in yes.text
+    assert "holder__photo" not in yes.text  # an employer learns the name, not the face
     assert "Valid until" in yes.text
     assert 'name="port"' not in yes.text  # a work check asks no port
     refused = check(employer, home, code=travel["credential"])

@@ -39,6 +39,8 @@ from corredor.documents.domain.credentials import (
     from_claims,
 )
 from corredor.documents.domain.vc import (
+    NAME,
+    PICTURE,
     PICTURE_PREFIX,
     disclosable_claims,
     from_vc_claims,
@@ -444,9 +446,11 @@ def check(
     permission: Permission,
     accepted: frozenset[DocumentType],
     named: bool = False,
+    shows: frozenset[str] = frozenset({NAME}),
 ) -> CounterAnswer:
-    """The yes/no check; `named` (a staff page at a counter) adds the holder's name to a yes,
-    so the agent compares it with the person in front of them. The API's answer has no name."""
+    """The yes/no check; `named` (a staff page at a counter) adds to a yes what `shows` lets
+    that verifier see of the holder (the name; the photo for an airline), so the agent
+    compares it with the person in front of them. The API's answer has no name."""
     who.require(permission)
     row = _find(p, s, body)
     answer = CheckOut(valid=False, reason=CheckReason.NOT_FOUND)
@@ -460,7 +464,9 @@ def check(
             valid_from=row.valid_from,
             valid_until=row.valid_until,
         )
-    name = credential_of(p, row)[0].holder_name if named and row and answer.valid else None
+    holder = credential_of(p, row)[0] if named and row and answer.valid else None
+    name = holder.holder_name if holder is not None and NAME in shows else None
+    picture = holder.holder_picture if holder is not None and PICTURE in shows else None
     audit.append(
         s,
         actor(s, who),
@@ -471,9 +477,10 @@ def check(
             "via": "credential" if body.credential is not None else "number",
             "valid": answer.valid,
             **({"name_shown": True} if name else {}),
+            **({"photo_shown": True} if picture else {}),
         },
     )
-    return CounterAnswer(answer=answer, holder_name=name)
+    return CounterAnswer(answer=answer, holder_name=name, holder_picture=picture)
 
 
 def issue_latest(

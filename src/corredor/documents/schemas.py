@@ -74,6 +74,8 @@ class CounterAnswer(BaseModel):
 
     answer: CheckOut
     holder_name: str | None = None
+    # the holder's photo (a data: URL) where the counter's verifier may see it: an airline's
+    holder_picture: str | None = None
 
 
 class Standing(StrEnum):

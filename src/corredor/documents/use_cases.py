@@ -18,7 +18,8 @@ from corredor.documents import issuance, issuer_keys
 from corredor.documents.credentials import render
 from corredor.documents.credentials.status import load_status_bundle
 from corredor.documents.credentials.verifier import Verifier
-from corredor.documents.domain.credentials import Credential, DocumentType, Verdict
+from corredor.documents.domain.credentials import TRAVEL_CHECK, Credential, DocumentType, Verdict
+from corredor.documents.domain.vc import DISCLOSED_TO, Audience
 from corredor.documents.held import my_held_documents
 from corredor.documents.schemas import (
     CheckIn,
@@ -188,9 +189,20 @@ def check_at_counter(
     permission: Permission,
     accepted: frozenset[DocumentType],
 ) -> CounterAnswer:
-    """The same check from a staff page: a yes also says the holder's name (audited)."""
+    """The same check from a staff page: a yes also says the holder's name, and shows the
+    photo to an airline's agent (what `DISCLOSED_TO` lets that verifier see) (audited)."""
+    audience = Audience.AIRLINE if accepted == TRAVEL_CHECK else Audience.EMPLOYER
     with unit_of_work(p) as s:
-        return issuance.check(p, s, who, body, permission=permission, accepted=accepted, named=True)
+        return issuance.check(
+            p,
+            s,
+            who,
+            body,
+            permission=permission,
+            accepted=accepted,
+            named=True,
+            shows=DISCLOSED_TO[audience],
+        )
 
 
 def verify_presented(p: Platform, token: str) -> Verdict:
