@@ -478,6 +478,7 @@ def run(persons: int, duplicate_rate: float, seed: int, in_platform: bool) -> di
     indexed = time.perf_counter() - t0
     _progress(f"indexed in {indexed:.0f} s")
     model = DEFAULT_MODEL.with_u(estimate_u(records, random.Random(seed), pairs=200_000))
+    model = model.for_register(len(records))  # the prior the platform uses at this size
     by_id = {r.person_id: i for i, r in enumerate(records)}
     keys = [blocking_keys(record) for record in records]
     blocked = sum(1 for pair in truth if _share_a_key(*(keys[by_id[p]] for p in pair)))

@@ -3,6 +3,7 @@ and every score comes with the reasons an officer can check."""
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 import pytest
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 
 from corredor.identity.domain.blocking import blocking_keys
 from corredor.identity.domain.compare import Field, Level, compare
-from corredor.identity.domain.model import DEFAULT_MODEL, EVIDENCE, Model
+from corredor.identity.domain.model import DEFAULT_MODEL, EVIDENCE, PRIOR, Model, prior_for
 from corredor.identity.domain.names import fold, sound_key, tokens
 from corredor.identity.domain.record import PersonRecord
 
@@ -150,3 +151,23 @@ def test_scoring_is_symmetric(given_name: str, surname: str, born: date) -> None
     a = PersonRecord.of("a", given_names=given_name, first_surname=surname, birth_date=born)
     b = PersonRecord.of("b", given_names=given_name + "x", first_surname=surname, birth_date=born)
     assert DEFAULT_MODEL.score(a, b).weight == DEFAULT_MODEL.score(b, a).weight
+
+
+def test_the_prior_falls_with_the_registers_size_and_stays_put_for_small_ones() -> None:
+    """Pairs grow as N squared, duplicates as N: the prior is REGISTERING_AGAIN / N, at most
+    1e-5 (a register of 10,000 or fewer)."""
+    assert prior_for(10) == prior_for(10_000) == PRIOR == 1e-5
+    assert prior_for(100_000) == pytest.approx(1e-6)
+    assert prior_for(1_000_000) == pytest.approx(1e-7)
+    same_day_namesakes = (
+        PersonRecord.of(
+            "a", given_names="Jean", first_surname="Pierre", birth_date=date(1990, 1, 1)
+        ),
+        PersonRecord.of(
+            "b", given_names="Jean", first_surname="Pierre", birth_date=date(1990, 1, 1)
+        ),
+    )
+    small = DEFAULT_MODEL.for_register(5_000).score(*same_day_namesakes)
+    large = DEFAULT_MODEL.for_register(1_000_000).score(*same_day_namesakes)
+    assert large.probability < small.probability
+    assert large.weight == pytest.approx(small.weight - math.log2(100), abs=0.02)

@@ -12,7 +12,7 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, object_session
 
 from corredor.cases import tallies
@@ -249,6 +249,11 @@ def closed_states() -> dict[str, list[str]]:
 def case_ids(session: Session) -> list[str]:
     """Every case's id, oldest first: the batch scans of the whole register walk them."""
     return list(session.scalars(select(Case.id).order_by(Case.created_at, Case.id)))
+
+
+def count_persons(session: Session) -> int:
+    """How many persons the register holds (the matching's prior depends on it)."""
+    return session.scalar(select(func.count()).select_from(Person)) or 0
 
 
 def persons_of_cases(session: Session, case_ids: list[str]) -> list[Person]:

@@ -15,7 +15,13 @@ from typing import Final
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from corredor.cases.records import person_view, persons_by_id, persons_of, persons_of_cases
+from corredor.cases.records import (
+    count_persons,
+    person_view,
+    persons_by_id,
+    persons_of,
+    persons_of_cases,
+)
 from corredor.cases.schemas import DuplicateReasonOut, PersonOut, PossibleDuplicateOut
 from corredor.identity import photos
 from corredor.identity.domain.blocking import blocking_keys
@@ -87,6 +93,7 @@ def possible_duplicates(
     except pairs an officer already decided are two people."""
     found: list[PossibleDuplicateOut] = []
     own = [person.id for person in persons_of(s, outside_case)]
+    model = DEFAULT_MODEL.for_register(count_persons(s))
     for record in records:
         keys = [p.lookup.digest(key) for key in blocking_keys(record)]
         shared = func.count()
@@ -116,7 +123,7 @@ def possible_duplicates(
                     if other.person_id in candidates:
                         known.append(other)
                         case_of[other.person_id] = case_id
-        for match in DEFAULT_MODEL.matches(record, known):
+        for match in model.matches(record, known):
             if decided.get(match.person_id) == DIFFERENT:
                 continue
             found.append(_out(record.person_id, case_of[match.person_id], match))

@@ -182,9 +182,10 @@ def scan_register(
             if case_of[pair[0]] != case_of[pair[1]]
         }
         rows = []
+        model = DEFAULT_MODEL.for_register(len(records))
         for a, b in sorted(pairs):
-            match = DEFAULT_MODEL.score(records[a], records[b])
-            if match.probability >= DEFAULT_MODEL.threshold:
+            match = model.score(records[a], records[b])
+            if match.probability >= model.threshold:
                 rows.append(
                     ReviewRow(
                         person_id=a,
