@@ -264,3 +264,19 @@ def test_the_reply_is_sealed_under_the_new_household_not_the_candidates_read(api
     replayed = api.post("/cases", *INM, body, key="register-again-" + surname)
     assert replayed.status_code == sent.status_code, replayed.text
     assert replayed.json()["id"] == sent.json()["id"]
+
+
+def test_the_registers_size_for_the_prior_is_counted_again_every_few_hundred_look_ups(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(register_module, "_SIZES", {})
+    monkeypatch.setattr(register_module, "RECOUNT_EVERY", 3)
+    platform = api.platform
+    with platform.db.transaction() as s:
+        before = register_module.register_size(platform, s)
+    ok(api.post("/cases", "inm", Role.INM_OFFICER, household()))  # counts once, then +2 persons
+    with platform.db.transaction() as s:
+        assert register_module.register_size(platform, s) == before  # the third look-up
+        fresh = register_module.register_size(platform, s)  # the fourth counts again
+        actual = s.scalar(sa.text("SELECT count(*) FROM persons"))
+    assert fresh == actual > before

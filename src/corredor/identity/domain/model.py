@@ -90,6 +90,8 @@ def prior_for(register_size: int) -> float:
     record falls as 1/N: a fixed prior of 1e-5, right at 10,000 persons, is about 100 times too
     high at 1,000,000 (measured: precision at 0.5 fell from 0.976 to 0.388)."""
     return REGISTERING_AGAIN / max(register_size, SMALL_REGISTER)
+
+
 # A pair at or above this probability is shown to the officer as a possible duplicate.
 THRESHOLD: Final = 0.5
 
