@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from corredor.api.input_guard import MAX_BODY_BYTES, json_problems
+from corredor.api.input_guard import MAX_BODY_BYTES, MAX_UPLOAD_BYTES, json_problems
 from corredor.kernel.domain.permissions import Role
-from tests.platform.conftest import Api
+from tests.platform.conftest import Api, household
+from tests.platform.journey import ok
 
 
 def post_raw(client: TestClient, path: str, body: str, **headers: str) -> Any:
@@ -64,6 +65,23 @@ def test_a_body_over_the_limit_is_refused_before_any_work(api: Api) -> None:
     body = '{"username": "' + "x" * MAX_BODY_BYTES + '"}'
     answer = post_raw(api.client, "/api/v1/auth/token", body)
     assert answer.status_code == 413
+
+
+def test_an_upload_declaring_more_than_the_limit_is_refused_before_a_byte_is_read(
+    api: Api,
+) -> None:
+    """The photo route would refuse it too, but only after the server had spooled it to disk."""
+    case_id = ok(api.post("/cases", "inm", Role.INM_OFFICER, household()))["id"]
+    headers = {
+        **api.headers("inm", Role.INM_OFFICER),
+        "content-type": "multipart/form-data; boundary=x",
+        "content-length": str(MAX_UPLOAD_BYTES + 1),
+    }
+    answer = api.client.put(
+        f"/api/v1/cases/{case_id}/persons/0/photo", headers=headers, content=b"--x--\r\n"
+    )
+    assert answer.status_code == 413
+    assert str(MAX_UPLOAD_BYTES) in answer.json()["detail"]
 
 
 def test_a_clean_body_reaches_the_route_unchanged(api: Api) -> None:

@@ -19,6 +19,10 @@ from urllib.parse import parse_qsl
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MAX_BODY_BYTES: Final = 1_000_000  # a JSON or form body; uploads (multipart) are not read here
+# An upload (multipart) declaring more than this is refused before a byte is read, so no request
+# can make the server spool a large file to disk; each route keeps its own smaller limit (a
+# holder's photo 5 MB, a photo of a QR code 8 MB) and says so in its own words below this.
+MAX_UPLOAD_BYTES: Final = 16 * 1024 * 1024
 CHECKED_BODIES: Final = ("application/json", "application/x-www-form-urlencoded")
 Location = list[str | int]
 
@@ -84,6 +88,11 @@ def _decoded_pairs(raw: bytes) -> list[tuple[str, str]]:
     return parse_qsl(raw.decode("latin-1"), keep_blank_values=True, encoding="utf-8")
 
 
+def _declared(scope: Scope) -> int:
+    length = _header(scope, b"content-length")
+    return int(length) if length.isdigit() else 0
+
+
 def _header(scope: Scope, name: bytes) -> str:
     for key, value in scope.get("headers", []):
         if key.lower() == name:
@@ -109,6 +118,9 @@ class InputGuard:
             await _answer(send, 422, _detail(found))
             return
         media_type = _header(scope, b"content-type").split(";")[0].strip().lower()
+        if media_type == "multipart/form-data" and _declared(scope) > MAX_UPLOAD_BYTES:
+            await _answer(send, 413, {"detail": f"the upload is over {MAX_UPLOAD_BYTES} bytes"})
+            return
         if media_type not in CHECKED_BODIES:
             await self.app(scope, receive, send)
             return
