@@ -11,11 +11,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from PIL import Image
+from sqlalchemy.orm import Session
 
 from corredor.identity.domain.portrait import THUMBNAIL_BUDGET, normalise
 from corredor.identity.portraits import Portrait, portraits_of
+from corredor.identity.tables import PersonPhoto
 from corredor.kernel.data_keys import data_keys
 from corredor.kernel.domain.permissions import Role
 from corredor.kernel.unit_of_work import unit_of_work
@@ -228,3 +231,22 @@ def test_a_photo_sealed_under_a_destroyed_key_cannot_be_read(api: Api) -> None:
     with unit_of_work(api.platform) as s:
         assert portraits_of(api.platform, s, house.people) == {}
     assert get_photo(api, house.case_id).status_code == 409
+
+
+def test_two_desks_keeping_a_first_photo_at_once_one_wins_the_other_is_told(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    house = household_case(api.platform)
+    assert put_photo(api, house.case_id, data=PORTRAIT.read_bytes()).status_code == 200
+    # the second desk looked for a photo before the first was kept, and saw none
+    looked = Session.get
+
+    def before_the_first(self: Session, entity: Any, ident: Any, **kwargs: Any) -> Any:
+        return None if entity is PersonPhoto else looked(self, entity, ident, **kwargs)
+
+    monkeypatch.setattr(Session, "get", before_the_first)
+    answer = put_photo(api, house.case_id, data=PORTRAIT.read_bytes())
+    assert answer.status_code == 409, answer.text
+    assert "take the photo again to replace it" in answer.text
+    monkeypatch.undo()
+    assert put_photo(api, house.case_id, data=PORTRAIT.read_bytes()).json()["replaced"] is True

@@ -12,11 +12,13 @@ from datetime import datetime
 from typing import Final
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from corredor.identity.domain.portrait import NormalisedPhoto
 from corredor.identity.tables import PersonPhoto
 from corredor.kernel.data_keys import data_keys
+from corredor.kernel.errors import Conflict
 from corredor.platform import Platform
 
 PRINTED_COLUMN: Final = "person_photos.printed"
@@ -58,10 +60,19 @@ def store(
     row = s.get(PersonPhoto, person_id)
     replaced = row is not None
     if row is None:
-        s.add(PersonPhoto(person_id=person_id, **sealed))
-    else:
-        for name, value in sealed.items():
-            setattr(row, name, value)
+        try:
+            with s.begin_nested():  # two desks taking the first photo at once: one wins
+                s.add(PersonPhoto(person_id=person_id, **sealed))
+                s.flush()
+        except IntegrityError:
+            raise Conflict(
+                "another photo of this person was kept a moment ago; look at it and take "
+                "the photo again to replace it",
+                state="photo_taken",
+            ) from None
+        return False
+    for name, value in sealed.items():
+        setattr(row, name, value)
     s.flush()
     return replaced
 
