@@ -342,3 +342,14 @@ def test_a_picture_that_is_not_a_webp_data_url_is_refused() -> None:
     with pytest.raises(MalformedClaims) as raised:
         from_vc_claims(claims, {"picture": "https://tracker.example/face.jpg"})
     assert raised.value.claim == "picture"
+
+
+def test_every_code_signs_one_digest_per_holder_claim_so_none_can_be_counted(kit: Kit) -> None:
+    """With or without a photo, three digests: decoys pad what a person does not have."""
+    with_photo = kit.sign(tvrh_document(holder_picture=PICTURE), "inm-1")
+    without = kit.sign(tvrh_document(), "inm-1")
+    for token in (with_photo, without):
+        claims = jws.parse(token.split("~")[0]).claims
+        assert len(claims["_sd"]) == 3 == len(set(claims["_sd"]))
+    assert len(without.split("~")) - 2 == 2  # but only two disclosures to show
+    assert kit.verifier().verify(without, NOW).valid

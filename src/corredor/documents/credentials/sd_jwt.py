@@ -62,10 +62,13 @@ def issue(
 ) -> str:
     """The full SD-JWT, every disclosure attached: what the holder keeps and presents from."""
     disclosures = [encode_disclosure(salt(SALT_BYTES), n, v) for n, v in disclosable.items()]
-    # sorted digests: their order must not reveal which claim each one hides
+    # Decoy digests (RFC 9901 section 4.2.5) pad the list to one per holder claim, so a verifier
+    # cannot count what was withheld (whether the person has a photo, say); sorted, so their
+    # order does not say which digest hides which claim.
+    decoys = [jws.b64encode(salt(SALT_BYTES)) for _ in range(len(DISCLOSABLE) - len(disclosures))]
     payload = {
         **plain,
-        "_sd": sorted(digest(d) for d in disclosures),
+        "_sd": sorted([*(digest(d) for d in disclosures), *(digest(d) for d in decoys)]),
         "_sd_alg": DIGEST_ALGORITHM,
     }
     issuer_jwt = jws.sign(private_key, kid, payload, typ=MEDIA_TYPE)
