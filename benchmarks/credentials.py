@@ -18,7 +18,6 @@ via PyNaCl, and OpenSSL via cryptography) and each code's length and QR version.
 from __future__ import annotations
 
 import argparse
-import base64
 import os
 import platform
 import statistics
@@ -47,9 +46,9 @@ from corredor.documents.domain.credentials import (
 )
 from corredor.documents.domain.vc import (
     DISCLOSED_TO,
-    PICTURE_PREFIX,
     Audience,
     disclosable_claims,
+    picture_url,
     plain_claims,
 )
 from corredor.identity.domain.portrait import normalise
@@ -134,8 +133,7 @@ FORMATS = ("card", "airline", "employer", "first format")
 
 def holder_picture() -> str:
     """The thumbnail the platform puts in a card's code, made from the fixture portrait."""
-    thumbnail = normalise(PORTRAIT.read_bytes()).thumbnail
-    return PICTURE_PREFIX + base64.b64encode(thumbnail).decode("ascii")
+    return picture_url(normalise(PORTRAIT.read_bytes()).thumbnail)
 
 
 def reference_rate(issued: Issued, seconds: float) -> float:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ from corredor.cli.main import app
 from corredor.documents.credentials import sd_jwt
 from corredor.documents.credentials.keys import PublishedKey, bundle, public_key_text
 from corredor.documents.credentials.status import status_bundle
-from corredor.documents.domain.vc import DISCLOSED_TO, Audience
+from corredor.documents.domain.vc import DISCLOSED_TO, Audience, picture_bytes
 from corredor.kernel.domain.permissions import Role
 from tests.credentials.kit import NOW, PICTURE, standard_kit, tvrh_document
 from tests.platform.conftest import Api
@@ -159,7 +158,7 @@ def test_verify_shows_the_holder_and_writes_their_photo_fully_offline(tmp_path: 
     assert code == 0, out
     assert "Holder: Nadège Joseph, born 2017" in out
     assert "Compare this with the person in front of you." in out
-    assert photo.read_bytes() == base64.b64decode(PICTURE.split(",", 1)[1])
+    assert photo.read_bytes() == picture_bytes(PICTURE)
     # an employer's presentation: the name only, and the checker is told there is no photo
     employer = sd_jwt.present(token, DISCLOSED_TO[Audience.EMPLOYER])
     code, out = verify(tmp_path, employer, "sqlite://", *at)

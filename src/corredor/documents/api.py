@@ -103,11 +103,16 @@ def revoke_document(
 
 def _cacheable(request: Request, content: dict[str, object]) -> Response:
     body = json.dumps(content, separators=(",", ":"), sort_keys=True).encode("utf-8")
+    return _cached(request, body, "application/json")
+
+
+def _cached(request: Request, body: bytes, media_type: str) -> Response:
+    """The body with an ETag a verifier revalidates with (304 when it has not changed)."""
     etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
     headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL}
     if etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
-    return Response(body, media_type="application/json", headers=headers)
+    return Response(body, media_type=media_type, headers=headers)
 
 
 @router.get("/credentials/keys", dependencies=[Depends(PUBLIC)])
@@ -130,11 +135,7 @@ def status_list(
 ) -> Response:
     """One agency's Token Status List (application/statuslist+jwt), the URI its documents name."""
     token = use_cases.status_list(platform, issuer).encode("ascii")
-    etag = f'"{hashlib.sha256(token).hexdigest()[:32]}"'
-    headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL}
-    if etag in request.headers.get("if-none-match", ""):
-        return Response(status_code=304, headers=headers)
-    return Response(token, media_type="application/statuslist+jwt", headers=headers)
+    return _cached(request, token, "application/statuslist+jwt")
 
 
 def _check(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import sys
 from datetime import UTC, datetime
@@ -161,10 +160,11 @@ def _holder_json(document: Credential) -> dict[str, object]:
 
 def _report(verdict: Verdict, as_json: bool, photo_to: Path | None) -> None:
     from corredor.documents.credentials import render
+    from corredor.documents.domain.vc import picture_bytes
 
     document = verdict.credential
     if photo_to is not None and verdict.valid and document and document.holder_picture:
-        photo_to.write_bytes(base64.b64decode(document.holder_picture.split(",", 1)[1]))
+        photo_to.write_bytes(picture_bytes(document.holder_picture))
     if as_json:
         form = render.json_form(document, "", "") if document else None
         if form is not None and document is not None:

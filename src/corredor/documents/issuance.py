@@ -8,7 +8,6 @@ check is in the audit log; a check answers valid or not with the validity dates,
 
 from __future__ import annotations
 
-import base64
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -41,9 +40,9 @@ from corredor.documents.domain.credentials import (
 from corredor.documents.domain.vc import (
     NAME,
     PICTURE,
-    PICTURE_PREFIX,
     disclosable_claims,
     from_vc_claims,
+    picture_url,
     plain_claims,
 )
 from corredor.documents.schemas import CheckIn, CheckOut, CounterAnswer, DocumentOut
@@ -81,10 +80,6 @@ def _terms(grant: Grant) -> dict[str, Any]:
     if grant.kind == GrantKind.WORK_AUTHORIZATION:
         return {"category": grant.details.get("category")}
     return {}
-
-
-def picture_url(thumbnail: bytes) -> str:
-    return PICTURE_PREFIX + base64.b64encode(thumbnail).decode("ascii")
 
 
 def printed_photo(

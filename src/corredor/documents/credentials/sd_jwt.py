@@ -36,7 +36,11 @@ class BadDisclosure(ValueError):
 
 
 def digest(disclosure: str) -> str:
-    return jws.b64encode(hashlib.sha256(disclosure.encode("ascii")).digest())
+    return _digest(disclosure.encode("ascii"))
+
+
+def _digest(disclosure: bytes) -> str:
+    return jws.b64encode(hashlib.sha256(disclosure).digest())
 
 
 _TO_STANDARD = bytes.maketrans(b"-_", b"+/")
@@ -134,7 +138,7 @@ def disclosed(claims: Mapping[str, Any], disclosures: list[str]) -> dict[str, An
     seen = set()
     for disclosure in disclosures:
         raw = disclosure.encode("ascii")  # parse() has refused anything not ASCII
-        hashed = jws.b64encode(hashlib.sha256(raw).digest())
+        hashed = _digest(raw)
         if hashed not in signed:
             raise BadDisclosure("a disclosure whose digest the issuer did not sign")
         if hashed in seen:

@@ -14,6 +14,7 @@ data model's JSON-LD envelope is in docs/documents.md. Pure: no keys, no I/O.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Mapping
 from datetime import date, timedelta
 from enum import StrEnum
@@ -61,6 +62,17 @@ AUDIENCES_FOR: Final[dict[DocumentType, tuple[Audience, ...]]] = {
     DocumentType.TRAVEL: (Audience.AIRLINE, Audience.BORDER),
     DocumentType.WORK: (Audience.EMPLOYER,),
 }
+
+
+def picture_url(webp: bytes) -> str:
+    """The thumbnail as the `picture` claim carries it."""
+    return PICTURE_PREFIX + base64.b64encode(webp).decode("ascii")
+
+
+def picture_bytes(url: str) -> bytes:
+    """The thumbnail's bytes from a `picture` claim (checked by `from_vc_claims`)."""
+    return base64.b64decode(url.removeprefix(PICTURE_PREFIX))
+
 
 _EPOCH: Final = date(1970, 1, 1).toordinal()
 _DAY: Final = 86_400
