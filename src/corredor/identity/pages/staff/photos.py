@@ -22,12 +22,12 @@ from corredor.cases.use_cases import reading
 from corredor.identity import use_cases
 from corredor.identity.domain.portrait import (
     MAX_BYTES,
-    MESSAGES,
     NOT_AN_IMAGE,
     TOO_DETAILED,
     TOO_LARGE,
     TOO_SMALL,
     UNSUPPORTED_TYPE,
+    PhotoRefused,
 )
 from corredor.kernel.auth import Principal
 from corredor.kernel.domain.permissions import Permission
@@ -68,10 +68,11 @@ class Row:
 
 
 def _reason(error: InvalidInput) -> str:
+    """The message key: the photo's own refusal code, which the use case keeps as the cause."""
     if error.field == CONSENT_FIELD:
         return CONSENT
-    found = [code for code, message in MESSAGES.items() if message == str(error)]
-    return found[0] if found else NOT_AN_IMAGE
+    refused = error.__cause__
+    return refused.reason if isinstance(refused, PhotoRefused) else NOT_AN_IMAGE
 
 
 def add_photo_pages(router: APIRouter, settings: WebSettings) -> None:
