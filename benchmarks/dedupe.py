@@ -37,6 +37,7 @@ import os
 import platform
 import random
 import resource
+import shutil
 import statistics
 import tempfile
 import time
@@ -50,6 +51,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from corredor.accounts.schemas import UserIn
+from corredor.accounts.tables import User
 from corredor.accounts.users import add_user
 from corredor.cases.schemas import HouseholdIn, MemberIn, PersonIn
 from corredor.cases.use_cases import registration
@@ -299,13 +301,9 @@ def screen_one(
     return times
 
 
-def platform_screen(records: list[PersonRecord], queries: list[PersonRecord]) -> dict[str, float]:
-    """Screening inside the platform: the register written to a SQLite database as the platform
-    keeps it (each person sealed under a data key of their own, itself sealed under the master
-    key; each blocking key an HMAC in person_match_keys; one case per
-    person: no household), then `identity.register.possible_duplicates` per registration, each
-    in its own unit of work, as the registration use case calls it."""
-    folder = Path(tempfile.mkdtemp(prefix="dedupe-"))
+def empty_register(prefix: str) -> tuple[Platform, User, Path]:
+    """A platform on a new SQLite database in a temporary folder, with one INM officer."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
     url = f"sqlite:///{folder / 'register.db'}"
     upgrade(url)
     p = Platform.build(Settings(database_url=url, audit_checkpoint_dir=folder / "checkpoints"))
@@ -314,6 +312,22 @@ def platform_screen(records: list[PersonRecord], queries: list[PersonRecord]) ->
             s,
             UserIn(username="bench", password="x" * 12, role=Role.INM_OFFICER, agency=Agency.INM),
         )
+    return p, officer, folder
+
+
+def discard(p: Platform, folder: Path) -> None:
+    """Close the register's database and delete its folder."""
+    p.db.dispose()
+    shutil.rmtree(folder)
+
+
+def platform_screen(records: list[PersonRecord], queries: list[PersonRecord]) -> dict[str, float]:
+    """Screening inside the platform: the register written to a SQLite database as the platform
+    keeps it (each person sealed under a data key of their own, itself sealed under the master
+    key; each blocking key an HMAC in person_match_keys; one case per
+    person: no household), then `identity.register.possible_duplicates` per registration, each
+    in its own unit of work, as the registration use case calls it."""
+    p, officer, folder = empty_register("dedupe-")
     started = time.perf_counter()
     created = datetime(2026, 1, 1, tzinfo=UTC)
     digest = p.lookup.digest
@@ -387,10 +401,7 @@ def platform_screen(records: list[PersonRecord], queries: list[PersonRecord]) ->
             register.possible_duplicates(p, s, [query], outside_case="-")
         times.append(time.perf_counter() - started)
     times.sort()
-    p.db.dispose()
-    for path in sorted(folder.rglob("*"), reverse=True):
-        path.unlink() if path.is_file() else path.rmdir()
-    folder.rmdir()
+    discard(p, folder)
     return {
         "write_seconds": written,
         "median_ms": statistics.median(times) * 1000,
@@ -402,15 +413,7 @@ def registration_rate(persons: int, seed: int) -> dict[str, float]:
     """The real path, for scale: `persons` (in households) registered one household at a time
     through `registration.register_household` into an empty SQLite register, as an INM desk
     does: what a register built this way would cost per person."""
-    folder = Path(tempfile.mkdtemp(prefix="dedupe-real-"))
-    url = f"sqlite:///{folder / 'register.db'}"
-    upgrade(url)
-    p = Platform.build(Settings(database_url=url, audit_checkpoint_dir=folder / "checkpoints"))
-    with p.db.transaction() as s:
-        user = add_user(
-            s,
-            UserIn(username="bench", password="x" * 12, role=Role.INM_OFFICER, agency=Agency.INM),
-        )
+    p, user, folder = empty_register("dedupe-real-")
     who = Principal(user.id, "bench", Role.INM_OFFICER, Agency.INM)
 
     def person(w: Written) -> dict[str, object]:
@@ -443,10 +446,7 @@ def registration_rate(persons: int, seed: int) -> dict[str, float]:
             registration.register_household(p, who, body).run(s)
         done += len(family)
     seconds = time.perf_counter() - started
-    p.db.dispose()
-    for path in sorted(folder.rglob("*"), reverse=True):
-        path.unlink() if path.is_file() else path.rmdir()
-    folder.rmdir()
+    discard(p, folder)
     return {"persons": done, "seconds": seconds, "ms_per_person": seconds / done * 1000}
 
 
